@@ -1,0 +1,284 @@
+"""Claim extraction: a ``Document`` becomes the list of sentences a medical reviewer checks.
+
+Every claim keeps its exact span: ``doc.text[c.start:c.end] == c.text``. Headings become
+non-checkable claims and set the section of what follows; a short title-like label at the start
+of a (list) paragraph ("1. Targeted Treatment: ...") sets the section of that paragraph only
+and, like the list marker, is left out of the claims. Each sentence is classified (claim,
+question, signpost, opinion, fragment) and carries the cues of overclaiming found in it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from itertools import islice
+from typing import Any
+
+from claims.cues import CUE_KINDS, Cue, find_cues
+from claims.document import Block, Document
+from claims.sentences import LIST_MARKER, sentence_spans
+
+__all__ = [
+    "CLAIM_KINDS",
+    "CUE_KINDS",
+    "SECTION_MAX_CHARS",
+    "Cue",
+    "ExtractedClaim",
+    "extract_claims",
+    "split_text",
+]
+
+CLAIM_KINDS = ("claim", "heading", "signpost", "question", "opinion", "fragment")
+SECTION_MAX_CHARS = 500  # a section name never exceeds this (the database column's size)
+
+
+@dataclass(frozen=True)
+class ExtractedClaim:
+    """One sentence (or heading) of a document, located by its offsets into ``Document.text``."""
+
+    start: int
+    end: int
+    text: str
+    section: str | None
+    checkable: bool
+    kind: str  # one of CLAIM_KINDS
+    cues: tuple[Cue, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: start, end, text, section, checkable, kind, cues (list of dicts)."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "section": self.section,
+            "checkable": self.checkable,
+            "kind": self.kind,
+            "cues": [cue.to_dict() for cue in self.cues],
+        }
+
+
+# Blank-line-separated chunks, for a document built without blocks.
+_BLANK_LINE = re.compile(r"\n[^\S\n]*+\n\s*+")
+# A line inside a block that starts a new list item: "...\n- next item".
+_ITEM_START = re.compile(r"\n[ \t]*+(?=" + LIST_MARKER.pattern + ")")
+# A list marker with nothing after it: an empty item, no claim.
+_BARE_MARKER = re.compile(r"(?:\d{1,3}[.)]|[-*\u2022+]|[a-z][.)]|\(\d{1,3}\)|\([a-z]\))\s*")
+_MARKDOWN_HASHES = re.compile(r"#{1,6}[ \t]+(?=\S)")
+# A label: up to the first colon, no sentence punctuation before it, text after. In a list item
+# it may be wrapped over lines ("1. Targeted\nTreatment: ..."); in a paragraph it is on one line.
+_LABEL = re.compile(r"([^\s:.!?;,][^\n:.!?;,]{0,79}):\s+(?=\S)")
+_WRAPPED_LABEL = re.compile(r"([^\s:.!?;,][^:.!?;,]{0,79}):\s+(?=\S)")
+_WORD = re.compile(r"[^\W_]\S*+")  # a word: from its first letter or digit on
+_TRAILING_CLOSERS = "\"'\u201d\u2019\u00bb)] \t\n"
+_FRAGMENT_MAX_WORDS = 2  # a sentence of fewer than 3 words is a fragment
+_LABEL_MAX_WORDS = 8
+_UNMARKED_LABEL_MAX_WORDS = 5
+_SENTENCE_CASE_LABEL_MAX_WORDS = 4
+# Words that may stay lowercase in a Title Case label ("Reduced Risk of Relapse").
+_MINOR_WORDS_TEXT = "a an the of and or nor but for to in on at by with vs via per from into as"
+_MINOR_WORDS = frozenset(_MINOR_WORDS_TEXT.split())
+# Words that make a phrase before a colon read as prose rather than a label ("Note that: ...").
+_PROSE_WORDS_TEXT = (
+    "is are was were be been being has have had do does did that this these those it its we i "
+    "you they he she there here which who following include includes including such as "
+    "because so if"
+)
+_PROSE_WORDS = frozenset(_PROSE_WORDS_TEXT.split())
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    unless: re.Pattern[str] | None
+
+    def matches(self, sentence: str) -> bool:
+        return self.regex.search(sentence) is not None and (
+            self.unless is None or self.unless.search(sentence) is None
+        )
+
+
+@dataclass(frozen=True)
+class _PatternList:
+    patterns: tuple[_Pattern, ...]
+    any: re.Pattern[str]  # matches where one of the patterns does: one search rules most out
+
+    def matches(self, sentence: str) -> bool:
+        return self.any.search(sentence) is not None and any(
+            p.matches(sentence) for p in self.patterns
+        )
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    signpost: _PatternList
+    opinion: _PatternList
+
+
+def _compile_patterns(items: list[dict[str, str]]) -> _PatternList:
+    return _PatternList(
+        patterns=tuple(
+            _Pattern(
+                regex=re.compile(item["pattern"], re.IGNORECASE),
+                unless=re.compile(item["unless"], re.IGNORECASE) if item.get("unless") else None,
+            )
+            for item in items
+        ),
+        any=re.compile("|".join(f"(?:{item['pattern']})" for item in items), re.IGNORECASE),
+    )
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    content = resources.files("claims").joinpath("data", "signposts.json").read_text("utf-8")
+    data = json.loads(content)
+    return _Patterns(
+        signpost=_compile_patterns(data["signpost"]),
+        opinion=_compile_patterns(data["opinion"]),
+    )
+
+
+def split_text(text: str) -> list[ExtractedClaim]:
+    """The claims of plain text: a ``Document`` with no blocks (blank lines part paragraphs)."""
+    return extract_claims(Document(text=text, source_format="txt"))
+
+
+def extract_claims(doc: Document) -> list[ExtractedClaim]:
+    """The claims of ``doc``, in text order, each with its exact span into ``doc.text``."""
+    text = doc.text
+    claims: list[ExtractedClaim] = []
+    section: str | None = None
+    for block in _blocks(doc):
+        if block.kind == "heading":
+            heading = _heading_claim(text, block)
+            if heading is not None:
+                claims.append(heading)
+                section = heading.section
+            continue
+        for item_start, item_end in _items(text, block.start, block.end):
+            _extract_item(text, item_start, item_end, block.kind, section, claims)
+    return claims
+
+
+def _blocks(doc: Document) -> Iterator[Block]:
+    size = len(doc.text)
+    if doc.blocks:
+        for block in doc.blocks:
+            start, end = max(0, block.start), min(size, block.end)
+            if start < end:
+                yield Block(block.kind, start, end, block.level)
+        return
+    start = 0
+    for m in _BLANK_LINE.finditer(doc.text):
+        if m.start() > start:
+            yield Block("paragraph", start, m.start())
+        start = m.end()
+    if start < size:
+        yield Block("paragraph", start, size)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _heading_claim(text: str, block: Block) -> ExtractedClaim | None:
+    start, end = _trim(text, block.start, block.end)
+    hashes = _MARKDOWN_HASHES.match(text, start, end)
+    if hashes:
+        start = hashes.end()
+    if start >= end:
+        return None
+    own = text[start:end]
+    return ExtractedClaim(start, end, own, _section_name(own), False, "heading", find_cues(own))
+
+
+def _section_name(heading: str) -> str:
+    """The heading itself; one too long to be a name (a mis-styled paragraph) is shortened."""
+    if len(heading) <= SECTION_MAX_CHARS:
+        return heading
+    cut = heading[: SECTION_MAX_CHARS - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut).rstrip() + "\u2026"
+
+
+def _items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Split a block at lines that start a list item (plain text lists within one block)."""
+    for m in _ITEM_START.finditer(text, start, end):
+        yield start, m.start()
+        start = m.end()
+    yield start, end
+
+
+def _extract_item(
+    text: str,
+    start: int,
+    end: int,
+    block_kind: str,
+    section: str | None,
+    claims: list[ExtractedClaim],
+) -> None:
+    start, end = _trim(text, start, end)
+    if start >= end or _BARE_MARKER.fullmatch(text, start, end):
+        return
+    marker = LIST_MARKER.match(text, start, end)
+    if marker:
+        start = marker.end()
+    label = _label(text, start, end, marked=marker is not None or block_kind == "list_item")
+    if label is not None:
+        section, start = label
+    for s, e in sentence_spans(text, start, end):
+        sentence = text[s:e]
+        kind = _classify(sentence)
+        claims.append(
+            ExtractedClaim(s, e, sentence, section, kind == "claim", kind, find_cues(sentence))
+        )
+
+
+def _label(text: str, start: int, end: int, *, marked: bool) -> tuple[str, int] | None:
+    """A title-like label before a colon at ``start``: (label, where the claims begin)."""
+    m = (_WRAPPED_LABEL if marked else _LABEL).match(text, start, end)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    label = " ".join(words)
+    if not words or len(words) > _LABEL_MAX_WORDS or not label[0].isupper():
+        return None
+    lowered = [word.lower() for word in words]
+    if lowered[-1] in _MINOR_WORDS or any(word in _PROSE_WORDS for word in lowered):
+        return None
+    title_case = all(
+        word[0].isupper() or word[0].isdigit() or lowered_word in _MINOR_WORDS
+        for word, lowered_word in zip(words, lowered, strict=True)
+    )
+    following = text[m.end()]
+    if marked:
+        accepted = title_case or len(words) <= _SENTENCE_CASE_LABEL_MAX_WORDS
+    else:
+        # A paragraph that did not start with a marker: only a short Title Case label
+        # followed by a capitalised sentence ("Bottom Line: Immunotherapy ...").
+        accepted = (
+            title_case
+            and len(words) <= _UNMARKED_LABEL_MAX_WORDS
+            and (following.isupper() or following.isdigit())
+        )
+    return (label, m.end()) if accepted else None
+
+
+def _classify(sentence: str) -> str:
+    """The kind of a sentence: question, signpost, opinion, fragment or (checkable) claim."""
+    if sentence.rstrip(_TRAILING_CLOSERS).endswith("?"):
+        return "question"
+    patterns = _patterns()
+    if patterns.signpost.matches(sentence):
+        return "signpost"
+    if patterns.opinion.matches(sentence):
+        return "opinion"
+    words = sum(1 for _ in islice(_WORD.finditer(sentence), _FRAGMENT_MAX_WORDS + 1))
+    return "fragment" if words <= _FRAGMENT_MAX_WORDS else "claim"

@@ -1,0 +1,574 @@
+"""HTML: the main content of a page as plain text, with metadata from its head.
+
+Deterministic lxml cleaning (no trafilatura): the page is parsed once, the content root is
+chosen (the largest ``<article>``, else ``<main>`` / ``[role=main]``, else ``<body>``) and walked
+in document order, skipping what is never article prose (scripts, navigation, page header and
+footer, asides, forms, share and cookie widgets, ads, newsletter boxes, related articles,
+comments). The tree is never modified.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from claims.document import Document
+from claims.errors import DocumentRefused
+from claims.readers.common import (
+    Piece,
+    assemble,
+    choose_title,
+    clean_block_text,
+    clean_meta,
+    clean_url,
+    describe,
+    parse_date,
+    refuse_no_text,
+    words,
+)
+
+HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}
+# Never visible as text, in any HTML (pages and raw HTML inside Markdown).
+INVISIBLE_TAGS = words(
+    "script style noscript template head title meta link base iframe frame frameset object "
+    "embed svg math canvas video audio picture img map area select option optgroup datalist "
+    "textarea input button source track param"
+)
+# Page furniture around an article.
+PAGE_FURNITURE_TAGS = words("nav aside footer form dialog menu figcaption")
+BLOCK_TAGS = words(
+    "html body article main section div p blockquote dl dt dd figure address center details "
+    "summary fieldset legend header footer hgroup caption table thead tbody tfoot tr td th "
+    "li ul ol pre hr search"
+)
+BOILERPLATE_ROLES = words(
+    "navigation banner contentinfo complementary search dialog alertdialog menu menubar "
+    "toolbar form"
+)
+# Words of a class or id that mark an element as page furniture rather than article prose.
+BOILERPLATE_WORDS = words(
+    "nav navbar navigation menu breadcrumb breadcrumbs footer sidebar share shares sharing "
+    "sharebar social ad ads advert adverts advertisement advertising adsense sponsor sponsored "
+    "promo promotion promoted cookie cookies consent gdpr newsletter subscribe subscription "
+    "signup paywall related recommended recommendations comment comments disqus outbrain "
+    "taboola popup modal byline toolbar skip"
+)
+BOILERPLATE_CLASSES = words(
+    "sr-only visually-hidden visuallyhidden screen-reader-text hidden d-none skip-link"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_WORD_SPLIT = re.compile(r"[\s_\-:./]+|(?<=[a-z])(?=[A-Z])")
+_XML_DECLARATION = re.compile(r"\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s+")
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " · ", " • ", " » ")
+_AUTHOR_PREFIX = re.compile(r"^(?:written\s+|posted\s+|reviewed\s+)?by\b[:\s]*", re.IGNORECASE)
+_ARTICLE_TYPES = ("article", "posting", "webpage", "report")
+# Content that marks an element as holding the article, even if its class says otherwise.
+_CONTENT_MARKERS = ".//h1 | .//main | .//*[@role='main'] | .//*[@itemprop='articleBody']"
+
+DATE_META_KEYS = (
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dcterms.issued",
+    "dcterms.created",
+    "citation_publication_date",
+    "citation_date",
+    "pubdate",
+    "publish-date",
+    "publish_date",
+    "publishdate",
+    "publication_date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+)
+AUTHOR_META_KEYS = (
+    "author",
+    "article:author",
+    "byl",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "parsely-author",
+    "sailthru.author",
+)
+
+
+def read_html(text: str, filename: str | None = None) -> Document:
+    """Read a normalized HTML page (no BOM, ``\n`` newlines)."""
+    page = parse_html(text, filename)
+    if page is None:
+        raise refuse_no_text(filename, " (the HTML has no content)")
+    root = choose_content_root(page)
+    pieces = _Extractor(page_mode=True, keep_headers=root.tag != "body").run(root)
+    plain, blocks = assemble(pieces)
+    if not blocks:
+        raise refuse_no_text(filename, " (the page's main content has no readable text)")
+    meta = _PageMetadata(page, root)
+    return Document(
+        text=plain,
+        source_format="html",
+        blocks=blocks,
+        title=choose_title(meta.titles(), plain, blocks, filename),
+        author=meta.author(),
+        published=meta.published(),
+        source_url=meta.url(),
+        source_text=text,
+    )
+
+
+def fragment_pieces(markup: str, filename: str | None = None) -> list[Piece]:
+    """The visible text of an HTML fragment (e.g. raw HTML in Markdown) as pieces."""
+    page = parse_html(markup, filename)
+    if page is None:
+        return []
+    body = page.find("body")
+    return _Extractor(page_mode=False, keep_headers=True).run(body if body is not None else page)
+
+
+def parse_html(text: str, filename: str | None) -> lxml_html.HtmlElement | None:
+    """Parse HTML with lxml: None if it has no elements at all; refused if nested too deeply
+    (libxml2 stops at 256 levels and drops the rest) or too broken to parse."""
+    source = _XML_DECLARATION.sub("", text, count=1) if text.lstrip()[:5] == "<?xml" else text
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        page = lxml_html.document_fromstring(source, parser=parser)
+    except etree.ParserError:  # "Document is empty"
+        return None
+    except (ValueError, etree.LxmlError):
+        raise _refuse_malformed(filename) from None
+    for error in parser.error_log:
+        if error.level == etree.ErrorLevels.FATAL:
+            if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT or "depth" in error.message:
+                raise DocumentRefused(
+                    f"{describe(filename)} contains HTML nested too deeply to read safely (more "
+                    "than 255 levels of elements); save the article's text as .txt and import "
+                    "that instead."
+                )
+            raise _refuse_malformed(filename)
+    return page
+
+
+def _refuse_malformed(filename: str | None) -> DocumentRefused:
+    return DocumentRefused(
+        f"{describe(filename)} is HTML too malformed to parse; save the page again from the "
+        "browser (or copy its article text into a .txt file) and import that."
+    )
+
+
+# Choosing what to read
+
+
+def choose_content_root(page: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The largest ``<article>``, else ``<main>`` / ``[role=main]``, else the body."""
+    body = page.find("body")
+    if body is None:
+        body = page
+    mains = _outermost(
+        el
+        for el in body.iter()
+        if isinstance(el.tag, str)
+        and (el.tag == "main" or (el.get("role") or "").lower() == "main")
+        and not _in_furniture(el, body)
+    )
+    main = max(mains, key=_text_length) if mains else None
+    articles = _outermost(el for el in body.iter("article") if not _in_furniture(el, body))
+    if articles:
+        article = max(articles, key=_text_length)
+        length = _text_length(article)
+        # A small <article> inside a much larger <main> is a teaser card, not the article.
+        if length and (main is None or length >= 0.3 * _text_length(main)):
+            return article
+    if main is not None and _text_length(main):
+        return main
+    return body
+
+
+def _outermost(elements: Iterator[lxml_html.HtmlElement]) -> list[lxml_html.HtmlElement]:
+    """The elements not inside another of them (so their subtrees are disjoint)."""
+    chosen: list[lxml_html.HtmlElement] = []
+    members: set[lxml_html.HtmlElement] = set()
+    for el in elements:  # document order: an ancestor comes before its descendants
+        if not any(ancestor in members for ancestor in el.iterancestors()):
+            chosen.append(el)
+        members.add(el)
+    return chosen
+
+
+def _in_furniture(el: lxml_html.HtmlElement, stop: lxml_html.HtmlElement) -> bool:
+    for ancestor in el.iterancestors():
+        if ancestor is stop:
+            return False
+        tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
+        if tag in PAGE_FURNITURE_TAGS or tag in INVISIBLE_TAGS or tag == "header":
+            return True
+        if _is_hidden(ancestor) or _boilerplate_marked(ancestor):
+            return True
+    return False
+
+
+def _text_length(el: lxml_html.HtmlElement) -> int:
+    total = 0
+    for node in el.iter():
+        if isinstance(node.tag, str) and node.tag not in ("script", "style") and node.text:
+            total += len(node.text.strip())
+        if node is not el and node.tail:
+            total += len(node.tail.strip())
+    return total
+
+
+def _is_hidden(el: lxml_html.HtmlElement) -> bool:
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _boilerplate_marked(el: lxml_html.HtmlElement) -> bool:
+    """Whether the element's role, class or id marks it as page furniture."""
+    if (el.get("role") or "").lower() in BOILERPLATE_ROLES:
+        return True
+    marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not marks.strip():
+        return False
+    if BOILERPLATE_CLASSES.intersection(marks.lower().split()):
+        return True
+    words = {word.lower() for word in _WORD_SPLIT.split(marks) if word}
+    return bool(words & BOILERPLATE_WORDS)
+
+
+# Walking the content
+
+
+def _ws(text: str | None) -> str:
+    return _WHITESPACE.sub(" ", text) if text else ""
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return None
+
+
+class _Extractor:
+    """Collects pieces from an element tree in reading order."""
+
+    def __init__(self, *, page_mode: bool, keep_headers: bool) -> None:
+        self.page_mode = page_mode
+        self.keep_headers = keep_headers
+        self.pieces: list[Piece] = []
+        self.buffer: list[str] = []
+
+    def run(self, root: lxml_html.HtmlElement) -> list[Piece]:
+        self.container(root)
+        self.flush()
+        return self.pieces
+
+    def skip(self, el: etree._Element) -> bool:
+        tag = el.tag
+        if not isinstance(tag, str):
+            return True
+        if tag in INVISIBLE_TAGS or _is_hidden(el):
+            return True
+        if not self.page_mode:
+            return False
+        if tag in PAGE_FURNITURE_TAGS or (tag == "header" and not self.keep_headers):
+            return True
+        if _boilerplate_marked(el):
+            return not el.xpath(_CONTENT_MARKERS)
+        return False
+
+    def flush(self) -> None:
+        text = clean_block_text("".join(self.buffer))
+        self.buffer = []
+        if text:
+            self.pieces.append(Piece("paragraph", text))
+
+    def container(self, el: etree._Element) -> None:
+        self.buffer.append(_ws(el.text))
+        for child in el:
+            self.node(child)
+            self.buffer.append(_ws(child.tail))
+
+    def node(self, el: etree._Element) -> None:
+        if self.skip(el):
+            return
+        tag = el.tag
+        if tag in HEADING_LEVELS:
+            self.flush()
+            text = self.inline(el).replace("\n", " ")
+            self.pieces.append(Piece("heading", text, HEADING_LEVELS[tag]))
+        elif tag in ("ul", "ol"):
+            self.flush()
+            self.list(el)
+        elif tag == "li":
+            self.flush()
+            self.item(el, "- ")
+        elif tag == "table":
+            self.flush()
+            self.table(el)
+        elif tag in ("pre", "hr"):
+            self.flush()  # code is not prose
+        elif tag == "br":
+            self.buffer.append("\n")
+        elif tag in BLOCK_TAGS:
+            self.flush()
+            self.container(el)
+            self.flush()
+        else:
+            self.container(el)
+
+    def inline(self, el: etree._Element, nested_lists: list | None = None) -> str:
+        """The element's text on one line (``<br>`` kept as ``\\n``); nested lists set aside."""
+        out: list[str] = [_ws(el.text)]
+        for child in el:
+            self._gather(child, out, nested_lists)
+            out.append(_ws(child.tail))
+        return "".join(out)
+
+    def _gather(self, el: etree._Element, out: list[str], nested_lists: list | None) -> None:
+        if self.skip(el):
+            return
+        tag = el.tag
+        if tag == "br":
+            out.append("\n")
+            return
+        if tag == "pre":
+            return
+        if nested_lists is not None and tag in ("ul", "ol"):
+            nested_lists.append(el)
+            return
+        block = tag in BLOCK_TAGS or tag in HEADING_LEVELS
+        if block:
+            out.append(" ")
+        out.append(_ws(el.text))
+        for child in el:
+            self._gather(child, out, nested_lists)
+            out.append(_ws(child.tail))
+        if block:
+            out.append(" ")
+
+    def list(self, el: etree._Element) -> None:
+        ordered = el.tag == "ol"
+        number = _int(el.get("start"))
+        number = 1 if number is None else number
+        for child in el:
+            if self.skip(child):
+                continue
+            if child.tag == "li":
+                value = _int(child.get("value"))
+                if value is not None:
+                    number = value
+                self.item(child, f"{number}. " if ordered else "- ")
+                number += 1
+            else:
+                self.node(child)
+                self.flush()
+
+    def item(self, el: etree._Element, marker: str) -> None:
+        nested: list[etree._Element] = []
+        text = clean_block_text(self.inline(el, nested))
+        if text:
+            self.pieces.append(Piece("list_item", marker + text))
+        for sub in nested:
+            self.list(sub)
+
+    def table(self, el: etree._Element) -> None:
+        cells = el.xpath(".//td | .//th")
+        layout = bool(
+            el.xpath(".//table | .//td//ul | .//td//ol | .//td//h1 | .//td//h2 | .//td//h3")
+        ) or any(len(cell.xpath(".//p | .//div")) >= 2 for cell in cells)
+        if layout:
+            self.container(el)
+            self.flush()
+            return
+        for child in el:
+            if child.tag == "caption" and not self.skip(child):
+                self.buffer.append(self.inline(child))
+                self.flush()
+        for row in el.iter("tr"):
+            if self.skip(row):
+                continue
+            texts = [
+                " ".join(self.inline(cell).split())
+                for cell in row
+                if cell.tag in ("td", "th") and not self.skip(cell)
+            ]
+            line = " | ".join(text for text in texts if text)
+            if line:
+                self.pieces.append(Piece("paragraph", line))
+
+
+# Metadata
+
+
+class _PageMetadata:
+    """Title, author, date and URL as the page states them."""
+
+    def __init__(self, page: lxml_html.HtmlElement, root: lxml_html.HtmlElement) -> None:
+        self.page = page
+        self.root = root
+        self.meta: dict[str, str] = {}
+        for el in page.iter("meta"):
+            key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip()
+            content = (el.get("content") or "").strip()
+            if key and content:
+                self.meta.setdefault(key.lower(), content)
+        self.linked_data = _linked_data(page)
+
+    def titles(self) -> list[str | None]:
+        sites = [self.meta.get("og:site_name"), self.meta.get("application-name")]
+        title_el = self.page.find(".//title")
+        title_tag = title_el.text_content() if title_el is not None else None
+        h1 = next(self.page.iter("h1"), None)
+        candidates = [
+            self.meta.get("og:title"),
+            title_tag,
+            self._linked("headline"),
+            h1.text_content() if h1 is not None else None,
+        ]
+        return [strip_site_suffix(c, sites) if c else None for c in candidates]
+
+    def author(self) -> str | None:
+        for key in AUTHOR_META_KEYS:
+            author = _clean_author(self.meta.get(key))
+            if author:
+                return author
+        author = _clean_author(_linked_names(self._linked("author")))
+        if author:
+            return author
+        for el in self.page.xpath(
+            "//*[@itemprop='author'] | //a[@rel='author'] | "
+            "//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')] | "
+            "//*[contains(concat(' ', normalize-space(@class), ' '), ' author ')]"
+        ):
+            if el.get("content"):
+                author = _clean_author(el.get("content"))
+            else:
+                names = el.xpath(".//*[@itemprop='name']")
+                author = _clean_author((names[0] if names else el).text_content())
+            if author:
+                return author
+        return None
+
+    def published(self) -> date | None:
+        candidates: list[object] = [
+            self.meta.get("article:published_time"),
+            self.meta.get("datepublished"),
+            self._linked("datePublished"),
+        ]
+        for scope in (self.root, self.page):
+            times = scope.xpath(".//time[@datetime]")
+            preferred = [
+                t
+                for t in times
+                if t.get("pubdate") is not None or t.get("itemprop") == "datePublished"
+            ]
+            candidates.extend(t.get("datetime") for t in preferred + times)
+        candidates.extend(self.page.xpath("//*[@itemprop='datePublished']/@datetime"))
+        candidates.extend(self.meta.get(key) for key in DATE_META_KEYS)
+        for candidate in candidates:
+            parsed = parse_date(candidate)
+            if parsed:
+                return parsed
+        return None
+
+    def url(self) -> str | None:
+        for link in self.page.iter("link"):
+            if "canonical" in (link.get("rel") or "").lower().split():
+                url = clean_url(link.get("href"))
+                if url:
+                    return url
+        return clean_url(self.meta.get("og:url"))
+
+    def _linked(self, key: str) -> object:
+        for item in self.linked_data:
+            value = item.get(key)
+            if value:
+                return value
+        return None
+
+
+def strip_site_suffix(title: str, site_names: list[str | None]) -> str:
+    """Remove an obvious " | Site name" from a page title."""
+    title = " ".join(title.split())
+    for name in site_names:
+        name = " ".join((name or "").split())
+        if not name or name.lower() == title.lower():
+            continue
+        for sep in _TITLE_SEPARATORS:
+            if title.lower().endswith((sep + name).lower()):
+                return title[: -len(sep + name)].strip()
+            if title.lower().startswith((name + sep).lower()):
+                return title[len(name + sep) :].strip()
+    if " | " in title:
+        head, tail = title.rsplit(" | ", 1)
+        if len(tail.split()) <= 4 and len(head.split()) >= 3 and len(head) >= 1.5 * len(tail):
+            return head.strip()
+    return title
+
+
+def _clean_author(value: object) -> str | None:
+    text = clean_meta(value, 300)
+    if not text or "://" in text or text.startswith("www."):
+        return None
+    text = _AUTHOR_PREFIX.sub("", text)
+    text = re.split(r"\s+[|•·]\s+|\s+on\s+(?=\w+\s+\d)", text)[0].strip(" ,;")
+    return text if 0 < len(text) <= 120 else None
+
+
+def _linked_names(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        name = value.get("name")
+        return name if isinstance(name, str) else None
+    if isinstance(value, list):
+        names = [_linked_names(item) for item in value[:20]]
+        return ", ".join(name for name in names if name) or None
+    return None
+
+
+def _linked_data(page: lxml_html.HtmlElement) -> list[dict]:
+    """JSON-LD objects describing an article or web page, article types first."""
+    found: list[dict] = []
+    for script in page.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = script.text or ""
+        if len(raw) > 1_000_000:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        found.extend(_json_objects(data, 0))
+
+    def rank(item: dict) -> int:
+        kind = item.get("@type")
+        kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
+        kinds = kinds.lower()
+        if "article" in kinds or "posting" in kinds:
+            return 0
+        return 1 if any(word in kinds for word in _ARTICLE_TYPES) else 2
+
+    return sorted((item for item in found if rank(item) < 2), key=rank)
+
+
+def _json_objects(data: object, depth: int) -> Iterator[dict]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data[:100]:
+            yield from _json_objects(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        yield from _json_objects(data.get("@graph"), depth + 1)

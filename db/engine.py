@@ -1,0 +1,98 @@
+"""The one place that creates engines and sessions, for SQLite (default) and PostgreSQL.
+
+SQLite gets WAL, a busy timeout and foreign keys on every connection, and write transactions
+start with BEGIN IMMEDIATE: in WAL mode a deferred transaction that reads and then writes fails
+at once with "database is locked" when another writer is active (see the engineering notes).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_DATABASE_URL = "sqlite:///data/claimreview.db"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_MODE = "claimreview_mode"
+
+
+def database_url() -> str:
+    """The configured database: ``CLAIMREVIEW_DATABASE_URL`` or the default SQLite file."""
+    return os.environ.get("CLAIMREVIEW_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _make_sqlite_engine(url, **kwargs)
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        # Plain postgresql:// would pick psycopg2, which we do not install.
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _make_sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    parsed = make_url(url)
+    in_memory = parsed.database in (None, "", ":memory:")
+    if not in_memory:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite would defer it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(_MODE, "write")
+        connection.exec_driver_sql("BEGIN" if mode == "read" else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Database:
+    """An engine with its two kinds of session: ``write()`` and ``read()``.
+
+    Thread-safe and meant to be shared (one per process); each action opens its own session.
+    """
+
+    def __init__(self, url: str | None = None, engine: Engine | None = None) -> None:
+        self.url = url or database_url()
+        self.engine = engine or make_engine(self.url)
+        reader = self.engine.execution_options(**{_MODE: "read"})
+        self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = sessionmaker(reader, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction: committed on success, rolled back on error."""
+        with self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries only (a deferred transaction, never holds the write lock)."""
+        # Closing (not rolling back) ends the transaction and keeps loaded objects readable.
+        with self._reader() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

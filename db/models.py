@@ -1,0 +1,367 @@
+"""Typed ORM models: the product's whole data model.
+
+Designed for what the product grows into: several reviewers per claim (one review each), an
+editor's final decision per claim, citations shared across claims, an append-only audit trail,
+optimistic concurrency (version columns), and the same schema on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so Alembic can alter tables on SQLite (batch mode) and PostgreSQL alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+REVIEW_STATUSES = ("draft", "submitted")
+ROLES = ("reviewer", "editor", "admin")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; use datetime.now(UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# --- Scales: data, seeded from claims/data/scales.json ------------------------------------------
+
+
+class ScaleValueMixin:
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[int | None]
+    description: Mapped[str] = mapped_column(Text, default="")
+    flag: Mapped[str | None] = mapped_column(String(40))
+
+
+class Verdict(ScaleValueMixin, Base):
+    __tablename__ = "verdicts"
+
+
+class CertaintyLevel(ScaleValueMixin, Base):
+    __tablename__ = "certainty_levels"
+
+
+class StudyDesign(ScaleValueMixin, Base):
+    __tablename__ = "study_designs"
+
+
+class Stance(ScaleValueMixin, Base):
+    __tablename__ = "stances"
+
+
+SCALE_MODELS: dict[str, type[ScaleValueMixin]] = {
+    "verdict": Verdict,
+    "certainty": CertaintyLevel,
+    "study_design": StudyDesign,
+    "stance": Stance,
+}
+
+
+# --- People ---------------------------------------------------------------------------------------
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def role_names(self) -> set[str]:
+        return {r.role for r in self.roles}
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    __table_args__ = (CheckConstraint("role IN ('reviewer', 'editor', 'admin')", name="role"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+# --- Articles and claims --------------------------------------------------------------------------
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    author: Mapped[str | None] = mapped_column(String(500))
+    published_on: Mapped[date | None] = mapped_column(Date)
+    # The plain text every claim offset points into, kept exactly as imported.
+    text: Mapped[str] = mapped_column(Text)
+    # The decoded source (Markdown or HTML markup) verbatim; None for binary formats (Word).
+    source_text: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(10))
+    source_filename: Mapped[str | None] = mapped_column(String(500))
+    # sha256 of `text`: importing the same content again finds this article.
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    imported_by: Mapped[User | None] = relationship()
+    claims: Mapped[list[Claim]] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        order_by="Claim.ordinal",
+        passive_deletes=True,
+    )
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+    __table_args__ = (
+        UniqueConstraint("article_id", "ordinal"),
+        CheckConstraint("char_start >= 0 AND char_end > char_start", name="span"),
+        Index("ix_claims_article_checkable", "article_id", "checkable"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)  # 1-based position in the article
+    # article.text[start:end] == text, always.
+    start: Mapped[int] = mapped_column("char_start", Integer)
+    end: Mapped[int] = mapped_column("char_end", Integer)
+    text: Mapped[str] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(String(500))
+    checkable: Mapped[bool] = mapped_column(default=True)
+    # claim | heading | signpost | question | opinion | fragment: why it is (not) checkable.
+    kind: Mapped[str] = mapped_column(String(20), default="claim")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    article: Mapped[Article] = relationship(back_populates="claims")
+    cues: Mapped[list[ClaimCue]] = relationship(
+        back_populates="claim",
+        cascade="all, delete-orphan",
+        order_by="ClaimCue.start",
+        passive_deletes=True,
+    )
+    reviews: Mapped[list[Review]] = relationship(back_populates="claim", passive_deletes=True)
+    decision: Mapped[Decision | None] = relationship(back_populates="claim", passive_deletes=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClaimCue(Base):
+    """A cue of overclaiming (or a hedge) found in a claim; span relative to the claim's text."""
+
+    __tablename__ = "claim_cues"
+    __table_args__ = (Index("ix_claim_cues_kind_claim", "kind", "claim_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    start: Mapped[int] = mapped_column("char_start", Integer)
+    end: Mapped[int] = mapped_column("char_end", Integer)
+    text: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(500))
+
+    claim: Mapped[Claim] = relationship(back_populates="cues")
+
+
+# --- Reviews, citations, decisions ----------------------------------------------------------------
+
+
+class Review(Base):
+    """One reviewer's review of one claim (drafts included)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "reviewer_id"),
+        CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+        Index("ix_reviews_reviewer_status", "reviewer_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    verdict: Mapped[str | None] = mapped_column(ForeignKey("verdicts.code"))
+    certainty: Mapped[str | None] = mapped_column(ForeignKey("certainty_levels.code"))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    # Set when the claim's span changed after this review was written.
+    needs_second_look: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    claim: Mapped[Claim] = relationship(back_populates="reviews")
+    reviewer: Mapped[User] = relationship()
+    citations: Mapped[list[ReviewCitation]] = relationship(
+        back_populates="review",
+        cascade="all, delete-orphan",
+        order_by="ReviewCitation.position",
+        passive_deletes=True,
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Citation(Base):
+    """One source (a paper, trial, page), shared by every review that cites it."""
+
+    __tablename__ = "citations"
+    __table_args__ = (UniqueConstraint("kind", "identifier"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # pmid | doi | pmcid | nct | url | reference (from an imported reference file, no identifier)
+    kind: Mapped[str] = mapped_column(String(12))
+    identifier: Mapped[str] = mapped_column(String(2000))  # normalized (DOIs lower-cased)
+    title: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[str | None] = mapped_column(Text)
+    journal: Mapped[str | None] = mapped_column(String(500))
+    year: Mapped[int | None] = mapped_column(Integer)
+    study_design: Mapped[str | None] = mapped_column(ForeignKey("study_designs.code"))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ReviewCitation(Base):
+    """A citation as one review uses it: its stance toward the claim, the passage, where."""
+
+    __tablename__ = "review_citations"
+    __table_args__ = (UniqueConstraint("review_id", "citation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    stance: Mapped[str | None] = mapped_column(ForeignKey("stances.code"))
+    quote: Mapped[str] = mapped_column(Text, default="")
+    locator: Mapped[str] = mapped_column(String(200), default="")  # page, table, figure
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    review: Mapped[Review] = relationship(back_populates="citations")
+    citation: Mapped[Citation] = relationship(lazy="joined")
+
+
+class Decision(Base):
+    """An editor's final verdict and certainty for a claim."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), unique=True)
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verdict: Mapped[str] = mapped_column(ForeignKey("verdicts.code"))
+    certainty: Mapped[str | None] = mapped_column(ForeignKey("certainty_levels.code"))
+    # new_evidence | reviewer_error | scale_interpretation | unanimous | other
+    reason: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    claim: Mapped[Claim] = relationship(back_populates="decision")
+    editor: Mapped[User | None] = relationship()
+    based_on: Mapped[list[DecisionReview]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DecisionReview(Base):
+    """Which reviews a decision rests on."""
+
+    __tablename__ = "decision_reviews"
+
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+# --- Audit trail ----------------------------------------------------------------------------------
+
+
+class AuditEvent(Base):
+    """Append-only record of every write. Database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_entity", "entity_type", "entity_id"),
+        Index("ix_audit_events_article_time", "article_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # How the write arrived when no user is logged in: "cli", "app", "demo", "system".
+    channel: Mapped[str] = mapped_column(String(20), default="app")
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    article_id: Mapped[int | None] = mapped_column(Integer)  # for per-article history; no FK
+    action: Mapped[str] = mapped_column(String(40))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

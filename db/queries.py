@@ -1,0 +1,233 @@
+"""Read queries: what pages, the command line and exports show. Aggregates run in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Integer, case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import Article, Claim, Decision, Review, ReviewCitation
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    id: int
+    title: str
+    source_format: str
+    imported_at: datetime
+    claims: int
+    checkable: int
+    reviewed: int  # claims with at least one submitted review
+    archived: bool
+
+
+def list_articles(
+    session: Session, *, search: str | None = None, include_archived: bool = False
+) -> list[ArticleSummary]:
+    claim_counts = (
+        select(
+            Claim.article_id.label("article_id"),
+            func.count().label("claims"),
+            func.sum(case((Claim.checkable, 1), else_=0)).label("checkable"),
+        )
+        .group_by(Claim.article_id)
+        .subquery()
+    )
+    reviewed_counts = (
+        select(
+            Claim.article_id.label("article_id"),
+            func.count(func.distinct(Review.claim_id)).label("reviewed"),
+        )
+        .join(Review, Review.claim_id == Claim.id)
+        .where(Review.status == "submitted")
+        .group_by(Claim.article_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Article.id,
+            Article.title,
+            Article.source_format,
+            Article.imported_at,
+            Article.archived_at,
+            func.coalesce(claim_counts.c.claims, 0),
+            func.coalesce(claim_counts.c.checkable, 0).cast(Integer),
+            func.coalesce(reviewed_counts.c.reviewed, 0),
+        )
+        .outerjoin(claim_counts, claim_counts.c.article_id == Article.id)
+        .outerjoin(reviewed_counts, reviewed_counts.c.article_id == Article.id)
+        .order_by(Article.imported_at.desc(), Article.id.desc())
+    )
+    if search:
+        query = query.where(Article.title.ilike(f"%{_escape_like(search)}%", escape="\\"))
+    if not include_archived:
+        query = query.where(Article.archived_at.is_(None))
+    return [
+        ArticleSummary(
+            id=row[0],
+            title=row[1],
+            source_format=row[2],
+            imported_at=row[3],
+            archived=row[4] is not None,
+            claims=int(row[5]),
+            checkable=int(row[6]),
+            reviewed=int(row[7]),
+        )
+        for row in session.execute(query)
+    ]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def get_article(session: Session, article_id: int) -> Article | None:
+    return session.get(Article, article_id)
+
+
+def claim_page(
+    session: Session, article_id: int, *, offset: int = 0, limit: int = 100
+) -> list[Claim]:
+    """One page of an article's claims in order, with their cues."""
+    return list(
+        session.scalars(
+            select(Claim)
+            .where(Claim.article_id == article_id)
+            .order_by(Claim.ordinal)
+            .offset(offset)
+            .limit(limit)
+            .options(selectinload(Claim.cues))
+        )
+    )
+
+
+def count_claims(session: Session, article_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Claim).where(Claim.article_id == article_id)
+        )
+        or 0
+    )
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def article_bundle(session: Session, article_id: int) -> dict[str, Any] | None:
+    """Everything known about an article, as plain JSON-ready data (for exports)."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return None
+    claims = list(
+        session.scalars(
+            select(Claim)
+            .where(Claim.article_id == article_id)
+            .order_by(Claim.ordinal)
+            .options(
+                selectinload(Claim.cues),
+                selectinload(Claim.reviews)
+                .selectinload(Review.citations)
+                .joinedload(ReviewCitation.citation),
+                selectinload(Claim.reviews).joinedload(Review.reviewer),
+                selectinload(Claim.decision).selectinload(Decision.based_on),
+            )
+        )
+    )
+    citations: dict[int, dict[str, Any]] = {}
+    claim_rows = []
+    for claim in claims:
+        reviews = []
+        for review in sorted(claim.reviews, key=lambda r: r.id):
+            for link in review.citations:
+                c = link.citation
+                citations.setdefault(
+                    c.id,
+                    {
+                        "id": c.id,
+                        "kind": c.kind,
+                        "identifier": c.identifier,
+                        "title": c.title,
+                        "authors": c.authors,
+                        "journal": c.journal,
+                        "year": c.year,
+                        "study_design": c.study_design,
+                        "url": c.url,
+                    },
+                )
+            reviews.append(
+                {
+                    "id": review.id,
+                    "reviewer": review.reviewer.username,
+                    "verdict": review.verdict,
+                    "certainty": review.certainty,
+                    "rationale": review.rationale,
+                    "status": review.status,
+                    "needs_second_look": review.needs_second_look,
+                    "created_at": _iso(review.created_at),
+                    "updated_at": _iso(review.updated_at),
+                    "submitted_at": _iso(review.submitted_at),
+                    "citations": [
+                        {
+                            "citation_id": link.citation_id,
+                            "stance": link.stance,
+                            "quote": link.quote,
+                            "locator": link.locator,
+                        }
+                        for link in review.citations
+                    ],
+                }
+            )
+        decision = claim.decision
+        claim_rows.append(
+            {
+                "id": claim.id,
+                "ordinal": claim.ordinal,
+                "start": claim.start,
+                "end": claim.end,
+                "text": claim.text,
+                "section": claim.section,
+                "checkable": claim.checkable,
+                "kind": claim.kind,
+                "cues": [
+                    {
+                        "kind": cue.kind,
+                        "start": cue.start,
+                        "end": cue.end,
+                        "text": cue.text,
+                        "reason": cue.reason,
+                    }
+                    for cue in claim.cues
+                ],
+                "reviews": reviews,
+                "decision": None
+                if decision is None
+                else {
+                    "verdict": decision.verdict,
+                    "certainty": decision.certainty,
+                    "reason": decision.reason,
+                    "note": decision.note,
+                    "decided_at": _iso(decision.decided_at),
+                    "based_on_reviews": sorted(d.review_id for d in decision.based_on),
+                },
+            }
+        )
+    return {
+        "article": {
+            "id": article.id,
+            "title": article.title,
+            "source_url": article.source_url,
+            "author": article.author,
+            "published_on": _iso(article.published_on),
+            "source_format": article.source_format,
+            "source_filename": article.source_filename,
+            "content_hash": article.content_hash,
+            "imported_at": _iso(article.imported_at),
+            "text": article.text,
+        },
+        "claims": claim_rows,
+        "citations": sorted(citations.values(), key=lambda c: c["id"]),
+    }

@@ -1,0 +1,10 @@
+"""Showing user-supplied text safely: never as HTML, never as live Markdown."""
+
+import re
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Streamlit's Markdown shows literally (no links, emphasis or HTML)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -1,0 +1,63 @@
+"""Claims of one article, in order, with sections, checkability and cues; one page at a time."""
+
+import pandas as pd
+import streamlit as st
+
+from review_app.components.text import escape_markdown
+from review_app.resources import article_header, article_rows, claim_rows
+
+PAGE_SIZE = 100
+
+st.title("Claims")
+
+articles = article_rows("")
+if not articles:
+    st.info("No articles yet: import one on the Articles page.")
+    st.stop()
+
+titles = {row["id"]: row["title"] for row in articles}
+requested = st.query_params.get("article")
+try:
+    current = int(requested) if requested else articles[0]["id"]
+except ValueError:
+    current = articles[0]["id"]
+if current not in titles:
+    st.warning(f"There is no article {escape_markdown(str(requested))}; showing the latest.")
+    current = articles[0]["id"]
+
+ids = list(titles)
+chosen = st.selectbox(
+    "Article", ids, index=ids.index(current), format_func=lambda i: f"{i} · {titles[i]}"
+)
+if chosen != current or requested != str(chosen):
+    st.query_params["article"] = str(chosen)
+
+header = article_header(chosen)
+if header is None:
+    st.error("That article no longer exists.")
+    st.stop()
+
+details = [f"{header['claims']} claims", f"imported from {header['source_format']}"]
+if header["author"]:
+    details.append(f"by {escape_markdown(header['author'])}")
+if header["published_on"]:
+    details.append(f"published {header['published_on']:%Y-%m-%d}")
+st.caption(" · ".join(details))
+if header["source_url"]:
+    st.caption(f"Source: {escape_markdown(header['source_url'])}")
+
+pages = max(1, -(-header["claims"] // PAGE_SIZE))
+page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
+rows = claim_rows(chosen, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+
+st.dataframe(
+    pd.DataFrame(rows).set_index("ordinal"),
+    column_config={
+        "section": "Section",
+        "text": st.column_config.TextColumn("Claim", width="large"),
+        "checkable": st.column_config.CheckboxColumn("Checkable"),
+        "kind": "Kind",
+        "cues": st.column_config.TextColumn("Cues of overclaiming", width="medium"),
+        "span": "Characters",
+    },
+)

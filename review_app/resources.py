@@ -1,0 +1,69 @@
+"""Process-wide resources and cached reads for the app's pages.
+
+The Database (engine + session factories) is shared across sessions and threads; query results
+are cached as plain data (never ORM objects) and cleared after every write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import streamlit as st
+
+from db.engine import Database
+from db.queries import claim_page, count_claims, get_article, list_articles
+from db.setup import prepare_database
+
+
+@st.cache_resource
+def database() -> Database:
+    return prepare_database(Database())
+
+
+@st.cache_data(ttl=60, max_entries=64)
+def article_rows(search: str = "") -> list[dict[str, Any]]:
+    with database().read() as session:
+        return [asdict(row) for row in list_articles(session, search=search or None)]
+
+
+@st.cache_data(ttl=60, max_entries=256)
+def article_header(article_id: int) -> dict[str, Any] | None:
+    with database().read() as session:
+        article = get_article(session, article_id)
+        if article is None:
+            return None
+        return {
+            "id": article.id,
+            "title": article.title,
+            "author": article.author,
+            "source_url": article.source_url,
+            "published_on": article.published_on,
+            "source_format": article.source_format,
+            "imported_at": article.imported_at,
+            "claims": count_claims(session, article_id),
+        }
+
+
+@st.cache_data(ttl=60, max_entries=256)
+def claim_rows(article_id: int, offset: int, limit: int) -> list[dict[str, Any]]:
+    with database().read() as session:
+        return [
+            {
+                "ordinal": claim.ordinal,
+                "section": claim.section or "",
+                "text": claim.text,
+                "checkable": claim.checkable,
+                "kind": claim.kind,
+                "cues": "; ".join(f"{cue.kind}: “{cue.text}”" for cue in claim.cues),
+                "span": f"{claim.start}–{claim.end}",
+            }
+            for claim in claim_page(session, article_id, offset=offset, limit=limit)
+        ]
+
+
+def clear_cached_reads() -> None:
+    """Call after any write so every page shows the new state."""
+    article_rows.clear()
+    article_header.clear()
+    claim_rows.clear()

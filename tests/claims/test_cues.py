@@ -1,0 +1,244 @@
+"""Tests of the lexicon of overclaiming cues (claims/data/cues.json) and how it is applied."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import pytest
+
+from claims.cues import CUE_KINDS, CUE_MAX_CHARS, Cue, _parse_lexicon, find_cues
+
+
+def cues_of(sentence: str) -> list[tuple[str, str]]:
+    found = find_cues(sentence)
+    for cue in found:
+        assert sentence[cue.start : cue.end] == cue.text
+    return [(cue.kind, cue.text.lower()) for cue in found]
+
+
+def kinds_of(sentence: str) -> set[str]:
+    return {kind for kind, _ in cues_of(sentence)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("It targets only cancer cells.", "only"),
+        ("The drug always works.", "always"),
+        ("Patients never relapse.", "never"),
+        ("All patients responded.", "all"),
+        ("The tumour disappeared completely.", "completely"),
+        ("Remission is guaranteed.", "guaranteed"),
+        ("This ensures a good outcome.", "ensures"),
+        ("The treatment is proven.", "proven"),
+        ("Every patient benefits.", "every"),
+        ("It is 100% effective.", "100%"),
+        ("Healthy cells are left unharmed.", "unharmed"),
+        ("The therapy has no side effects.", "no side effects"),
+        ("The procedure is risk-free.", "risk-free"),
+    ],
+)
+def test_absolute_words(sentence: str, word: str) -> None:
+    assert ("absolute", word) in cues_of(sentence)
+
+
+@pytest.mark.parametrize(
+    "word", ["cure", "cures", "cured", "breakthrough", "miracle", "game-changer", "revolutionary"]
+)
+def test_cure_and_breakthrough_talk(word: str) -> None:
+    assert ("cure", word) in cues_of(f"This {word} changes everything for patients.")
+
+
+UNATTRIBUTED = [
+    "Studies have shown that it works.",
+    "Research shows that it works.",
+    "Research has proven that it works.",
+    "Scientists say that it works.",
+    "Experts agree that it works.",
+    "Evidence suggests that it works.",
+    "It is well known that it works.",
+    "The drug has shown promising results in older patients.",
+]
+
+
+@pytest.mark.parametrize("sentence", UNATTRIBUTED)
+def test_unattributed_evidence(sentence: str) -> None:
+    assert "unattributed_evidence" in kinds_of(sentence)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[12]",
+        "[3, 4]",
+        "[5-7]",
+        "(Smith et al., 2020)",
+        "(Smith 2020)",
+        "(Smith and Jones, 2019)",
+        "(doi:10.1056/NEJMoa1234)",
+        "(doi.org/10.1056/NEJMoa1234)",
+        "(PMID 12345678)",
+        "(NCT01234567)",
+        "as published in Blood",
+        "according to the FDA",
+        "in the MAIA trial",
+    ],
+)
+@pytest.mark.parametrize("sentence", UNATTRIBUTED)
+def test_unattributed_evidence_is_cancelled_by_a_source(sentence: str, source: str) -> None:
+    attributed = sentence[:-1] + " " + source + "."
+    assert "unattributed_evidence" not in kinds_of(attributed), attributed
+
+
+@pytest.mark.parametrize(
+    ("phrase"),
+    [
+        "more effective",
+        "fewer side effects",
+        "better quality of life",
+        "safer",
+        "less toxic",
+        "superior",
+        "better equipped",
+    ],
+)
+def test_comparatives_without_comparator(phrase: str) -> None:
+    sentence = f"Immunotherapy is {phrase} for most people."
+    assert ("comparative", phrase) in cues_of(sentence)
+    for comparator in (
+        "than chemotherapy",
+        "compared with chemotherapy",
+        "compared to chemotherapy",
+        "versus chemotherapy",
+        "vs chemotherapy",
+        "vs. chemotherapy",
+        "relative to chemotherapy",
+        "unlike chemotherapy",
+    ):
+        with_comparator = f"Immunotherapy is {phrase} {comparator} for most people."
+        assert "comparative" not in kinds_of(with_comparator), with_comparator
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It boosts the immune system.",
+        "It works by boosting your immune system.",
+        "Exercise strengthens your immune system.",
+        "It improves the immune system's ability to fight disease.",
+        "A detox supports recovery.",
+        "This tea supercharges recovery.",
+        "It restores natural defences.",
+    ],
+)
+def test_vague_mechanism(sentence: str) -> None:
+    assert "vague_mechanism" in kinds_of(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("It may help.", "may"),
+        ("It might help.", "might"),
+        ("It could help.", "could"),
+        ("It potentially helps.", "potentially"),
+        ("It possibly helps.", "possibly"),
+        ("Perhaps it helps.", "perhaps"),
+        ("It is possible that it helps.", "it is possible"),
+    ],
+)
+def test_hedges_are_recorded_as_hedges(sentence: str, word: str) -> None:
+    found = [cue for cue in find_cues(sentence) if cue.kind == "hedge"]
+    assert [cue.text.lower() for cue in found] == [word]
+    assert "hedge" in found[0].reason.lower() and "not a fault" in found[0].reason.lower()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The overall response rate was 40%.",  # "all" inside "overall"
+        "They recalled the batch.",  # "all" inside "recalled"
+        "The results were nevertheless clear.",  # "never" inside "nevertheless"
+        "The site is secure.",  # "cure" inside "secure"
+        "Mayo Clinic staff agreed.",  # "may" inside "Mayo"
+        "All-cause mortality fell.",  # "all" in a hyphenated term
+        "The trial started in May 2020.",  # the month
+        "It not only shrinks tumours but also eases pain.",  # "not only"
+    ],
+)
+def test_words_inside_other_words_do_not_match(sentence: str) -> None:
+    assert cues_of(sentence) == []
+
+
+def test_overlapping_cues_of_different_kinds_are_all_kept() -> None:
+    found = cues_of("Research has proven it is a cure.")
+    assert ("unattributed_evidence", "research has proven") in found
+    assert ("absolute", "proven") in found
+    assert ("cure", "cure") in found
+
+
+def test_overlapping_cues_of_one_kind_become_one() -> None:
+    sentence = "It works by boosting your immune system's ability to fight."
+    found = [cue for cue in find_cues(sentence) if cue.kind == "vague_mechanism"]
+    assert len(found) == 1
+    assert found[0].text == "boosting your immune system's ability"
+
+
+def test_cue_spans_reasons_and_order() -> None:
+    sentence = "Studies have shown it may cure ALL cancers, always."
+    found = find_cues(sentence)
+    assert [c.start for c in found] == sorted(c.start for c in found)
+    for cue in found:
+        assert isinstance(cue, Cue)
+        assert cue.kind in CUE_KINDS
+        assert sentence[cue.start : cue.end] == cue.text
+        assert cue.reason and "\n" not in cue.reason
+    assert found[0].to_dict() == {
+        "kind": "unattributed_evidence",
+        "start": 0,
+        "end": len("Studies have shown"),
+        "text": "Studies have shown",
+        "reason": found[0].reason,
+    }
+
+
+def test_offsets_hold_when_lowercasing_changes_length() -> None:
+    sentence = "\u0130stanbul doctors say it is a cure."  # "İ" lowercases to two characters
+    found = find_cues(sentence)
+    assert [(c.kind, c.text) for c in found] == [
+        ("unattributed_evidence", "doctors say"),
+        ("cure", "cure"),
+    ]
+    for cue in found:
+        assert sentence[cue.start : cue.end] == cue.text
+
+
+def test_lexicon_data_is_valid() -> None:
+    content = resources.files("claims").joinpath("data", "cues.json").read_text("utf-8")
+    data = json.loads(content)
+    assert {entry["kind"] for entry in data["cues"]} == set(CUE_KINDS)
+    for entry in data["cues"]:
+        assert set(entry) <= {"kind", "pattern", "reason", "unless"}
+        re.compile(entry["pattern"])
+        assert entry["reason"].strip() and "\n" not in entry["reason"]
+    assert len(_parse_lexicon(content).entries) == len(data["cues"])
+
+
+def test_lexicon_errors() -> None:
+    with pytest.raises(ValueError, match="unknown kind"):
+        _parse_lexicon('{"cues": [{"kind": "hype", "pattern": "x", "reason": "r"}]}')
+    with pytest.raises(ValueError, match="one line"):
+        _parse_lexicon('{"cues": [{"kind": "cure", "pattern": "x", "reason": "a\\nb"}]}')
+
+
+def test_a_phrase_spread_over_much_whitespace_is_no_cue() -> None:
+    assert cues_of("Studies" + " " * 300 + "show it.") == []
+    assert all(len(c.text) <= CUE_MAX_CHARS for c in find_cues("boost " + "  " * 99 + "x"))
+
+
+def test_a_long_sentence_completes() -> None:
+    sentence = "studies show it may cure all " * 40_000
+    found = find_cues(sentence)
+    assert {cue.kind for cue in found} == {"unattributed_evidence", "hedge", "cure", "absolute"}

@@ -1,0 +1,298 @@
+"""HTML reader: main content only, structure, metadata, hostile input."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from claims.document import Document
+from claims.errors import DocumentRefused
+from claims.readers import read_document, read_text
+from claims.readers.common import block_problems
+
+
+def read_html(tmp_path: Path, page: str, name: str = "page.html") -> Document:
+    path = tmp_path / name
+    path.write_text(page, encoding="utf-8")
+    doc = read_document(path.read_bytes(), path.name)
+    assert doc.source_format == "html"
+    assert block_problems(doc.text, doc.blocks) == []
+    assert "\n\n".join(doc.text[b.start : b.end] for b in doc.blocks) == doc.text
+    return doc
+
+
+def blocks(doc: Document) -> list[tuple[str, int, str]]:
+    return [(b.kind, b.level, doc.text[b.start : b.end]) for b in doc.blocks]
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Do statins harm memory? | Health News</title>
+<meta property="og:site_name" content="Health News">
+<meta name="author" content="Jane Doe">
+<meta property="article:published_time" content="2024-03-05T10:00:00+01:00">
+<link rel="canonical" href="https://example.org/statins">
+<style>p { color: red }</style>
+<script>var secret = "tracking script text";</script>
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header"><a href="/">Health News home</a>
+  <nav><ul><li><a href="/news">News menu</a></li><li>About us</li></ul></nav></header>
+<div class="cookie-banner">We use cookies. Accept all?</div>
+<div class="layout">
+<article>
+  <header><h1>Do statins harm memory?</h1><p class="byline">By Jane Doe</p></header>
+  <p>Statins lower <a href="https://example.org/ldl">LDL cholesterol</a> by about
+     a third.</p>
+  <div class="social-share">Share on Facebook Tweet this</div>
+  <h2>What the <em>trials</em> found</h2>
+  <ol start="3">
+    <li>Trials enrolled <b>20,000</b> people.
+      <ul><li>Mostly over 60.</li></ul>
+    </li>
+    <li value="9">Few reported problems.</li>
+  </ol>
+  <ul><li><p>A bullet with a paragraph.</p></li></ul>
+  <table>
+    <caption>Doses</caption>
+    <tr><th>Drug</th><th>Dose</th></tr>
+    <tr><td>Atorvastatin</td><td>10&nbsp;mg</td></tr>
+  </table>
+  <blockquote><p>Statins are safe for most people.</p></blockquote>
+  <figure><img src="x.png" alt="a chart"><figcaption>Photo: Getty</figcaption></figure>
+  <div class="newsletter-signup"><p>Sign up for our newsletter!</p><form><input></form></div>
+  <aside><p>Pull quote in an aside.</p></aside>
+  <p>Line one<br>line two &amp; more.</p>
+  <pre><code>console.log("code")</code></pre>
+  <p hidden>Hidden text.</p>
+  <p style="display: none">Invisible text.</p>
+  <div class="ad-slot">Buy now advertisement</div>
+  <section class="related-articles"><h3>Related</h3><p>Another story teaser.</p></section>
+  <section id="comments"><h3>Comments</h3><p>Great article!</p></section>
+  <footer>Tags: health, statins</footer>
+</article>
+<aside class="sidebar"><p>Most read</p></aside>
+</div>
+<footer><p>Copyright 2024 Health News</p></footer>
+<iframe src="https://ads.example.org">Iframe text</iframe>
+</body></html>
+"""
+
+
+def test_main_content_only(tmp_path):
+    doc = read_html(tmp_path, PAGE)
+    assert blocks(doc) == [
+        ("heading", 1, "Do statins harm memory?"),
+        ("paragraph", 0, "Statins lower LDL cholesterol by about a third."),
+        ("heading", 2, "What the trials found"),
+        ("list_item", 0, "3. Trials enrolled 20,000 people."),
+        ("list_item", 0, "- Mostly over 60."),
+        ("list_item", 0, "9. Few reported problems."),
+        ("list_item", 0, "- A bullet with a paragraph."),
+        ("paragraph", 0, "Doses"),
+        ("paragraph", 0, "Drug | Dose"),
+        ("paragraph", 0, "Atorvastatin | 10 mg"),
+        ("paragraph", 0, "Statins are safe for most people."),
+        ("paragraph", 0, "Line one\nline two & more."),
+    ]
+    for junk in (
+        "Skip",
+        "menu",
+        "About us",
+        "cookies",
+        "Share",
+        "Facebook",
+        "newsletter",
+        "Pull quote",
+        "Getty",
+        "console",
+        "Hidden",
+        "Invisible",
+        "advertisement",
+        "teaser",
+        "Great article",
+        "Tags",
+        "Most read",
+        "Copyright",
+        "Iframe",
+        "tracking",
+        "color",
+        "http",
+        "By Jane",
+    ):
+        assert junk not in doc.text, junk
+
+
+def test_page_metadata(tmp_path):
+    doc = read_html(tmp_path, PAGE)
+    assert doc.title == "Do statins harm memory?"
+    assert doc.author == "Jane Doe"
+    assert doc.published == date(2024, 3, 5)
+    assert doc.source_url == "https://example.org/statins"
+    assert doc.source_text == PAGE
+
+
+def test_open_graph_and_other_metadata_sources(tmp_path):
+    page = """<html><head>
+    <title>Ignored title - Site</title>
+    <meta property="og:title" content="The OG title">
+    <meta property="og:url" content="https://example.org/og">
+    <meta name="dc.date" content="not a date">
+    </head><body><main>
+    <p class="byline">By <a rel="author" href="/ann">Ann Lee</a></p>
+    <p>Published <time datetime="2023-11-02">2 November</time>.</p>
+    <p>Statins work.</p></main></body></html>"""
+    doc = read_html(tmp_path, page)
+    assert doc.title == "The OG title"
+    assert doc.source_url == "https://example.org/og"
+    assert doc.author == "Ann Lee"
+    assert doc.published == date(2023, 11, 2)
+
+
+def test_json_ld_metadata(tmp_path):
+    page = """<html><head>
+    <script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+      {"@type": "WebSite", "name": "Site"},
+      {"@type": "NewsArticle", "headline": "LD headline",
+       "author": [{"@type": "Person", "name": "Ann Lee"}, {"name": "Bo Chen"}],
+       "datePublished": "2022-07-01T08:00:00Z"}]}</script>
+    <script type="application/ld+json">{ broken json</script>
+    </head><body><p>Statins work.</p></body></html>"""
+    doc = read_html(tmp_path, page)
+    assert doc.title == "LD headline"
+    assert doc.author == "Ann Lee, Bo Chen"
+    assert doc.published == date(2022, 7, 1)
+    assert doc.text == "Statins work."
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Statins and memory | Health News", "Statins and memory"),
+        ("Statins and memory - Health News", "Statins and memory"),
+        ("Statins - a review of the evidence", "Statins - a review of the evidence"),
+        ("Statins | memory", "Statins | memory"),
+        ("Do statins harm memory? | MedSite", "Do statins harm memory?"),
+    ],
+)
+def test_site_name_suffix_is_stripped_only_when_obvious(tmp_path, title, expected):
+    site = '<meta property="og:site_name" content="Health News">' if "News" in title else ""
+    page = f"<html><head><title>{title}</title>{site}</head><body><p>Text.</p></body></html>"
+    assert read_html(tmp_path, page).title == expected
+
+
+def test_title_falls_back_to_first_h1_then_filename(tmp_path):
+    page = "<html><body><article><h2>Sub</h2><h1>Main heading</h1><p>T.</p></article></body>"
+    assert read_html(tmp_path, page).title == "Main heading"
+    page = "<html><body><p>Statins work.</p></body></html>"
+    assert read_html(tmp_path, page, name="statins-work.html").title == "Statins work"
+
+
+def test_main_and_role_main_are_preferred_over_body(tmp_path):
+    page = (
+        "<html><body><div class='top'>Site links</div>"
+        "<main><p>Main text.</p></main><div>Outside main.</div></body></html>"
+    )
+    assert read_html(tmp_path, page).text == "Main text."
+    page = (
+        "<html><body><div>Outside.</div><div role='main'><p>Role main text.</p></div></body></html>"
+    )
+    assert read_html(tmp_path, page).text == "Role main text."
+
+
+def test_largest_article_wins_and_teasers_are_ignored(tmp_path):
+    page = (
+        "<html><body><main>"
+        "<article><h2>Teaser</h2><p>Short.</p></article>"
+        "<article><h1>Real article</h1><p>" + "Long text about statins. " * 20 + "</p></article>"
+        "</main></body></html>"
+    )
+    doc = read_html(tmp_path, page)
+    assert doc.text.startswith("Real article") and "Teaser" not in doc.text
+    # A small teaser <article> inside a much larger <main> is not the article.
+    page = (
+        "<html><body><main><h1>Main</h1><p>" + "Main text about statins. " * 20 + "</p>"
+        "<article><p>Teaser card.</p></article></main></body></html>"
+    )
+    assert read_html(tmp_path, page).text.startswith("Main\n\nMain text")
+
+
+def test_short_page_without_structure(tmp_path):
+    doc = read_html(tmp_path, "<p>One short claim.</p>")
+    assert blocks(doc) == [("paragraph", 0, "One short claim.")]
+    doc = read_html(tmp_path, "<html><body>Bare body text<div>and a div</div></body></html>")
+    assert doc.text == "Bare body text\n\nand a div"
+
+
+def test_page_header_is_dropped_only_outside_the_article(tmp_path):
+    page = (
+        "<html><body><header><h1>Site name</h1></header>"
+        "<p>Body text.</p><footer>Footer</footer></body></html>"
+    )
+    assert read_html(tmp_path, page).text == "Body text."
+
+
+def test_layout_table_is_read_as_blocks(tmp_path):
+    page = (
+        "<html><body><table><tr><td><h1>Title</h1><p>First.</p><p>Second.</p></td>"
+        "</tr></table></body></html>"
+    )
+    assert blocks(read_html(tmp_path, page)) == [
+        ("heading", 1, "Title"),
+        ("paragraph", 0, "First."),
+        ("paragraph", 0, "Second."),
+    ]
+
+
+def test_xhtml_with_xml_declaration(tmp_path):
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>X</title></head>'
+        "<body><p>Caf\u00e9 text.</p></body></html>"
+    )
+    doc = read_html(tmp_path, page)
+    assert doc.text == "Café text."
+    assert read_document(page.encode()).source_format == "html"
+
+
+def test_whitespace_and_entities(tmp_path):
+    doc = read_html(tmp_path, "<p>  A\n\t b &nbsp; c &mdash; d&shy;e\u200b </p>")
+    assert doc.text == "A b c — de"
+
+
+def test_deeply_nested_html_is_refused(tmp_path):
+    path = tmp_path / "deep.html"
+    path.write_text("<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000)
+    with pytest.raises(DocumentRefused) as caught:
+        read_document(path.read_bytes(), path.name)
+    assert "nested too deeply" in str(caught.value)
+
+
+def test_nesting_below_the_limit_is_read(tmp_path):
+    page = "<html><body>" + "<div><span>" * 120 + "deep text" + "</span></div>" * 120
+    assert read_html(tmp_path, page).text == "deep text"
+    nested_lists = "<html><body>" + "<ul><li>item" * 120
+    assert len(read_html(tmp_path, nested_lists).blocks) == 120
+
+
+def test_page_without_text_is_refused(tmp_path):
+    for page in (
+        "<html><head><title>T</title></head><body><nav>Menu</nav><script>x()</script></body>",
+        "<!-- only a comment -->",
+        "</p>",
+    ):
+        with pytest.raises(DocumentRefused, match="No article text"):
+            read_text(page, "html")
+
+
+def test_malformed_html_is_read_as_well_as_possible(tmp_path):
+    doc = read_html(tmp_path, "<p>unclosed <b>bold <i>it</p><div>next<p>para</div></span>")
+    assert blocks(doc) == [
+        ("paragraph", 0, "unclosed bold it"),
+        ("paragraph", 0, "next"),
+        ("paragraph", 0, "para"),
+    ]

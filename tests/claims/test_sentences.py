@@ -1,0 +1,352 @@
+"""Tests of the rule-based sentence splitter: boundaries, offsets and linear time."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from claims.sentences import LIST_MARKER, _parse_abbreviations, sentence_spans
+
+
+def check_spans(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None):
+    """The invariants of every result: in range, ordered, trimmed, covering all non-space."""
+    end = len(text) if end is None else end
+    covered = set()
+    previous_end = start
+    for s, e in spans:
+        assert previous_end <= s < e <= end
+        assert not text[s].isspace() and not text[e - 1].isspace()
+        covered.update(range(s, e))
+        previous_end = e
+    for i in range(start, end):
+        if not text[i].isspace():
+            assert i in covered, f"character {i} ({text[i]!r}) is in no sentence"
+
+
+def split(text: str) -> list[str]:
+    spans = sentence_spans(text)
+    check_spans(text, spans)
+    return [text[s:e] for s, e in spans]
+
+
+# Cases of the kinds found in the well-known English sentence-boundary "golden rules"
+# (examples written for this project).
+GOLDEN_RULES = [
+    ("simple period", "The sun rose early. We left at dawn.", 2),
+    ("question mark", "Where is the clinic? It is next door.", 2),
+    ("exclamation mark", "The results are in! Everyone was relieved.", 2),
+    ("one-letter capital abbreviation", "Our nurse is Maria K. Lopez.", 1),
+    ("one-letter lowercase abbreviation", "The table is on p. 12 of the report.", 1),
+    ("two-letter lowercase abbreviation mid-sentence", "Did Tom and co. attend the talk?", 1),
+    ("company abbreviation mid-sentence", "They signed with Hart, Lowe & Co. last spring.", 1),
+    (
+        "company abbreviation at sentence end",
+        "They signed with Hart, Lowe & Co. It took a week.",
+        2,
+    ),
+    ("lowercase abbreviation at sentence end", "Ask Tom and co. They will know.", 2),
+    ("prepositive abbreviation", "We could see Mt. Rainier from the ward.", 1),
+    ("prepositive and postpositive", "St. Anne's Hospital is on 3rd st. near the park.", 1),
+    ("possessive abbreviation", "That is Smith Jr.'s report.", 1),
+    ("dotted abbreviation mid-sentence", "She moved to the U.K. last year.", 1),
+    ("dotted abbreviation at sentence end", "She moved to the U.K. How did it go?", 2),
+    ("dotted abbreviation as adjective", "He works for the U.S. Department of Health.", 1),
+    ("dotted abbreviation before a number", "She has lived in the U.S. for 12 years.", 1),
+    ("times of day", "The clinic opens at 8 a.m. and shuts at 6 p.m. Patients may call ahead.", 2),
+    ("month abbreviation and number", "The visit was on Oct. 3. Then the scan followed.", 2),
+    ("money with decimal", "The test costs $12.50 now. It used to be free.", 2),
+    ("decimal number", "Her temperature was 38.2 degrees. It fell by night.", 2),
+    ("number at sentence end", "The score was 7.5. The next one was 8.", 2),
+    (
+        "parenthetical sentence inside",
+        "He studied nursing (He had worked as a porter.) in Leeds.",
+        1,
+    ),
+    ("email address", "Write to jo.bloggs@example.org. She answers quickly.", 2),
+    ("web address", "The page is at https://example.org/a.html. It is short.", 2),
+    ("single quotes inside", "She looked up, 'This is odd.' he said.", 1),
+    ("double quotes inside", 'She looked up, "This is odd." he said.', 1),
+    ("double quotes at sentence end", 'She looked up, "This is odd." Then she left.', 2),
+    ("curly quotes at sentence end", "He said \u201cyes.\u201d Then he left.", 2),
+    ("quoted question then lowercase", '"Is it safe?" she asked.', 1),
+    ("double exclamation", "Wow!! That was fast.", 2),
+    ("double question", "Really?? Are you sure?", 2),
+    ("mixed ?!", "Now!? Who decided that?", 2),
+    ("ellipsis inside a sentence", "I was not sure ... well, maybe later.", 1),
+    ("ellipsis at sentence end", "It went on and on... Then it stopped.", 2),
+    ("four-dot ellipsis", "I never said that.... She nodded.", 2),
+    ("unicode ellipsis inside", "The results were\u2026 mixed at best.", 1),
+    ("list with numbers", "1. The first item\n2. The second item", 2),
+    ("list with letters", "a. The first item\nb. The second item", 2),
+    ("list with bullets", "- Apples\n- Pears", 2),
+    ("hard-wrapped line", "This sentence has\na line break in it.", 1),
+    ("heading line", "Background\nThe trial enrolled 40 patients.", 2),
+    ("names with initials", "J. R. Hartley wrote the guide.", 1),
+    ("titles", "Mr. and Mrs. Patel met Dr. Okafor.", 1),
+    ("etc. before lowercase", "Bring soap, towels, etc. and a book.", 1),
+    ("etc. at sentence end", "Bring soap, towels, etc. Then wait.", 2),
+    ("no final punctuation", "A sentence without an end", 1),
+    ("several spaces", "One idea.    Another idea.", 2),
+    ("sentence after a closing bracket", "(This is aside.) The main point follows.", 2),
+    ("list with closing brackets", "1.) The first item\n2.) The second item", 2),
+    ("spaced ellipsis in a quote", "He wrote that \u201cthe list goes on . . . .\u201d", 1),
+    ("spaced ellipsis at sentence end", "It ended with a pause . . . . Then came news.", 2),
+    ("number sign abbreviation", "The ward is at N\u00b0. 14 on the left. Ask there.", 2),
+    ("pronoun I at sentence end", "The nurse and I. Did you see Dr. Wu today?", 2),
+]
+
+MEDICAL = [
+    ("Dr.", "Dr. Smith led the study.", 1),
+    ("Mr.", "Mr. Jones was treated.", 1),
+    ("Prof.", "Prof. Lee reviewed the data.", 1),
+    ("et al.", "Smith et al. reported a 40% response.", 1),
+    ("et al. before year", "Smith et al. (2020) reported a response.", 1),
+    ("e.g.", "Some drugs, e.g. Lenalidomide, are oral.", 1),
+    ("i.e.", "The main endpoint, i.e. Overall survival, improved.", 1),
+    ("vs.", "Drug A vs. Drug B was compared.", 1),
+    ("approx.", "The dose was approx. 5 mg daily.", 1),
+    ("Approx.", "Approx. 30% of patients responded.", 1),
+    ("etc. + lowercase", "Fatigue, nausea, etc. were common.", 1),
+    ("Fig.", "As shown in Fig. 2, the curves separate.", 1),
+    ("Figs.", "See Figs. 3 and 4 for details.", 1),
+    ("Tab.", "Doses are listed in Tab. 1 of the appendix.", 1),
+    ("No.", "This is trial No. 5 of the series.", 1),
+    ("vol.", "It appeared in vol. 12 of the journal.", 1),
+    ("p.", "The method is described on p. 45.", 1),
+    ("pp.", "The methods are on pp. 12-15.", 1),
+    ("ca.", "The cohort had ca. 300 patients.", 1),
+    ("cf.", "This differs from earlier work (cf. Jones 2019).", 1),
+    ("J. Clin. Oncol.", "The trial was published in J. Clin. Oncol. in 2021.", 1),
+    ("N. Engl. J. Med.", "Kumar A. B. et al. N. Engl. J. Med. 2019;380:10-20.", 1),
+    ("Lancet Oncol.", "See Lancet Oncol. 2020;21:100-110 for the full data.", 1),
+    ("reference title then journal", "Lee K. Immunotherapy trials. J. Clin. Oncol. 2020;38:1.", 1),
+    ("initial", "The study was led by J. Smith at the clinic.", 1),
+    ("two initials", "A. B. Jones wrote the protocol.", 1),
+    ("dose per kg", "Patients received 2.5 mg/kg every week.", 1),
+    ("volume", "Inject 0.5 mL under the skin.", 1),
+    ("fold", "Levels rose 1.5-fold after treatment.", 1),
+    ("p < 0.05", "The difference was significant (p < 0.05) in both arms.", 1),
+    ("p = .03", "The effect held (p = .03) after adjustment.", 1),
+    ("confidence interval", "The hazard ratio was 2.1 (95% CI 1.2-3.4) overall.", 1),
+    ("ellipsis inside", "The results were ... encouraging, though early.", 1),
+    ("DOI", "The full text is at doi.org/10.1056/NEJMoa123. It reports two trials.", 2),
+    ("DOI at end", "Read it at doi.org/10.1056/NEJMoa123.", 1),
+    ("URL", "Guidance is at www.nih.gov for patients.", 1),
+    ("citation after full stop", "The drug improved survival.[12] The next trial failed.", 2),
+    ("citation list after full stop", "It was safe.[3, 4] Later trials agreed.", 2),
+    ("citation range after full stop", "It was safe.[5-7] Later trials agreed.", 2),
+    ("citation before full stop", "It was safe [3, 4]. Later trials agreed [5-7].", 2),
+    (
+        "parenthetical citation",
+        "Survival improved (Smith et al., 2020). Next, we checked safety.",
+        2,
+    ),
+    ("superscript citation flattened", "It spread to bone.3,4 Treatment followed.", 2),
+    ("superscript citations with space", "It was rare.11 12 Most patients recovered.", 2),
+    ("superscript-like number before lowercase", "The cancer.12 patients died.", 1),
+    ("figure number without space", "As shown in Fig.2 The curves separate.", 1),
+    ("vitamin letter at end", "Patients lacked vitamin D. The dose was raised.", 2),
+    ("hepatitis letter mid-sentence", "Hepatitis B. virus was not found.", 1),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "count"), GOLDEN_RULES, ids=[c[0] for c in GOLDEN_RULES])
+def test_golden_rules(name: str, text: str, count: int) -> None:
+    assert len(split(text)) == count, split(text)
+
+
+@pytest.mark.parametrize(("name", "text", "count"), MEDICAL, ids=[c[0] for c in MEDICAL])
+def test_medical_cases(name: str, text: str, count: int) -> None:
+    assert len(split(text)) == count, split(text)
+
+
+def test_citation_marker_belongs_to_the_sentence_before() -> None:
+    assert split("The drug improved survival.[12] The next trial failed.") == [
+        "The drug improved survival.[12]",
+        "The next trial failed.",
+    ]
+    assert split("Survival improved (Smith et al., 2020). Next, we checked safety.") == [
+        "Survival improved (Smith et al., 2020).",
+        "Next, we checked safety.",
+    ]
+    assert split("It worked. [4] Then it failed.") == ["It worked. [4]", "Then it failed."]
+    assert split("It spread to bone.3,4 Treatment followed.") == [
+        "It spread to bone.3,4",
+        "Treatment followed.",
+    ]
+
+
+def test_closing_quotes_and_brackets_stay_with_their_sentence() -> None:
+    assert split('He said "Stop!" Then he left.') == ['He said "Stop!"', "Then he left."]
+    assert split("(Is it safe?) Yes, it is.") == ["(Is it safe?)", "Yes, it is."]
+    assert split("She wrote \u2018done.\u2019 The end.") == [
+        "She wrote \u2018done.\u2019",
+        "The end.",
+    ]
+
+
+def test_splits_before_uppercase_digit_and_opening_quote() -> None:
+    assert len(split("The trial ended. Results were good.")) == 2
+    assert len(split("The trial ended. 25 patients responded.")) == 2
+    assert len(split('The trial ended. "It worked," she said.')) == 2
+    assert len(split("The trial ended. \u201cIt worked,\u201d she said.")) == 2
+    assert len(split("The trial ended. and then nothing.")) == 1
+
+
+def test_exact_sentences() -> None:
+    text = "Dr. Lee gave 2.5 mg/kg (p < 0.05). Response rates rose! Did it last? Nobody knows."
+    assert split(text) == [
+        "Dr. Lee gave 2.5 mg/kg (p < 0.05).",
+        "Response rates rose!",
+        "Did it last?",
+        "Nobody knows.",
+    ]
+
+
+def test_single_newline_in_a_paragraph_is_not_a_boundary() -> None:
+    text = (
+        "Immunotherapy uses the body's own immune system to fight\n"
+        "cancer. It works by helping immune cells find and attack\n"
+        "tumour cells in the Bone Marrow\n"
+        "and elsewhere."
+    )
+    assert split(text) == [
+        "Immunotherapy uses the body's own immune system to fight\ncancer.",
+        "It works by helping immune cells find and attack\ntumour cells in the Bone Marrow\n"
+        "and elsewhere.",
+    ]
+
+
+def test_heading_lines_end_a_sentence() -> None:
+    assert split("Key Benefits\nImmunotherapy targets cancer cells.") == [
+        "Key Benefits",
+        "Immunotherapy targets cancer cells.",
+    ]
+    assert split("## How it works\nT cells are trained.") == [
+        "## How it works",
+        "T cells are trained.",
+    ]
+    # A line that ends with a function word, or a long line, goes on.
+    assert len(split("The drug was developed by\nMerck and others.")) == 1
+    long_line = "The study enrolled patients from twelve hospitals across Europe and Asia\n"
+    assert len(split(long_line + "Beginning in 2015.")) == 1
+
+
+def test_blank_line_is_a_boundary() -> None:
+    assert split("First paragraph without a stop\n\nsecond paragraph") == [
+        "First paragraph without a stop",
+        "second paragraph",
+    ]
+
+
+def test_list_lines_are_boundaries() -> None:
+    assert split("Side effects include:\n- fatigue\n- nausea") == [
+        "Side effects include:",
+        "- fatigue",
+        "- nausea",
+    ]
+    assert split("1. Targeted Treatment: It works.") == ["1. Targeted Treatment: It works."]
+
+
+def test_region_offsets_index_the_whole_text() -> None:
+    text = "Ignore this. Keep this one. And this.  Ignore again."
+    start = text.index("Keep")
+    end = text.index("Ignore again")
+    spans = sentence_spans(text, start, end)
+    check_spans(text, spans, start, end)
+    assert [text[s:e] for s, e in spans] == ["Keep this one.", "And this."]
+    assert spans[0][0] == start
+    assert sentence_spans(text, 5, 5) == []
+    assert sentence_spans(text, 20, 10) == []
+    assert sentence_spans(text, -13) == [(len(text) - 13, len(text))]
+
+
+def test_empty_and_whitespace() -> None:
+    assert sentence_spans("") == []
+    assert sentence_spans("   \n\n\t ") == []
+    assert split("  Hello.  ") == ["Hello."]
+
+
+def test_list_marker_pattern() -> None:
+    for marker in ("1. ", "12) ", "- ", "* ", "\u2022 ", "+ ", "a. ", "b) ", "(3) "):
+        assert LIST_MARKER.match(marker + "Text"), marker
+    for not_marker in ("1.5 mg", "e.g. this", "-5 degrees", "1234. Year", "A. Smith"):
+        assert not LIST_MARKER.match(not_marker), not_marker
+
+
+def test_abbreviation_file_format() -> None:
+    table = _parse_abbreviations(
+        "# comment\n[prefix]\napprox.  # trailing comment\nMs\n[ambiguous]\nal\n[starters]\nThe\n"
+    )
+    assert "approx" in table.prefix and "Approx" in table.prefix
+    assert "Ms" in table.prefix and "ms" not in table.prefix
+    assert "al" in table.ambiguous and "The" in table.starters
+    with pytest.raises(ValueError, match="unknown section"):
+        _parse_abbreviations("[nonsense]\nx\n")
+    with pytest.raises(ValueError, match="before any"):
+        _parse_abbreviations("x\n")
+
+
+ALPHABET = [
+    "a", "B", "e.g.", "Dr.", "J.", " ", " ", "\n", "\n\n", ".", "?", "!", "...", "\u2026",
+    '"', "\u201d", ")", "(", "[12]", "[3, 4]", "2.5", "1.", "- ", "al.", "U.S.", ":", "\t",
+    "www.x.org", "The", "vitamin D.", "\u00a0", "#", "## ", "\u2022 ", ".12", "3,4", ". . .",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_invariants_on_random_text(seed: int) -> None:
+    rng = random.Random(seed)
+    text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 80)))
+    check_spans(text, sentence_spans(text))
+    if text:
+        start = rng.randrange(len(text))
+        end = rng.randrange(start, len(text) + 1)
+        check_spans(text, sentence_spans(text, start, end), start, end)
+
+
+MEGABYTE = 1_000_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "word " * (MEGABYTE // 5),
+        "a" * MEGABYTE,
+        "a. " * (MEGABYTE // 3),
+        "A. " * (MEGABYTE // 3),
+        "." * MEGABYTE,
+        ". " * (MEGABYTE // 2),
+        "?" * MEGABYTE,
+        ".)" * (MEGABYTE // 2),
+        ".[" + "1," * (MEGABYTE // 2),
+        "Short heading\n" * (MEGABYTE // 14),
+        "\n" * MEGABYTE,
+        " " * MEGABYTE,
+        "Dr. J. Smith et al. N. Engl. J. Med. 2019;380:10. " * (MEGABYTE // 50),
+        "cancer.12 " * (MEGABYTE // 10),
+        "cancer.1" + " 1" * (MEGABYTE // 2),
+    ],
+    ids=[
+        "no punctuation",
+        "one long word",
+        "a. a. a.",
+        "A. A. A.",
+        "dots",
+        "spaced dots",
+        "question marks",
+        "closers",
+        "open citation",
+        "heading lines",
+        "newlines",
+        "spaces",
+        "references",
+        "superscripts",
+        "one long superscript",
+    ],
+)
+def test_one_megabyte_inputs_complete(text: str) -> None:
+    spans = sentence_spans(text)
+    assert all(not text[s].isspace() for s, _ in spans)
+    assert sum(e - s for s, e in spans) <= len(text)

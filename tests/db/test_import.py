@@ -1,0 +1,133 @@
+"""Importing articles: exact offsets, one transaction, the same content only once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+import db.articles
+from db.articles import demo_article_bytes, import_demo_if_empty, import_file
+from db.engine import Database
+from db.models import Article, AuditEvent, Claim, ClaimCue
+from db.queries import article_bundle, list_articles
+
+DEMO_SECTIONS = [
+    "Targeted Treatment",
+    "Improved Effectiveness",
+    "Personalized Treatment",
+    "Long Term Benefits",
+    "Reduced Risk of Relapse",
+]
+
+
+def _count(database: Database, model: type) -> int:
+    with database.read() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_demo_article_lands_with_exact_offsets_sections_and_cues(database: Database) -> None:
+    result = import_demo_if_empty(database)
+    assert result is not None and result.created
+    with database.read() as session:
+        article = session.get(Article, result.article_id)
+        assert article.text == demo_article_bytes().decode("utf-8")  # verbatim
+        claims = article.claims
+        assert [c.ordinal for c in claims] == list(range(1, len(claims) + 1))
+        for claim in claims:
+            assert article.text[claim.start : claim.end] == claim.text
+        sections = [c.section for c in claims if c.section]
+        assert list(dict.fromkeys(sections)) == DEMO_SECTIONS
+        signpost = next(c for c in claims if c.text.startswith("Here are some positive"))
+        assert not signpost.checkable
+        only = next(c for c in claims if c.text.startswith("One of the significant benefits"))
+        assert only.checkable
+        cue = next(cue for cue in only.cues if cue.kind == "absolute")
+        assert only.text[cue.start : cue.end].lower() == "only"
+    # A second start does not import it again.
+    assert import_demo_if_empty(database) is None
+    assert _count(database, Article) == 1
+
+
+def test_same_content_imports_once(database: Database, demo_text: str) -> None:
+    first = import_file(database, demo_text.encode(), "a.txt", channel="cli")
+    claims_after_first = _count(database, Claim)
+    second = import_file(database, demo_text.encode(), "renamed-copy.txt", title="Other title")
+    assert first.created and not second.created
+    assert second.article_id == first.article_id
+    assert second.claim_count == first.claim_count == claims_after_first
+    assert _count(database, Article) == 1
+    assert _count(database, Claim) == claims_after_first
+    with database.read() as session:
+        events = session.scalars(select(AuditEvent)).all()
+    assert [(e.action, e.entity_id, e.channel) for e in events] == [
+        ("import", first.article_id, "cli")
+    ]
+    assert events[0].after["claims"] == first.claim_count
+
+
+def test_failed_import_leaves_nothing_behind(
+    database: Database, demo_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_insert = db.articles._insert_claims
+
+    def insert_then_fail(session, article_id, claims):  # type: ignore[no-untyped-def]
+        real_insert(session, article_id, claims)  # the claims are written...
+        raise RuntimeError("disk full")  # ...then the transaction dies
+
+    monkeypatch.setattr(db.articles, "_insert_claims", insert_then_fail)
+    with pytest.raises(RuntimeError):
+        import_file(database, demo_text.encode(), "demo.txt")
+    for model in (Article, Claim, ClaimCue, AuditEvent):
+        assert _count(database, model) == 0, model.__name__
+
+
+def test_concurrent_imports_of_the_same_article_make_one(
+    database: Database, demo_text: str
+) -> None:
+    results = []
+    errors = []
+
+    def run() -> None:
+        try:
+            results.append(import_file(database, demo_text.encode(), "demo.txt"))
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len({r.article_id for r in results}) == 1
+    assert sum(r.created for r in results) == 1
+    assert _count(database, Article) == 1
+
+
+def test_article_list_counts_claims_and_checkable(database: Database, demo_text: str) -> None:
+    result = import_file(database, demo_text.encode(), "multiple-myeloma.txt")
+    import_file(database, b"Vitamin D cures colds. It always works.", "short.txt")
+    with database.read() as session:
+        rows = {row.id: row for row in list_articles(session)}
+        demo = rows[result.article_id]
+        claims = session.scalars(select(Claim).where(Claim.article_id == result.article_id)).all()
+        assert demo.claims == len(claims)
+        assert demo.checkable == sum(c.checkable for c in claims) < demo.claims
+        assert demo.reviewed == 0
+        assert [r.title for r in list_articles(session, search="MYELOMA")] == [demo.title]
+        assert list_articles(session, search="100%_") == []
+
+
+def test_bundle_holds_article_text_and_claims(database: Database, demo_text: str) -> None:
+    result = import_file(database, demo_text.encode(), "demo.txt")
+    with database.read() as session:
+        bundle = article_bundle(session, result.article_id)
+    assert bundle is not None
+    text = bundle["article"]["text"]
+    assert text == demo_text
+    assert len(bundle["claims"]) == result.claim_count
+    for claim in bundle["claims"]:
+        assert text[claim["start"] : claim["end"]] == claim["text"]
+        assert set(claim) >= {"id", "ordinal", "section", "checkable", "cues", "reviews"}

@@ -1,0 +1,158 @@
+"""The `claimreview` command line, run through the installed console script as users run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db.engine import Database
+from tests.samples import SENTENCES, WRITERS
+
+SCRIPT = shutil.which("claimreview", path=str(Path(sys.executable).parent))
+
+
+def run(
+    *args: str, db_url: str, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    assert SCRIPT, "the claimreview console script is not installed in this environment"
+    env = {**os.environ, "CLAIMREVIEW_DATABASE_URL": db_url}
+    return subprocess.run(
+        [SCRIPT, *args],
+        input=stdin.decode("utf-8", "surrogateescape") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_split_prints_claims_as_json_without_a_database(
+    fmt: str, tmp_path: Path, sqlite_url: str
+) -> None:
+    path = WRITERS[fmt](tmp_path)
+    done = run("split", str(path), "--json", db_url=sqlite_url)
+    assert done.returncode == 0, done.stderr
+    claims = json.loads(done.stdout)
+    texts = [c["text"] for c in claims]
+    for sentence in SENTENCES:
+        assert sentence in texts, (fmt, texts)
+    for claim in claims:
+        assert {"start", "end", "text", "section", "checkable", "cues"} <= set(claim)
+    only = claims[texts.index(SENTENCES[2])]
+    assert any(c["kind"] == "absolute" for c in only["cues"])
+    assert not (tmp_path / "cli.db").exists()  # split never touches the database
+
+
+def test_split_offsets_point_into_a_plain_text_file(tmp_path: Path, sqlite_url: str) -> None:
+    path = WRITERS["txt"](tmp_path)
+    done = run("split", str(path), "--json", db_url=sqlite_url)
+    text = path.read_text(encoding="utf-8")
+    for claim in json.loads(done.stdout):
+        assert text[claim["start"] : claim["end"]] == claim["text"]
+
+
+def test_split_reads_standard_input(sqlite_url: str) -> None:
+    done = run("split", "-", "--json", db_url=sqlite_url, stdin=b"One claim. And another one.")
+    assert [c["text"] for c in json.loads(done.stdout)] == ["One claim.", "And another one."]
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_import_articles_export_round(fmt: str, tmp_path: Path, database: Database) -> None:
+    url = database.url
+    path = WRITERS[fmt](tmp_path)
+    done = run("import", str(path), "--url", "https://example.org/exercise", db_url=url)
+    assert done.returncode == 0, done.stderr
+    article_id = done.stdout.strip()
+    assert article_id.isdigit()  # the id alone on stdout
+    again = run("import", str(path), db_url=url)
+    assert again.stdout.strip() == article_id and "Already imported" in again.stderr
+
+    listing = run("articles", db_url=url)
+    line = next(x for x in listing.stdout.splitlines() if x.startswith(f"{article_id}\t"))
+    _, title, claims, checkable, reviewed = line.split("\t")
+    assert title == "Exercise and blood pressure"
+    assert int(claims) >= 3 and int(checkable) >= 3 and reviewed == "0"
+
+    out = tmp_path / "export.json"
+    exported = run("export", article_id, "--format", "json", "-o", str(out), db_url=url)
+    assert exported.returncode == 0, exported.stderr
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    assert bundle["article"]["id"] == int(article_id)
+    assert bundle["article"]["source_url"] == "https://example.org/exercise"
+    text = bundle["article"]["text"]
+    assert "do not import me" not in text and "footer" not in text.lower()
+    assert len(bundle["claims"]) == int(claims)
+    for claim in bundle["claims"]:
+        assert text[claim["start"] : claim["end"]] == claim["text"]
+        assert {"id", "ordinal", "section", "checkable", "cues"} <= set(claim)
+    to_stdout = run("export", article_id, "--format", "json", db_url=url)
+    assert json.loads(to_stdout.stdout)["claims"] == bundle["claims"]
+
+
+def test_import_from_standard_input_with_title(sqlite_url: str) -> None:
+    done = run(
+        "import", "-", "--title", "Pasted piece", db_url=sqlite_url, stdin=b"Aspirin cures all."
+    )
+    assert done.returncode == 0, done.stderr
+    listing = run("articles", db_url=sqlite_url)
+    assert f"{done.stdout.strip()}\tPasted piece\t1\t1\t0" in listing.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "content", "message"),
+    [
+        (["import", "{dir}/missing.txt"], None, "no such file"),
+        (["import", "{dir}/empty.txt"], b"", "empty"),
+        (["import", "{dir}/binary.txt"], b"\x00\x01\x02binary\x00" * 50, "binary"),
+        (["import", "{dir}/old.doc"], b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ".doc"),
+        (["import", "{dir}/broken.docx"], b"PK\x03\x04 not really a zip", "docx"),
+        (["import", "{dir}/ok.txt", "--url", "javascript:alert(1)"], b"A claim.", "http"),
+        (["export", "999", "--format", "json"], None, "no article 999"),
+    ],
+)
+def test_mistakes_get_one_line_and_change_nothing(
+    args: list[str], content: bytes | None, message: str, tmp_path: Path, sqlite_url: str
+) -> None:
+    if content is not None:
+        (tmp_path / Path(args[1]).name).write_bytes(content)
+    argv = [a.replace("{dir}", str(tmp_path)) for a in args]
+    done = run(*argv, db_url=sqlite_url)
+    assert done.returncode != 0
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("claimreview: error:"), done.stderr
+    assert message.lower() in lines[0].lower()
+    assert "Traceback" not in done.stderr
+    if argv[0] == "import":
+        listing = run("articles", db_url=sqlite_url)
+        assert "No articles yet" in listing.stderr
+
+
+def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    path = WRITERS["txt"](tmp_path)
+    done = run("import", str(path), db_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert done.returncode != 0
+    assert "database error" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_default_database_is_data_claimreview_db(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CLAIMREVIEW_DATABASE_URL"}
+    path = WRITERS["txt"](tmp_path)
+    done = subprocess.run(
+        [SCRIPT, "import", str(path)], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "data" / "claimreview.db").exists()
