@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Article, Claim, Decision, Review, ReviewCitation
+from db.models import Article, Claim, ClaimCue, Decision, Review, ReviewCitation
 
 
 @dataclass(frozen=True)
@@ -88,14 +89,36 @@ def get_article(session: Session, article_id: int) -> Article | None:
     return session.get(Article, article_id)
 
 
+def _claim_filter(
+    article_id: int, *, checkable_only: bool = False, cue_kinds: Sequence[str] = ()
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Claim.article_id == article_id]
+    if checkable_only:
+        conditions.append(Claim.checkable.is_(True))
+    if cue_kinds:
+        conditions.append(
+            select(ClaimCue.id)
+            .where(ClaimCue.claim_id == Claim.id, ClaimCue.kind.in_(list(cue_kinds)))
+            .exists()
+        )
+    return conditions
+
+
 def claim_page(
-    session: Session, article_id: int, *, offset: int = 0, limit: int = 100
+    session: Session,
+    article_id: int,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    checkable_only: bool = False,
+    cue_kinds: Sequence[str] = (),
 ) -> list[Claim]:
-    """One page of an article's claims in order, with their cues."""
+    """One page of an article's claims in order, with their cues, optionally filtered."""
+    conditions = _claim_filter(article_id, checkable_only=checkable_only, cue_kinds=cue_kinds)
     return list(
         session.scalars(
             select(Claim)
-            .where(Claim.article_id == article_id)
+            .where(*conditions)
             .order_by(Claim.ordinal)
             .offset(offset)
             .limit(limit)
@@ -104,13 +127,15 @@ def claim_page(
     )
 
 
-def count_claims(session: Session, article_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(Claim).where(Claim.article_id == article_id)
-        )
-        or 0
-    )
+def count_claims(
+    session: Session,
+    article_id: int,
+    *,
+    checkable_only: bool = False,
+    cue_kinds: Sequence[str] = (),
+) -> int:
+    conditions = _claim_filter(article_id, checkable_only=checkable_only, cue_kinds=cue_kinds)
+    return session.scalar(select(func.count()).select_from(Claim).where(*conditions)) or 0
 
 
 def _iso(value: date | datetime | None) -> str | None:

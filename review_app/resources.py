@@ -46,8 +46,32 @@ def article_header(article_id: int) -> dict[str, Any] | None:
 
 
 @st.cache_data(ttl=60, max_entries=256)
-def claim_rows(article_id: int, offset: int, limit: int) -> list[dict[str, Any]]:
+def claim_total(
+    article_id: int, checkable_only: bool = False, cue_kinds: tuple[str, ...] = ()
+) -> int:
+    """How many of an article's claims match the filters."""
     with database().read() as session:
+        return count_claims(session, article_id, checkable_only=checkable_only, cue_kinds=cue_kinds)
+
+
+@st.cache_data(ttl=60, max_entries=256)
+def claim_rows(
+    article_id: int,
+    offset: int,
+    limit: int,
+    checkable_only: bool = False,
+    cue_kinds: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """One page of the claims that match the filters, as plain rows."""
+    with database().read() as session:
+        claims = claim_page(
+            session,
+            article_id,
+            offset=offset,
+            limit=limit,
+            checkable_only=checkable_only,
+            cue_kinds=cue_kinds,
+        )
         return [
             {
                 "ordinal": claim.ordinal,
@@ -56,9 +80,10 @@ def claim_rows(article_id: int, offset: int, limit: int) -> list[dict[str, Any]]
                 "checkable": claim.checkable,
                 "kind": claim.kind,
                 "cues": "; ".join(f"{cue.kind}: “{cue.text}”" for cue in claim.cues),
+                "cue_reasons": [(cue.kind, cue.text, cue.reason) for cue in claim.cues],
                 "span": f"{claim.start}–{claim.end}",
             }
-            for claim in claim_page(session, article_id, offset=offset, limit=limit)
+            for claim in claims
         ]
 
 
@@ -66,4 +91,5 @@ def clear_cached_reads() -> None:
     """Call after any write so every page shows the new state."""
     article_rows.clear()
     article_header.clear()
+    claim_total.clear()
     claim_rows.clear()

@@ -73,7 +73,10 @@ def postgres_server() -> Iterator[PostgresServer]:
     if not url:
         pytest.skip(POSTGRES_SKIP_REASON)
     server = PostgresServer(url)
-    server.check_reachable()
+    reason = server.unreachable_reason()
+    if reason:
+        # A server we were told to use must answer: fail every PostgreSQL test, never skip.
+        pytest.fail(f"{POSTGRES_ENV} is set but PostgreSQL cannot be reached: {reason}", False)
     server.create(server.template)
     database = prepare_database(Database(server.url_for(server.template)))
     database.dispose()

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from claims.cues import CUE_KINDS
 from review_app.components.text import escape_markdown
-from review_app.resources import article_header, article_rows, claim_rows
+from review_app.resources import article_header, article_rows, claim_rows, claim_total
 
 PAGE_SIZE = 100
 
@@ -29,8 +30,8 @@ ids = list(titles)
 chosen = st.selectbox(
     "Article", ids, index=ids.index(current), format_func=lambda i: f"{i} · {titles[i]}"
 )
-if chosen != current or requested != str(chosen):
-    st.query_params["article"] = str(chosen)
+if requested != str(chosen):
+    st.query_params["article"] = str(chosen)  # the URL always names the article shown
 
 header = article_header(chosen)
 if header is None:
@@ -46,12 +47,28 @@ st.caption(" · ".join(details))
 if header["source_url"]:
     st.caption(f"Source: {escape_markdown(header['source_url'])}")
 
-pages = max(1, -(-header["claims"] // PAGE_SIZE))
-page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
-rows = claim_rows(chosen, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+left, right = st.columns([1, 2])
+checkable_only = left.toggle("Checkable claims only", key="claims_checkable_only")
+cue_kinds = right.multiselect(
+    "With cues of kind",
+    CUE_KINDS,
+    format_func=lambda kind: kind.replace("_", " "),
+    key="claims_cue_kinds",
+)
+total = claim_total(chosen, checkable_only, tuple(cue_kinds))
+pages = max(1, -(-total // PAGE_SIZE))
+page = st.number_input("Page", min_value=1, max_value=pages, value=1) if pages > 1 else 1
+rows = claim_rows(chosen, (page - 1) * PAGE_SIZE, PAGE_SIZE, checkable_only, tuple(cue_kinds))
 
+if not rows:
+    st.info("No claim matches these filters.")
+    st.stop()
+
+st.caption(f"{total} claims match" if total != header["claims"] else f"All {total} claims")
+table = pd.DataFrame(rows).set_index("ordinal").drop(columns=["cue_reasons"])
+table.index.name = "#"
 st.dataframe(
-    pd.DataFrame(rows).set_index("ordinal"),
+    table,
     column_config={
         "section": "Section",
         "text": st.column_config.TextColumn("Claim", width="large"),
@@ -61,3 +78,8 @@ st.dataframe(
         "span": "Characters",
     },
 )
+
+with st.expander("Why each cue was flagged"):
+    for row in rows:
+        for kind, text, reason in row["cue_reasons"]:
+            st.text(f"#{row['ordinal']}  {kind.replace('_', ' ')} “{text}”: {reason}")

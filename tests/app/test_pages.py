@@ -77,3 +77,44 @@ def test_claims_page_with_an_unknown_article_says_so(app_database: Database) -> 
     at.switch_page("pages/claims.py")
     _run(at)
     assert any("no article 9999" in w.value for w in at.warning)
+
+
+def test_claims_page_filters_narrow_the_list(app_database: Database) -> None:
+    result = import_demo_if_empty(app_database)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["article"] = str(result.article_id)
+    at.switch_page("pages/claims.py")
+    _run(at)
+    at.toggle(key="claims_checkable_only").set_value(True)
+    _run(at)
+    table = at.dataframe[0].value
+    assert len(table) == result.claim_count - 1  # the signpost is gone
+    assert table["checkable"].all()
+    at.multiselect(key="claims_cue_kinds").set_value(["cure"])
+    _run(at)
+    texts = list(at.dataframe[0].value["text"])
+    assert any("potentially even a cure" in t for t in texts)
+    assert any("breakthrough" in t for t in texts)
+    assert all("cure" in t.lower() or "breakthrough" in t.lower() for t in texts)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_uploading_a_file_imports_it(fmt: str, app_database: Database, tmp_path: Path) -> None:
+    from tests.samples import TITLE, WRITERS
+
+    path = WRITERS[fmt](tmp_path)
+    at = _run(AppTest.from_file(APP, default_timeout=30))
+    at.file_uploader(key="importer_file").upload(path.name, path.read_bytes())
+    at.button[0].click()  # "Import file"
+    _run(at)
+    assert any(TITLE in s.value for s in at.success), [e.value for e in at.error]
+    assert list(at.dataframe[0].value["Title"]) == [TITLE]
+
+
+def test_uploading_a_refused_file_says_why_and_stores_nothing(app_database: Database) -> None:
+    at = _run(AppTest.from_file(APP, default_timeout=30))
+    at.file_uploader(key="importer_file").upload("old.docx", b"PK\x03\x04 not a zip at all")
+    at.button[0].click()
+    _run(at)
+    assert at.error and "docx" in at.error[0].value.lower()
+    assert not at.dataframe  # still no article
