@@ -1,10 +1,13 @@
 """Claim extraction: a ``Document`` becomes the list of sentences a medical reviewer checks.
 
 Every claim keeps its exact span: ``doc.text[c.start:c.end] == c.text``. Headings become
-non-checkable claims and set the section of what follows; a short title-like label at the start
-of a (list) paragraph ("1. Targeted Treatment: ...") sets the section of that paragraph only
-and, like the list marker, is left out of the claims. Each sentence is classified (claim,
-question, signpost, opinion, fragment) and carries the cues of overclaiming found in it.
+non-checkable claims (without "#" marks or a setext underline) and set the section of what
+follows; a short title-like label at the start of a (list) paragraph ("1. Targeted Treatment:
+...") sets the section of that paragraph only and, like the list marker, is left out of the
+claims, unless the label holds a cue of overclaiming ("Miracle Cure: ..."): then the first
+claim keeps the label, so the cue stays in front of the reviewer. What someone reported ("One
+study found: ...") is no label. Each sentence is classified (claim, question, signpost,
+opinion, fragment) and carries the cues of overclaiming found in it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from typing import Any
 
 from claims.cues import CUE_KINDS, Cue, find_cues
 from claims.document import Block, Document
-from claims.sentences import LIST_MARKER, sentence_spans
+from claims.markers import BARE_MARKER, LIST_MARKER, TRAILING_CLOSERS
+from claims.sentences import sentence_spans
 
 __all__ = [
     "CLAIM_KINDS",
@@ -65,15 +69,17 @@ class ExtractedClaim:
 _BLANK_LINE = re.compile(r"\n[^\S\n]*+\n\s*+")
 # A line inside a block that starts a new list item: "...\n- next item".
 _ITEM_START = re.compile(r"\n[ \t]*+(?=" + LIST_MARKER.pattern + ")")
-# A list marker with nothing after it: an empty item, no claim.
-_BARE_MARKER = re.compile(r"(?:\d{1,3}[.)]|[-*\u2022+]|[a-z][.)]|\(\d{1,3}\)|\([a-z]\))\s*")
 _MARKDOWN_HASHES = re.compile(r"#{1,6}[ \t]+(?=\S)")
+# What ends a plain-text heading block but is no part of its words: the closing hashes of
+# "## Section ##" and the underline of a setext heading ("Title\n=====").
+_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
+_UNDERLINE = re.compile(r"\n[ \t]*(?:=+|-+)[ \t]*$")
 # A label: up to the first colon, no sentence punctuation before it, text after. In a list item
 # it may be wrapped over lines ("1. Targeted\nTreatment: ..."); in a paragraph it is on one line.
 _LABEL = re.compile(r"([^\s:.!?;,][^\n:.!?;,]{0,79}):\s+(?=\S)")
 _WRAPPED_LABEL = re.compile(r"([^\s:.!?;,][^:.!?;,]{0,79}):\s+(?=\S)")
 _WORD = re.compile(r"[^\W_]\S*+")  # a word: from its first letter or digit on
-_TRAILING_CLOSERS = "\"'\u201d\u2019\u00bb)] \t\n"
+_TRAILING_CLOSERS = TRAILING_CLOSERS + " \t\n"
 _FRAGMENT_MAX_WORDS = 2  # a sentence of fewer than 3 words is a fragment
 _LABEL_MAX_WORDS = 8
 _UNMARKED_LABEL_MAX_WORDS = 5
@@ -88,6 +94,24 @@ _PROSE_WORDS_TEXT = (
     "because so if"
 )
 _PROSE_WORDS = frozenset(_PROSE_WORDS_TEXT.split())
+# Reporting verbs: "One study found:", "Experts warn:", "My doctor told me:" introduce what
+# someone said, which is the claim itself, not a label. Written in lowercase (sentence case)
+# every form counts; capitalised, only the forms that cannot start a Title Case label, which
+# may be an imperative or an adjective ("Tell Your Doctor:", "Recommended Dose:").
+_REPORTING_VERBS_TEXT = (
+    "say says said tell tells told find finds found show shows showed shown warn warns warned "
+    "report reports reported suggest suggests suggested claim claims claimed note notes noted "
+    "explain explains explained state states stated add adds added conclude concludes "
+    "concluded argue argues argued write writes wrote reveal reveals revealed confirm confirms "
+    "confirmed believe believes believed recommend recommends recommended agree agrees agreed "
+    "insist insists insisted according"
+)
+_REPORTING_VERBS = frozenset(_REPORTING_VERBS_TEXT.split())
+_CAPITALISED_REPORTING_VERBS_TEXT = (
+    "says said tells told warn warns warned showed argues argued wrote explains insists "
+    "concludes believes agrees according"
+)
+_CAPITALISED_REPORTING_VERBS = frozenset(_CAPITALISED_REPORTING_VERBS_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -180,7 +204,7 @@ def _blocks(doc: Document) -> Iterator[Block]:
         yield Block("paragraph", start, size)
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -189,10 +213,18 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _heading_claim(text: str, block: Block) -> ExtractedClaim | None:
-    start, end = _trim(text, block.start, block.end)
+    start, end = trim_span(text, block.start, block.end)
     hashes = _MARKDOWN_HASHES.match(text, start, end)
     if hashes:
         start = hashes.end()
+        closing = _CLOSING_HASHES.search(text, start, end)
+        if closing:
+            end = closing.start()
+    else:
+        underline = _UNDERLINE.search(text, start, end)
+        if underline:
+            end = underline.start()
+    start, end = trim_span(text, start, end)
     if start >= end:
         return None
     own = text[start:end]
@@ -224,25 +256,42 @@ def _extract_item(
     section: str | None,
     claims: list[ExtractedClaim],
 ) -> None:
-    start, end = _trim(text, start, end)
-    if start >= end or _BARE_MARKER.fullmatch(text, start, end):
+    start, end = trim_span(text, start, end)
+    if start >= end or BARE_MARKER.fullmatch(text, start, end):
         return
     marker = LIST_MARKER.match(text, start, end)
     if marker:
         start = marker.end()
+    label_start = start
     label = _label(text, start, end, marked=marker is not None or block_kind == "list_item")
     if label is not None:
         section, start = label
-    for s, e in sentence_spans(text, start, end):
+    for index, (s, e) in enumerate(sentence_spans(text, start, end)):
+        if index == 0 and label is not None and _label_has_cues(text, label_start, start, e):
+            s = label_start  # the claim keeps its label, so the label's cues stay visible
         sentence = text[s:e]
-        kind = _classify(sentence)
+        kind = classify_sentence(sentence)
         claims.append(
             ExtractedClaim(s, e, sentence, section, kind == "claim", kind, find_cues(sentence))
         )
 
 
+def _label_has_cues(text: str, label_start: int, claims_start: int, end: int) -> bool:
+    """Whether the label ``text[label_start:claims_start]`` holds a cue of overclaiming.
+
+    The cues are looked for in the label with the first sentence after it (``end``), so a
+    source or a comparator there still cancels them.
+    """
+    return any(cue.start < claims_start - label_start for cue in find_cues(text[label_start:end]))
+
+
 def _label(text: str, start: int, end: int, *, marked: bool) -> tuple[str, int] | None:
-    """A title-like label before a colon at ``start``: (label, where the claims begin)."""
+    """A title-like label before a colon at ``start``: (label, where the claims begin).
+
+    Title Case labels ("Targeted Treatment:") are accepted in a list item; a sentence-case one
+    ("Side effects:") only before a capital or a digit; none that reads as prose or reports
+    what someone said ("One study found:", "Experts warn:").
+    """
     m = (_WRAPPED_LABEL if marked else _LABEL).match(text, start, end)
     if m is None:
         return None
@@ -253,25 +302,27 @@ def _label(text: str, start: int, end: int, *, marked: bool) -> tuple[str, int] 
     lowered = [word.lower() for word in words]
     if lowered[-1] in _MINOR_WORDS or any(word in _PROSE_WORDS for word in lowered):
         return None
+    if any(
+        lowered_word in (_REPORTING_VERBS if word == lowered_word else _CAPITALISED_REPORTING_VERBS)
+        for word, lowered_word in zip(words, lowered, strict=True)
+    ):
+        return None
     title_case = all(
         word[0].isupper() or word[0].isdigit() or lowered_word in _MINOR_WORDS
         for word, lowered_word in zip(words, lowered, strict=True)
     )
     following = text[m.end()]
+    capital_follows = following.isupper() or following.isdigit()
     if marked:
-        accepted = title_case or len(words) <= _SENTENCE_CASE_LABEL_MAX_WORDS
+        accepted = title_case or (len(words) <= _SENTENCE_CASE_LABEL_MAX_WORDS and capital_follows)
     else:
         # A paragraph that did not start with a marker: only a short Title Case label
         # followed by a capitalised sentence ("Bottom Line: Immunotherapy ...").
-        accepted = (
-            title_case
-            and len(words) <= _UNMARKED_LABEL_MAX_WORDS
-            and (following.isupper() or following.isdigit())
-        )
+        accepted = title_case and len(words) <= _UNMARKED_LABEL_MAX_WORDS and capital_follows
     return (label, m.end()) if accepted else None
 
 
-def _classify(sentence: str) -> str:
+def classify_sentence(sentence: str) -> str:
     """The kind of a sentence: question, signpost, opinion, fragment or (checkable) claim."""
     if sentence.rstrip(_TRAILING_CLOSERS).endswith("?"):
         return "question"

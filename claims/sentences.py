@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["LIST_MARKER", "sentence_spans"]
+from claims.markers import CONTINUING_WORDS, LIST_MARKER, TRAILING_CLOSERS
 
-# A list marker at the start of a line: "1. ", "2) ", "- ", "* ", "• ", "+ ", "a. ", "(3) ".
-LIST_MARKER = re.compile(r"(?:\d{1,3}[.)]|[-*\u2022+]|[a-z][.)]|\(\d{1,3}\)|\([a-z]\))[ \t]+(?=\S)")
+__all__ = ["LIST_MARKER", "sentence_spans"]
 
 _CANDIDATE = re.compile(r"[.!?\u2026]++|\n")
 # Closing quotes and brackets that stay with the sentence they end.
-_CLOSERS = re.compile(r"[\"'\u201d\u2019\u00bb)\]]*+")
+_CLOSERS = re.compile("[" + re.escape(TRAILING_CLOSERS) + "]*+")
 # Numbered citations right after the full stop: ".[12]", ". [3, 4]", ".[5-7][9]".
 _CITATION = re.compile(r"(?:[ \t]?\[\d{1,4}(?:[ \t]*[,\u2013\u2014-][ \t]*\d{1,4})*+\])++")
 # Citation numbers flattened from superscripts: ".12 ", ".3,4 ", ".5-7 ", ".11 12 ".
@@ -33,16 +32,12 @@ _SENTENCE_MARKER = re.compile(r"\d{1,3}|[A-Za-z]|[ivxIVX]{1,4}")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]")
 _OPENERS = "([{\"'\u201c\u2018\u00ab"
 _TOKEN_WINDOW = 40  # characters looked at before a full stop; longer tokens are not abbreviations
+# A heading line inside a paragraph (no blank line after it) needs stronger evidence than a
+# line standing alone, which the plain-text reader judges (claims/readers/plain.py): shorter.
 _HEADING_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 8
-# A line ending in one of these (or in a function word) goes on, so it is not a heading.
+# A line ending in one of these (or in a continuing word) goes on, so it is not a heading.
 _LINE_CONTINUES = ".,;:!?-\u2013\u2014(/&+=<>"
-_FUNCTION_WORDS_TEXT = (
-    "a an the of and or but nor to in on at by for from with without as than that which who "
-    "whom whose is are was were be been being has have had do does did into onto over under "
-    "between among about after before during if then so such its their our your his her"
-)
-_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -318,4 +313,4 @@ def _ends_heading(text: str, s: int, i: int, w: int) -> bool:
     words = line.split()
     if len(words) > _HEADING_MAX_WORDS:
         return False
-    return words[-1].lower() not in _FUNCTION_WORDS
+    return words[-1].lower().strip(TRAILING_CLOSERS) not in CONTINUING_WORDS

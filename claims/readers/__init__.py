@@ -15,14 +15,12 @@ from claims.errors import DocumentRefused
 from claims.readers.common import (
     DEFAULT_MAX_BYTES,
     MAX_BYTES_ENV_VAR,
-    OLE_SIGNATURE,
     ZIP_SIGNATURES,
     check_size,
     check_text,
     decode_bytes,
     describe,
     refuse_empty,
-    refuse_legacy_doc,
     resolve_max_bytes,
 )
 
@@ -77,14 +75,15 @@ def read_document(
 
     The format is ``source_format`` if given, else the file name's extension, else (no
     file name, or one without an extension) sniffed from the bytes. ``max_bytes`` defaults to
-    the environment variable CLAIMREVIEW_MAX_IMPORT_MB (in megabytes), else 20 MiB.
+    the environment variable CLAIMREVIEW_MAX_IMPORT_MB (in megabytes), else 20 MiB. Markdown
+    has a lower limit of its own, 2 MiB (``claims.readers.markdown.MAX_MARKDOWN_BYTES``),
+    which slow parsing of hostile input requires.
     """
     limit = resolve_max_bytes(max_bytes)
     check_size(len(data), limit, filename)
     if not data.strip():
         raise refuse_empty(filename)
-    if data.startswith(OLE_SIGNATURE):
-        raise refuse_legacy_doc(filename)
+    # A legacy Word .doc is refused where the bytes are read: decode_bytes and read_docx.
 
     fmt = _normalize_format(source_format) if source_format else _format_from_name(filename)
     if fmt == "docx":
@@ -120,8 +119,6 @@ def read_text(text: str, source_format: str | None = "txt") -> Document:
 
 def sniff_format(data: bytes) -> str:
     """The format the bytes look like: "docx", "html", "md" or "txt" (refuses bad input)."""
-    if data.startswith(OLE_SIGNATURE):
-        raise refuse_legacy_doc(None)
     if data.startswith(ZIP_SIGNATURES):
         return "docx"
     return sniff_text_format(decode_bytes(data, None))

@@ -18,11 +18,17 @@ MAX_BYTES_ENV_VAR = "CLAIMREVIEW_MAX_IMPORT_MB"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 
-# Share of control characters above which decoded text is taken for binary data.
+# Decoded text is taken for binary data when more than MIN_CONTROLS of its characters, and
+# more than MAX_CONTROL_SHARE of them, are control characters: C0 controls other than tab,
+# newline, vertical tab, form feed and carriage return, and DEL. C1 controls (U+0080-U+009F,
+# such as NEL) are not counted: a stray one in pasted text is no sign of binary data.
 MAX_CONTROL_SHARE = 0.01
-# C0 controls other than tab, newline, vertical tab, form feed and carriage return; DEL; C1.
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff\u00ad")
+MIN_CONTROLS = 2
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# Invisible characters in rendered text (md, html, docx): a zero-width space marks a break
+# between words, so it becomes a space (never joining the words it separates); the word
+# joiner, zero-width no-break space and soft hyphen join, so they are dropped.
+_INVISIBLE = str.maketrans({"\u200b": " ", "\u2060": None, "\ufeff": None, "\u00ad": None})
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
 
 
@@ -105,6 +111,12 @@ def refuse_legacy_doc(filename: str | None) -> DocumentRefused:
     )
 
 
+def refuse_legacy_doc_bytes(data: bytes, filename: str | None) -> None:
+    """Refuse a legacy Word .doc (an OLE compound file); the one place that checks for it."""
+    if data.startswith(OLE_SIGNATURE):
+        raise refuse_legacy_doc(filename)
+
+
 def normalize_newlines(text: str) -> str:
     """Drop leading byte-order marks and turn CRLF and CR into LF."""
     if text.startswith("\ufeff"):
@@ -119,8 +131,7 @@ def decode_bytes(data: bytes, filename: str | None) -> str:
 
     The result has a BOM removed and newlines normalized; it is refused if it looks binary.
     """
-    if data.startswith(OLE_SIGNATURE):
-        raise refuse_legacy_doc(filename)
+    refuse_legacy_doc_bytes(data, filename)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -145,7 +156,7 @@ def check_text(text: str, filename: str | None) -> str:
     if "\x00" in text:
         raise refuse_binary(filename, "it contains NUL characters")
     controls = len(_CONTROL_CHARS.findall(text))
-    if controls and controls > MAX_CONTROL_SHARE * len(text):
+    if controls > MIN_CONTROLS and controls > MAX_CONTROL_SHARE * len(text):
         raise refuse_binary(filename, "too many of its characters are control characters")
     try:
         text.encode("utf-8")

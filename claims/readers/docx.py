@@ -15,8 +15,8 @@ from lxml import etree
 
 from claims.document import Document
 from claims.errors import DocumentRefused
+from claims.markers import item_text
 from claims.readers.common import (
-    OLE_SIGNATURE,
     ZIP_SIGNATURES,
     Piece,
     assemble,
@@ -24,7 +24,7 @@ from claims.readers.common import (
     clean_meta,
     describe,
     format_size,
-    refuse_legacy_doc,
+    refuse_legacy_doc_bytes,
     refuse_no_text,
 )
 
@@ -113,8 +113,7 @@ def read_docx(data: bytes, filename: str | None, max_bytes: int) -> Document:
 def check_container(data: bytes, filename: str | None, max_bytes: int) -> None:
     """Refuse anything but a sane .docx zip before python-docx reads a byte of it."""
     name = describe(filename)
-    if data.startswith(OLE_SIGNATURE):
-        raise refuse_legacy_doc(filename)
+    refuse_legacy_doc_bytes(data, filename)
     if not data.startswith(ZIP_SIGNATURES):
         raise DocumentRefused(
             f"{name} is not a valid .docx file (it is not a zip archive); "
@@ -371,7 +370,7 @@ class _BodyWalker:
             self.pieces.append(Piece("paragraph", text))
             return
         marker = self.marker(num_id if numbered else None, ilvl or 0, style)
-        self.pieces.append(Piece("list_item", marker + text.strip()))
+        self.pieces.append(Piece("list_item", item_text(marker, text)))
 
     def marker(self, num_id: str | None, ilvl: int, style: str) -> str:
         level = self.numbering.level(num_id, ilvl) if num_id else None
@@ -401,11 +400,10 @@ class _BodyWalker:
                 for cell in row.findall(W + "tc"):
                     self.walk(cell, depth + 1)
             return
+        # Each cell is a paragraph of its own: joined, one cell's sentence would run on into
+        # the next ("Aspirin cures headaches. | Always works.").
         for row in rows:
-            texts = [
-                " ".join(" ".join(paragraph_text(p) for p in cell.findall(W + "p")).split())
-                for cell in row.findall(W + "tc")
-            ]
-            line = " | ".join(text for text in texts if text)
-            if line:
-                self.pieces.append(Piece("paragraph", line))
+            for cell in row.findall(W + "tc"):
+                text = " ".join(" ".join(paragraph_text(p) for p in cell.findall(W + "p")).split())
+                if text:
+                    self.pieces.append(Piece("paragraph", text))

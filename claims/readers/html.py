@@ -4,7 +4,10 @@ Deterministic lxml cleaning (no trafilatura): the page is parsed once, the conte
 chosen (the largest ``<article>``, else ``<main>`` / ``[role=main]``, else ``<body>``) and walked
 in document order, skipping what is never article prose (scripts, navigation, page header and
 footer, asides, forms, share and cookie widgets, ads, newsletter boxes, related articles,
-comments). The tree is never modified.
+comments). An element marked as such furniture only by its class, id or role is dropped only
+when it is small next to the content root (or mostly links), never when it holds most of the
+root's text: class names such as "content-skip-ad" or "layout-has-sidebar" must not take the
+article with them. The tree is never modified.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from lxml import html as lxml_html
 
 from claims.document import Document
 from claims.errors import DocumentRefused
+from claims.markers import item_text
 from claims.readers.common import (
     Piece,
     assemble,
@@ -70,6 +74,12 @@ _AUTHOR_PREFIX = re.compile(r"^(?:written\s+|posted\s+|reviewed\s+)?by\b[:\s]*",
 _ARTICLE_TYPES = ("article", "posting", "webpage", "report")
 # Content that marks an element as holding the article, even if its class says otherwise.
 _CONTENT_MARKERS = ".//h1 | .//main | .//*[@role='main'] | .//*[@itemprop='articleBody']"
+# An element marked as furniture by its class, id or role (or a <form>, which some sites wrap
+# around the whole page) is dropped when it holds at most this share of the content root's
+# text, or when most of its text is link text; never when it holds more than MOST_TEXT_SHARE.
+SMALL_TEXT_SHARE = 1 / 3
+MOST_TEXT_SHARE = 0.5
+MOSTLY_LINKS_SHARE = 0.5
 
 DATE_META_KEYS = (
     "date",
@@ -106,8 +116,9 @@ def read_html(text: str, filename: str | None = None) -> Document:
     page = parse_html(text, filename)
     if page is None:
         raise refuse_no_text(filename, " (the HTML has no content)")
-    root = choose_content_root(page)
-    pieces = _Extractor(page_mode=True, keep_headers=root.tag != "body").run(root)
+    sizes = _Sizes()
+    root = choose_content_root(page, sizes)
+    pieces = _Extractor(page_mode=True, keep_headers=root.tag != "body", sizes=sizes).run(root)
     plain, blocks = assemble(pieces)
     if not blocks:
         raise refuse_no_text(filename, " (the page's main content has no readable text)")
@@ -166,27 +177,33 @@ def _refuse_malformed(filename: str | None) -> DocumentRefused:
 # Choosing what to read
 
 
-def choose_content_root(page: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+def choose_content_root(
+    page: lxml_html.HtmlElement, sizes: _Sizes | None = None
+) -> lxml_html.HtmlElement:
     """The largest ``<article>``, else ``<main>`` / ``[role=main]``, else the body."""
+    sizes = sizes or _Sizes()
     body = page.find("body")
     if body is None:
         body = page
+    body_length = sizes.text(body)
     mains = _outermost(
         el
         for el in body.iter()
         if isinstance(el.tag, str)
         and (el.tag == "main" or (el.get("role") or "").lower() == "main")
-        and not _in_furniture(el, body)
+        and not _in_furniture(el, body, sizes, body_length)
     )
-    main = max(mains, key=_text_length) if mains else None
-    articles = _outermost(el for el in body.iter("article") if not _in_furniture(el, body))
+    main = max(mains, key=sizes.text) if mains else None
+    articles = _outermost(
+        el for el in body.iter("article") if not _in_furniture(el, body, sizes, body_length)
+    )
     if articles:
-        article = max(articles, key=_text_length)
-        length = _text_length(article)
+        article = max(articles, key=sizes.text)
+        length = sizes.text(article)
         # A small <article> inside a much larger <main> is a teaser card, not the article.
-        if length and (main is None or length >= 0.3 * _text_length(main)):
+        if length and (main is None or length >= 0.3 * sizes.text(main)):
             return article
-    if main is not None and _text_length(main):
+    if main is not None and sizes.text(main):
         return main
     return body
 
@@ -202,26 +219,79 @@ def _outermost(elements: Iterator[lxml_html.HtmlElement]) -> list[lxml_html.Html
     return chosen
 
 
-def _in_furniture(el: lxml_html.HtmlElement, stop: lxml_html.HtmlElement) -> bool:
+def _in_furniture(
+    el: lxml_html.HtmlElement, stop: lxml_html.HtmlElement, sizes: _Sizes, stop_length: int
+) -> bool:
     for ancestor in el.iterancestors():
         if ancestor is stop:
             return False
         tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
-        if tag in PAGE_FURNITURE_TAGS or tag in INVISIBLE_TAGS or tag == "header":
+        if tag in INVISIBLE_TAGS or tag == "header" or _is_hidden(ancestor):
             return True
-        if _is_hidden(ancestor) or _boilerplate_marked(ancestor):
+        if tag in PAGE_FURNITURE_TAGS and tag != "form":
+            return True
+        if _droppable_mark(ancestor, sizes, stop_length):
             return True
     return False
 
 
-def _text_length(el: lxml_html.HtmlElement) -> int:
-    total = 0
-    for node in el.iter():
-        if isinstance(node.tag, str) and node.tag not in ("script", "style") and node.text:
-            total += len(node.text.strip())
-        if node is not el and node.tail:
-            total += len(node.tail.strip())
-    return total
+class _Sizes:
+    """The visible text length (and link text length) of elements, each measured once.
+
+    Only the measures of elements whose size decides whether they are dropped are kept, so
+    nested marked elements are not measured again and again (the work stays linear).
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[etree._Element, tuple[int, int]] = {}
+
+    def text(self, el: etree._Element) -> int:
+        """The element's visible text length (kept: the content root is asked more than once)."""
+        found = self.measure(el)
+        self._kept[el] = found
+        return found[0]
+
+    def measure(self, el: etree._Element) -> tuple[int, int]:
+        """(characters of visible text, characters of it inside links), tail excluded."""
+        found = self._kept.get(el)
+        if found is not None:
+            return found
+        tag = el.tag
+        if not isinstance(tag, str) or tag in INVISIBLE_TAGS:
+            return 0, 0
+        text = len(el.text.strip()) if el.text else 0
+        links = 0
+        for child in el:
+            child_text, child_links = self.measure(child)
+            text += child_text
+            links += child_links
+            if child.tail:
+                text += len(child.tail.strip())
+        if tag == "a":
+            links = text
+        found = (text, links)
+        if _size_decides(el):
+            self._kept[el] = found
+        return found
+
+
+def _size_decides(el: etree._Element) -> bool:
+    """Whether the element is furniture by its marks (or is a form): its size then decides."""
+    return el.tag == "form" or _boilerplate_marked(el)
+
+
+def _droppable_mark(el: etree._Element, sizes: _Sizes, root_length: int) -> bool:
+    """Whether an element that its class, id or role (or <form>) mark as furniture is dropped.
+
+    Dropped when small next to the content root's text, or mostly links; never when it holds
+    most of the root's text (a page wrapper such as "layout-has-sidebar").
+    """
+    if not _size_decides(el):
+        return False
+    text, links = sizes.measure(el)
+    if text > MOST_TEXT_SHARE * root_length:
+        return False
+    return text <= SMALL_TEXT_SHARE * root_length or links > MOSTLY_LINKS_SHARE * text
 
 
 def _is_hidden(el: lxml_html.HtmlElement) -> bool:
@@ -261,13 +331,17 @@ def _int(value: str | None) -> int | None:
 class _Extractor:
     """Collects pieces from an element tree in reading order."""
 
-    def __init__(self, *, page_mode: bool, keep_headers: bool) -> None:
+    def __init__(self, *, page_mode: bool, keep_headers: bool, sizes: _Sizes | None = None) -> None:
         self.page_mode = page_mode
         self.keep_headers = keep_headers
+        self.sizes = sizes or _Sizes()
+        self.root_length = 0
         self.pieces: list[Piece] = []
         self.buffer: list[str] = []
 
     def run(self, root: lxml_html.HtmlElement) -> list[Piece]:
+        if self.page_mode:
+            self.root_length = self.sizes.text(root)
         self.container(root)
         self.flush()
         return self.pieces
@@ -280,9 +354,11 @@ class _Extractor:
             return True
         if not self.page_mode:
             return False
-        if tag in PAGE_FURNITURE_TAGS or (tag == "header" and not self.keep_headers):
+        if (tag in PAGE_FURNITURE_TAGS and tag != "form") or (
+            tag == "header" and not self.keep_headers
+        ):
             return True
-        if _boilerplate_marked(el):
+        if _droppable_mark(el, self.sizes, self.root_length):
             return not el.xpath(_CONTENT_MARKERS)
         return False
 
@@ -326,15 +402,19 @@ class _Extractor:
         else:
             self.container(el)
 
-    def inline(self, el: etree._Element, nested_lists: list | None = None) -> str:
-        """The element's text on one line (``<br>`` kept as ``\\n``); nested lists set aside."""
-        out: list[str] = [_ws(el.text)]
+    def inline(self, el: etree._Element) -> str:
+        """The element's text on one line (``<br>`` kept as ``\\n``)."""
+        out: list[str | etree._Element] = [_ws(el.text)]
         for child in el:
-            self._gather(child, out, nested_lists)
+            self._gather(child, out, split_lists=False)
             out.append(_ws(child.tail))
-        return "".join(out)
+        return "".join(part for part in out if isinstance(part, str))
 
-    def _gather(self, el: etree._Element, out: list[str], nested_lists: list | None) -> None:
+    def _gather(
+        self, el: etree._Element, out: list[str | etree._Element], *, split_lists: bool
+    ) -> None:
+        """Append the element's text to ``out``; with ``split_lists``, a nested list goes
+        into ``out`` as the element itself, where it interrupts the text."""
         if self.skip(el):
             return
         tag = el.tag
@@ -343,15 +423,15 @@ class _Extractor:
             return
         if tag == "pre":
             return
-        if nested_lists is not None and tag in ("ul", "ol"):
-            nested_lists.append(el)
+        if split_lists and tag in ("ul", "ol"):
+            out.append(el)
             return
         block = tag in BLOCK_TAGS or tag in HEADING_LEVELS
         if block:
             out.append(" ")
         out.append(_ws(el.text))
         for child in el:
-            self._gather(child, out, nested_lists)
+            self._gather(child, out, split_lists=split_lists)
             out.append(_ws(child.tail))
         if block:
             out.append(" ")
@@ -374,12 +454,27 @@ class _Extractor:
                 self.flush()
 
     def item(self, el: etree._Element, marker: str) -> None:
-        nested: list[etree._Element] = []
-        text = clean_block_text(self.inline(el, nested))
-        if text:
-            self.pieces.append(Piece("list_item", marker + text))
-        for sub in nested:
-            self.list(sub)
+        """A list item, then its nested lists; text after a nested list is a paragraph of its
+        own after the nested items (as in the Markdown reader), never glued onto the item."""
+        out: list[str | etree._Element] = [_ws(el.text)]
+        for child in el:
+            self._gather(child, out, split_lists=True)
+            out.append(_ws(child.tail))
+        emitted = False
+        segment: list[str] = []
+        for part in [*out, None]:
+            if isinstance(part, str):
+                segment.append(part)
+                continue
+            text = clean_block_text("".join(segment))
+            segment = []
+            if text and emitted:
+                self.pieces.append(Piece("paragraph", text))
+            elif text:
+                self.pieces.append(Piece("list_item", item_text(marker, text)))
+                emitted = True
+            if part is not None:
+                self.list(part)
 
     def table(self, el: etree._Element) -> None:
         cells = el.xpath(".//td | .//th")
@@ -394,17 +489,16 @@ class _Extractor:
             if child.tag == "caption" and not self.skip(child):
                 self.buffer.append(self.inline(child))
                 self.flush()
+        # Each cell is a paragraph of its own: joined, one cell's sentence would run on into
+        # the next ("Aspirin cures headaches. | Always works.").
         for row in el.iter("tr"):
             if self.skip(row):
                 continue
-            texts = [
-                " ".join(self.inline(cell).split())
-                for cell in row
-                if cell.tag in ("td", "th") and not self.skip(cell)
-            ]
-            line = " | ".join(text for text in texts if text)
-            if line:
-                self.pieces.append(Piece("paragraph", line))
+            for cell in row:
+                if cell.tag in ("td", "th") and not self.skip(cell):
+                    text = " ".join(self.inline(cell).split())
+                    if text:
+                        self.pieces.append(Piece("paragraph", text))
 
 
 # Metadata

@@ -7,17 +7,22 @@ from dataclasses import dataclass, field
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from claims.document import Document
 from claims.errors import DocumentRefused
+from claims.markers import item_text
 from claims.readers.common import (
+    MIB,
     Piece,
     assemble,
     choose_title,
     clean_meta,
     clean_url,
     describe,
+    format_size,
     parse_date,
     refuse_no_text,
 )
@@ -31,9 +36,24 @@ AUTHOR_KEYS = ("author", "authors", "by")
 DATE_KEYS = ("date", "published", "publication_date")
 URL_KEYS = ("url", "source", "canonical_url")
 
+# markdown-it takes tens of seconds per megabyte on hostile input ("[[[[...", long lists), so
+# Markdown has its own limit, well below the general import limit.
+MAX_MARKDOWN_BYTES = 2 * MIB
+# Nesting levels markdown-it follows in blocks (a list level counts two, a quote one); past
+# this it would silently drop the rest of the document, so that is refused instead.
+BLOCK_MAX_NESTING = 100
+# Inline markup ("[", "*") deeper than this is read as plain text, losing nothing; a higher
+# limit only makes "[[[[..." slower.
+INLINE_MAX_NESTING = 20
+
+
+class _TooDeep(Exception):
+    """Raised inside markdown-it when blocks are nested past BLOCK_MAX_NESTING."""
+
 
 def read_markdown(text: str, filename: str | None = None) -> Document:
     """Read normalized Markdown text (no BOM, ``\\n`` newlines)."""
+    check_markdown_size(text, filename)
     meta, body = split_front_matter(text, filename)
     pieces = render_pieces(body, filename)
     plain, blocks = assemble(pieces)
@@ -49,6 +69,17 @@ def read_markdown(text: str, filename: str | None = None) -> Document:
         source_url=clean_url(_first(meta, URL_KEYS)),
         source_text=text,
     )
+
+
+def check_markdown_size(text: str, filename: str | None) -> None:
+    """Refuse Markdown larger than MAX_MARKDOWN_BYTES (UTF-8), which could read for minutes."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_MARKDOWN_BYTES:
+        raise DocumentRefused(
+            f"{describe(filename)} is {format_size(size)} of Markdown, more than the "
+            f"{format_size(MAX_MARKDOWN_BYTES)} claimreview reads as Markdown (larger Markdown "
+            "can take minutes to read); convert it to plain text or split it."
+        )
 
 
 def split_front_matter(text: str, filename: str | None = None) -> tuple[dict, str]:
@@ -104,13 +135,44 @@ def _author(value: object) -> str | None:
 
 
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
+    """CommonMark with tables; blocks nested past BLOCK_MAX_NESTING raise ``_TooDeep``."""
+    md = MarkdownIt("commonmark", {"maxNesting": BLOCK_MAX_NESTING}).enable("table")
+    tokenize = md.block.tokenize
+
+    def guarded_tokenize(state: StateBlock, start_line: int, end_line: int) -> None:
+        # markdown-it stops reading (and drops the rest) when a nested block starts at this
+        # level; the level is the same at every block of one call, so checking once suffices.
+        if state.level >= BLOCK_MAX_NESTING:
+            line = state.skipEmptyLines(start_line)
+            if line < end_line and state.sCount[line] >= state.blkIndent:
+                raise _TooDeep
+        tokenize(state, start_line, end_line)
+
+    def set_nesting(limit: int):
+        def rule(state: StateCore) -> None:
+            state.md.options.maxNesting = limit
+
+        return rule
+
+    md.block.tokenize = guarded_tokenize  # nested blocks call md.block.tokenize
+    md.core.ruler.before("block", "block_nesting", set_nesting(BLOCK_MAX_NESTING))
+    md.core.ruler.after("block", "inline_nesting", set_nesting(INLINE_MAX_NESTING))
+    return md
 
 
 def render_pieces(markdown: str, filename: str | None = None) -> list[Piece]:
     """The blocks of a Markdown body as plain text."""
     renderer = _Renderer(filename)
-    renderer.run(_parser().parse(markdown))
+    try:
+        tokens = _parser().parse(markdown)
+    except _TooDeep:
+        raise DocumentRefused(
+            f"{describe(filename)} contains Markdown nested too deeply to read safely (about "
+            f"{BLOCK_MAX_NESTING // 2} levels of lists, or {BLOCK_MAX_NESTING} of block quotes, "
+            "inside one another); flatten the nesting, or save the article's text as .txt and "
+            "import that instead."
+        ) from None
+    renderer.run(tokens)
     return renderer.pieces
 
 
@@ -189,7 +251,7 @@ class _Renderer:
             # Text after a nested list: its own paragraph, after the nested items.
             self.pieces.append(Piece("paragraph", text))
         else:
-            self.pieces.append(Piece("list_item", item.marker + text.strip()))
+            self.pieces.append(Piece("list_item", item_text(item.marker, text)))
             item.emitted = True
 
     # Text-bearing blocks
@@ -211,19 +273,18 @@ class _Renderer:
         else:
             self.pieces.append(Piece("paragraph", text))
 
+    def _table_open(self, token: Token) -> None:
+        self._emit_open_item()  # a table in a list item comes after the item's own text
+
     def _tr_open(self, token: Token) -> None:
         self.row = []
 
     def _tr_close(self, token: Token) -> None:
+        # Each cell is a paragraph of its own: joined, one cell's sentence would run on into
+        # the next ("Aspirin cures headaches. | Always works.").
         cells = [cell for cell in (self.row or []) if cell]
         self.row = None
-        if not cells:
-            return
-        line = " | ".join(cells)
-        if self.items:
-            self.items[-1].parts.append(line)
-        else:
-            self.pieces.append(Piece("paragraph", line))
+        self.pieces.extend(Piece("paragraph", cell) for cell in cells)
 
     def _html_block(self, token: Token) -> None:
         from claims.readers.html import fragment_pieces

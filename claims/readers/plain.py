@@ -6,28 +6,24 @@ import re
 from datetime import date
 
 from claims.document import Block, BlockKind, Document
+from claims.markers import CONTINUING_WORDS, LIST_MARKER, TRAILING_CLOSERS
 from claims.readers.common import choose_title, clean_meta, parse_date, refuse_no_text, words
 
-# A list marker at the start of a line: "1. ", "12) ", "- ", "* ", "• ", "+ ", "a. ", "b) ".
-LIST_MARKER = re.compile(r"\s*(?:\d{1,3}[.)]|[-*•+◦▪●–]|[a-z][.)])\s+(?=\S)")
 # A Markdown-style heading inside a text file: "# Title", "## Section".
 HASH_HEADING = re.compile(r"\s{0,3}(#{1,6})\s+\S")
+# The optional closing hashes of such a heading: "## Section ##".
+CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 # A line underlining the heading above it: "=====" (level 1) or "-----" (level 2).
 UNDERLINE = re.compile(r"\s{0,3}(={3,}|-{3,})\s*")
 # A byline or dateline near the top: "By Jane Doe", "Published: 5 March 2024".
 BYLINE = re.compile(r"(?:written\s+by|by|author)\s*:?\s+(\S.{0,80})", re.IGNORECASE)
 DATELINE = re.compile(r"(?:published(?:\s+on)?|posted(?:\s+on)?|date)\s*:?\s+(.+)", re.I)
 
+# A line standing alone (blank lines around it, or first of its chunk) may be a heading up to
+# this long; a heading line inside a paragraph needs stronger evidence (claims/sentences.py).
 MAX_HEADING_CHARS = 100
 MAX_HEADING_WORDS = 14
 _SENTENCE_END = tuple(".!?,;:…")
-_TRAILING_CLOSERS = "\"')]}”’»"
-# A line ending in one of these words continues on the next line: it is not a heading.
-_CONTINUING_WORDS = words(
-    "a an the and or but nor of to in on at by for from with as that which who whose "
-    "is are was were be been has have had than into onto its their our your this these "
-    "those such"
-)
 # The wrap width assumed when a paragraph has too few lines to measure it.
 _DEFAULT_WRAP = 60
 _NOT_NAMES = words("the a an this that these our your my its their staff")
@@ -56,9 +52,11 @@ def read_plain(text: str, filename: str | None = None) -> Document:
 
 
 def heading_text(heading: str) -> str:
-    """A heading block's words without "#" marks or an underline."""
-    first_line = heading.split("\n", 1)[0]
-    return first_line.strip().lstrip("#").strip()
+    """A heading block's words without "#" marks (opening or closing) or an underline."""
+    first_line = heading.split("\n", 1)[0].strip()
+    if first_line.startswith("#"):
+        first_line = CLOSING_HASHES.sub("", first_line.lstrip("#"))
+    return first_line.strip()
 
 
 def infer_blocks(text: str) -> list[Block]:
@@ -88,7 +86,7 @@ def _span(first: Line, last: Line) -> tuple[int, int]:
 
 def is_list_line(line: str) -> bool:
     """A marker followed by words ("1. Text", "- 5 mg"), not a rule like "* * *"."""
-    marker = LIST_MARKER.match(line)
+    marker = LIST_MARKER.match(line, len(line) - len(line.lstrip()))
     return bool(marker) and any(ch.isalnum() for ch in line[marker.end() :])
 
 
@@ -135,7 +133,7 @@ def looks_like_heading(line: str) -> bool:
     dated = DATELINE.fullmatch(stripped)
     if dated and parse_date(dated[1]):
         return False
-    if stripped.rstrip(_TRAILING_CLOSERS).endswith(_SENTENCE_END):
+    if stripped.rstrip(TRAILING_CLOSERS).endswith(_SENTENCE_END):
         return False
     return any(ch.isalpha() for ch in stripped)
 
@@ -150,8 +148,8 @@ def _continues(chunk: list[Line]) -> bool:
         return False
     if following[:1].islower():
         return True
-    last_word = first.split()[-1].lower().strip(_TRAILING_CLOSERS)
-    if last_word in _CONTINUING_WORDS or first.endswith(("-", "–", "—", "&", "/")):
+    last_word = first.split()[-1].lower().strip(TRAILING_CLOSERS)
+    if last_word in CONTINUING_WORDS or first.endswith(("-", "–", "—", "&", "/")):
         return True
     # Hard-wrapped prose breaks a line only when the next word would not fit on it.
     middle = [len(line.rstrip()) for _pos, line in chunk[1:-1]]

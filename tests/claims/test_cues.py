@@ -60,6 +60,11 @@ UNATTRIBUTED = [
     "Evidence suggests that it works.",
     "It is well known that it works.",
     "The drug has shown promising results in older patients.",
+    "Studies showed that it works.",
+    "The research showed that it works.",
+    "One study found that it works.",
+    "Experts warn that it works.",
+    "Researchers reported that it works.",
 ]
 
 
@@ -242,3 +247,54 @@ def test_a_long_sentence_completes() -> None:
     sentence = "studies show it may cure all " * 40_000
     found = find_cues(sentence)
     assert {cue.kind for cue in found} == {"unattributed_evidence", "hedge", "cure", "absolute"}
+
+
+@pytest.mark.parametrize("citation", [".12", ".3,4", ".5\u20137", ".11 12", ".2-4"])
+@pytest.mark.parametrize("sentence", ["Studies have shown it works", "Research showed it works"])
+def test_superscript_citation_numbers_are_a_source(sentence: str, citation: str) -> None:
+    assert "unattributed_evidence" not in kinds_of(sentence + citation)
+    assert "unattributed_evidence" in kinds_of(sentence + ".")
+
+
+def test_decimal_numbers_are_no_superscript_citation() -> None:
+    assert "unattributed_evidence" in kinds_of("Studies show a dose of 2.5 mg works.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Only 5% responded.",
+        "Only 12 patients responded.",
+        "Only about 30 percent of patients respond.",
+        "Only one in five patients responded.",
+        "Only a few patients responded.",
+        "Not all patients respond.",
+        "Not every patient responds.",
+        "Not everyone benefits.",
+        "It does not always work.",
+        "It doesn't always work.",
+        "Every day, take one tablet with water.",
+        "Take it every 4 hours.",
+        "Take it every other day.",
+        "Every two weeks, the dose is checked.",
+        "After all, it is cheap.",
+        "Above all, ask your doctor.",
+    ],
+)
+def test_quantities_negations_and_frequencies_are_not_absolute(sentence: str) -> None:
+    assert "absolute" not in kinds_of(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("Only this drug works.", "only"),
+        ("It works every time.", "every"),
+        ("Every single patient benefits.", "every"),
+        ("All of them always respond.", "all"),
+        ("All of them always respond.", "always"),
+        ("Everyone benefits.", "everyone"),
+    ],
+)
+def test_absolute_words_stay_absolute_next_to_those_exceptions(sentence: str, word: str) -> None:
+    assert ("absolute", word) in cues_of(sentence)

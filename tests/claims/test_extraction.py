@@ -122,7 +122,15 @@ def test_demo_sections(demo_claims: list[ExtractedClaim]) -> None:
     assert [c.section for c in numbered] == [name for name in SECTIONS for _ in range(3)]
     for claim in demo_claims:
         assert not NUMBERED.match(claim.text)
-        assert not any(claim.text.startswith(name) for name in SECTIONS)
+    # A label leaves the claims, unless it holds a cue: "Improved Effectiveness" compares
+    # with nothing, so its claim keeps it where the reviewer sees the cue.
+    labelled = [c for c in demo_claims if any(c.text.startswith(name) for name in SECTIONS)]
+    assert [c.text for c in labelled] == [
+        "Improved Effectiveness: Multiple myeloma is known for being a complex and "
+        "treatment-resistant cancer."
+    ]
+    assert cue_kinds(labelled[0])["comparative"] == ["Improved Effectiveness"]
+    assert labelled[0].section == "Improved Effectiveness"
     assert by_text(demo_claims, "One of the significant").start == DEMO_TEXT.index("One of the")
 
 
@@ -265,12 +273,16 @@ def test_label_applies_only_to_its_own_block() -> None:
     [
         ("1. Targeted Treatment: One of the benefits is speed.", "Targeted Treatment", "One of"),
         ("2) Reduced Risk of Relapse: Relapse is rarer.", "Reduced Risk of Relapse", "Relapse"),
-        ("- Side effects: fatigue and nausea are common.", "Side effects", "fatigue"),
+        ("- Side effects: Fatigue and nausea are common.", "Side effects", "Fatigue"),
         ("* Cost: It is expensive.", "Cost", "It is"),
         ("\u2022 Step 1: Ask your doctor about it.", "Step 1", "Ask"),
         ("a) Dosing: Take it once a day.", "Dosing", "Take"),
         ("Bottom Line: Immunotherapy helps many people.", "Bottom Line", "Immunotherapy"),
         ("3. Long\nTerm Benefits: It lasts for years.", "Long Term Benefits", "It lasts"),
+        # Imperatives and adjectives are no reporting verbs in a Title Case label.
+        ("- Tell Your Doctor: Ask about side effects.", "Tell Your Doctor", "Ask"),
+        ("- Recommended Dose: Take 5 mg a day.", "Recommended Dose", "Take"),
+        ("- Say No to Sugar: It helps.", "Say No to Sugar", "It helps"),
     ],
 )
 def test_markers_and_labels_are_stripped(text: str, section: str, first: str) -> None:
@@ -290,6 +302,7 @@ def test_markers_and_labels_are_stripped(text: str, section: str, first: str) ->
         "Patients in the trial: most were over 65.",
         "In summary: the drug works.",
         "Side effects: Fatigue is common.",  # sentence case without a marker
+        "- Side effects: fatigue and nausea are common.",  # sentence case, then lowercase
         "However, the results were clear: it works.",
         "Targeted Treatment: one of the benefits is speed.",  # no marker, lowercase after
         "The time was 10:30 when it started.",
@@ -300,6 +313,50 @@ def test_prose_with_a_colon_is_not_a_label(text: str) -> None:
     assert claims[0].section is None
     stripped = re.sub(r"^(?:\d{1,3}[.)]|[-*\u2022+]|[a-z][.)])\s+", "", text)
     assert claims[0].start == text.index(stripped)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("- One study found: statins cut deaths by 30%.", "One study found"),
+        ("- Experts warn: Statins raise the risk of diabetes.", "Experts warn"),
+        ("- The FDA says: Statins are safe for most adults.", None),
+        ("- In 2020 researchers reported: Statins cut deaths.", "researchers reported"),
+        ("- My doctor told me: Statins cause memory loss.", None),
+        ("Experts Warn: Statins raise the risk of diabetes.", "Experts Warn"),
+    ],
+)
+def test_what_someone_reported_is_the_claim_not_a_label(text: str, cue: str | None) -> None:
+    (claim,) = extract(document(text))
+    assert claim.section is None
+    assert claim.text == text.removeprefix("- ")
+    evidence = cue_kinds(claim).get("unattributed_evidence", [])
+    assert evidence == ([cue] if cue else [])
+
+
+def test_a_label_with_a_cue_stays_in_its_claim() -> None:
+    text = "- Miracle Cure: Turmeric reduces joint pain. It is cheap."
+    claims = extract(document(text, [("list_item", text)]))
+    assert [(c.text, c.section) for c in claims] == [
+        ("Miracle Cure: Turmeric reduces joint pain.", "Miracle Cure"),
+        ("It is cheap.", "Miracle Cure"),
+    ]
+    assert cue_kinds(claims[0])["cure"] == ["Miracle", "Cure"]
+    # A label without a cue still leaves the claim.
+    (plain,) = extract(document("- Joint Pain: Turmeric reduces it."))
+    assert (plain.text, plain.section) == ("Turmeric reduces it.", "Joint Pain")
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["\u25cf ", "\u25e6 ", "\u25aa ", "\u2013 ", "(1) ", "(b) ", "+ ", "7.\t", "8.\u00a0"],
+)
+def test_every_marker_the_readers_recognise_is_stripped(marker: str) -> None:
+    text = f"{marker}Bullet one is here.\n{marker}Bullet two is here."
+    claims = extract(document(text, [("list_item", text)]))
+    assert [c.text for c in claims] == ["Bullet one is here.", "Bullet two is here."]
+    claims = extract(document(text, [("paragraph", text)]))
+    assert [c.text for c in claims] == ["Bullet one is here.", "Bullet two is here."]
 
 
 def test_list_lines_inside_one_block() -> None:

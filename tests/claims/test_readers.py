@@ -348,3 +348,28 @@ def test_one_megabyte_of_text_reads(tmp_path):
     assert len(doc.text) > 1_000_000
     assert len(doc.blocks) == 1_000_000 // len(paragraph) + 1
     assert {b.kind for b in doc.blocks} == {"paragraph"}
+
+
+@pytest.mark.parametrize("text", ["Hi\x85there.", "A\x85B", "Short\x1a\x1b."])
+def test_one_or_two_stray_controls_in_a_short_text_are_no_binary(text):
+    assert read_text(text).text == text
+
+
+def test_c1_controls_do_not_count_as_binary_but_many_c0_controls_do():
+    assert read_text("\x85\x86\x87\x88 text").text == "\x85\x86\x87\x88 text"
+    assert "binary" in refusal(read_text, "ab\x01\x02\x03")
+
+
+def test_zero_width_space_is_kept_verbatim_in_plain_text():
+    text = "Statins\u200bwork. They help."
+    doc = read_text(text)
+    assert doc.text == text
+    assert read_text(text, "html").text == "Statins work. They help."
+
+
+def test_legacy_word_doc_is_refused_whatever_reads_it():
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+    for name in ("old.md", "old.html"):
+        assert "Word 97-2003" in refusal(read_document, data, name)
+    assert "Word 97-2003" in refusal(read_document, data, source_format="docx")
+    assert "Word 97-2003" in refusal(sniff_format, data)

@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 
 from claims.document import Document
 from claims.errors import DocumentRefused
+from claims.extraction import extract_claims
 from claims.readers import read_document
 from claims.readers.common import block_problems
 
@@ -93,8 +94,10 @@ def test_structure_and_metadata(tmp_path):
         ("list_item", 0, "1. First finding."),
         ("list_item", 0, "2. Second finding."),
         ("list_item", 0, "- A bullet."),
-        ("paragraph", 0, "Drug | Dose"),
-        ("paragraph", 0, "Atorvastatin | 10 mg"),
+        ("paragraph", 0, "Drug"),
+        ("paragraph", 0, "Dose"),
+        ("paragraph", 0, "Atorvastatin"),
+        ("paragraph", 0, "10 mg"),
         ("paragraph", 0, "Line one\nline two."),
     ]
     assert doc.title == "Do statins harm memory?"  # the Title paragraph beats core properties
@@ -264,3 +267,32 @@ def test_zip_bomb_by_total_size_is_refused():
     entries = {"word/document.xml": b"<a/>", "word/media/big.bin": bytes(range(256)) * 4096}
     message = refused(_zip(entries), max_bytes=100_000)  # may expand to 10 x max_bytes
     assert "expands to 1.0 MB" in message and "zip bomb" in message
+
+
+def test_table_cells_are_paragraphs_of_their_own(tmp_path):
+    word = docx.Document()
+    table = word.add_table(rows=1, cols=3)
+    table.cell(0, 0).text = "Aspirin cures headaches."
+    table.cell(0, 1).text = "Always works."
+    doc = read_docx(save(word, tmp_path))
+    assert [text for _k, _l, text in blocks(doc)] == ["Aspirin cures headaches.", "Always works."]
+    assert [c.text for c in extract_claims(doc)] == ["Aspirin cures headaches.", "Always works."]
+
+
+def test_a_typed_bullet_in_a_list_paragraph_is_not_doubled(tmp_path):
+    word = docx.Document()
+    word.add_paragraph("\u2022 Typed bullet in a list.", style="List Bullet")
+    word.add_paragraph("Word's own bullet.", style="List Bullet")
+    doc = read_docx(save(word, tmp_path))
+    assert [text for _k, _l, text in blocks(doc)] == [
+        "\u2022 Typed bullet in a list.",
+        "- Word's own bullet.",
+    ]
+    claims = extract_claims(doc)
+    assert [c.text for c in claims] == ["Typed bullet in a list.", "Word's own bullet."]
+
+
+def test_zero_width_space_between_words_keeps_them_apart(tmp_path):
+    word = docx.Document()
+    word.add_paragraph("Statins\u200bwork well.")
+    assert read_docx(save(word, tmp_path)).text == "Statins work well."

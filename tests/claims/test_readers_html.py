@@ -94,8 +94,10 @@ def test_main_content_only(tmp_path):
         ("list_item", 0, "9. Few reported problems."),
         ("list_item", 0, "- A bullet with a paragraph."),
         ("paragraph", 0, "Doses"),
-        ("paragraph", 0, "Drug | Dose"),
-        ("paragraph", 0, "Atorvastatin | 10 mg"),
+        ("paragraph", 0, "Drug"),
+        ("paragraph", 0, "Dose"),
+        ("paragraph", 0, "Atorvastatin"),
+        ("paragraph", 0, "10 mg"),
         ("paragraph", 0, "Statins are safe for most people."),
         ("paragraph", 0, "Line one\nline two & more."),
     ]
@@ -296,3 +298,90 @@ def test_malformed_html_is_read_as_well_as_possible(tmp_path):
         ("paragraph", 0, "next"),
         ("paragraph", 0, "para"),
     ]
+
+
+def test_text_after_a_nested_list_is_its_own_paragraph_after_the_nested_items(tmp_path):
+    page = (
+        "<ul><li>One: item is good.<ul><li>Nested.</li></ul>tail text</li>"
+        "<li><ul><li>Only nested.</li></ul>Then text.</li></ul>"
+    )
+    assert blocks(read_html(tmp_path, page)) == [
+        ("list_item", 0, "- One: item is good."),
+        ("list_item", 0, "- Nested."),
+        ("paragraph", 0, "tail text"),
+        ("list_item", 0, "- Only nested."),
+        ("list_item", 0, "- Then text."),
+    ]
+
+
+def test_a_typed_bullet_in_a_list_item_is_not_doubled(tmp_path):
+    page = "<ul><li>\u2022 Typed bullet.</li><li>(a) Typed letter.</li><li>Plain.</li></ul>"
+    assert [text for _k, _l, text in blocks(read_html(tmp_path, page))] == [
+        "\u2022 Typed bullet.",
+        "(a) Typed letter.",
+        "- Plain.",
+    ]
+
+
+def test_table_cells_are_paragraphs_of_their_own(tmp_path):
+    page = (
+        "<table><tr><th>Claim</th><th>Note</th></tr>"
+        "<tr><td>Aspirin cures headaches.</td><td>Always works.</td><td> </td></tr></table>"
+    )
+    assert [text for _k, _l, text in blocks(read_html(tmp_path, page))] == [
+        "Claim",
+        "Note",
+        "Aspirin cures headaches.",
+        "Always works.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (
+            "<body><div class='intro'><p>Intro text.</p></div>"
+            "<div class='content-skip-ad'><p>Main content here.</p></div></body>",
+            "Intro text.\n\nMain content here.",
+        ),
+        (
+            "<body><div class='article-share-wrapper'><p>The only article text.</p></div></body>",
+            "The only article text.",
+        ),
+        (
+            "<body><div class='layout-has-sidebar'><h2>Statins</h2>"
+            "<p>Statins lower LDL cholesterol in most adults.</p>"
+            "<div class='sidebar'><a href='/a'>Most read</a></div></div></body>",
+            "Statins\n\nStatins lower LDL cholesterol in most adults.",
+        ),
+        (
+            "<body><form id='aspnetForm'><p>Statins lower LDL cholesterol.</p>"
+            "<div class='newsletter'>Sign up</div></form></body>",
+            "Statins lower LDL cholesterol.",
+        ),
+    ],
+    ids=["content-skip-ad", "share wrapper", "sidebar layout", "page-wide form"],
+)
+def test_a_furniture_class_never_drops_most_of_the_article(tmp_path, page, expected):
+    assert read_html(tmp_path, page).text == expected
+
+
+def test_furniture_by_class_is_dropped_when_small_or_mostly_links(tmp_path):
+    sentence = "Statins lower LDL cholesterol in most adults."
+    article = "<p>" + " ".join([sentence] * 4) + "</p>"
+    # About 40% of the text: dropped because it is links, kept when it is prose.
+    links = "".join(f"<a href='/{n}'>Another story number {n}</a> " for n in range(6))
+    prose = "<p>" + " ".join(["Statins are cheap."] * 7) + "</p>"
+    share = "<div class='share-box'>Share this story</div>"
+    page = f"<body><main>{article}<div class='related'>{links}</div>{share}</main></body>"
+    assert read_html(tmp_path, page).text == " ".join([sentence] * 4)
+    page = f"<body><main>{article}<div class='promo'>{prose}</div>{share}</main></body>"
+    assert read_html(tmp_path, page).text.split("\n\n") == [
+        " ".join([sentence] * 4),
+        " ".join(["Statins are cheap."] * 7),
+    ]
+
+
+def test_zero_width_space_between_words_keeps_them_apart(tmp_path):
+    doc = read_html(tmp_path, "<p>Statins\u200bwork. They\u200b\u200bhelp.</p>")
+    assert doc.text == "Statins work. They help."

@@ -11,6 +11,7 @@ from claims.document import Document
 from claims.errors import DocumentRefused
 from claims.readers import read_document
 from claims.readers.common import block_problems
+from claims.readers.markdown import MAX_MARKDOWN_BYTES
 
 
 def read_md(tmp_path: Path, text: str, name: str = "article.md") -> Document:
@@ -91,8 +92,10 @@ def test_markdown_is_rendered_as_plain_text(tmp_path):
         ("list_item", 0, "- headaches"),
         ("list_item", 0, "- muscle pain"),
         ("paragraph", 0, "Statins are safe for most people, said Dr Smith."),
-        ("paragraph", 0, "Drug | Dose"),
-        ("paragraph", 0, "Atorvastatin | 10 mg"),
+        ("paragraph", 0, "Drug"),
+        ("paragraph", 0, "Dose"),
+        ("paragraph", 0, "Atorvastatin"),
+        ("paragraph", 0, "10 mg"),
         ("paragraph", 0, "Line one\nline two"),
     ]
     for syntax in ("*", "#", "[", "](", "`", "https://", "&amp;", "chart", "print", "indented"):
@@ -217,3 +220,82 @@ def test_deeply_nested_raw_html_is_refused(tmp_path):
     path.write_text("Text.\n\n" + "<div>" * 300 + "x" + "</div>" * 300 + "\n", encoding="utf-8")
     with pytest.raises(DocumentRefused, match=r'"deep\.md" contains HTML nested too deeply'):
         read_document(path.read_bytes(), path.name)
+
+
+def test_a_list_nested_ten_deep_loses_nothing(tmp_path):
+    nested = "".join("  " * depth + f"- item {depth}\n" for depth in range(11))
+    doc = read_md(tmp_path, nested + "\nAfter list text.\n\nMore.\n")
+    assert [text for _k, _l, text in blocks(doc)] == [
+        *(f"- item {depth}" for depth in range(11)),
+        "After list text.",
+        "More.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "".join("  " * depth + f"- item {depth}\n" for depth in range(60)) + "\nAfter.\n",
+        ">" * 120 + " Quoted.\n\nAfter.\n",
+    ],
+    ids=["list", "block quote"],
+)
+def test_nesting_markdown_cannot_follow_is_refused_not_cut(tmp_path, markdown):
+    path = tmp_path / "deep.md"
+    path.write_text(markdown, encoding="utf-8")
+    with pytest.raises(DocumentRefused) as caught:
+        read_document(path.read_bytes(), path.name)
+    message = str(caught.value)
+    assert '"deep.md" contains Markdown nested too deeply' in message
+    assert "\n" not in message and message.endswith(".")
+
+
+def test_block_quotes_nested_below_the_limit_are_read(tmp_path):
+    doc = read_md(tmp_path, ">" * 60 + " Deep quote.\n\nAfter.\n")
+    assert doc.text == "Deep quote.\n\nAfter."
+
+
+def test_markdown_has_its_own_size_limit(tmp_path):
+    paragraph = "Statins lower LDL cholesterol in most adults who take them daily.\n\n"
+    text = paragraph * (MAX_MARKDOWN_BYTES // len(paragraph) + 1)
+    path = tmp_path / "long.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DocumentRefused) as caught:
+        read_document(path.read_bytes(), path.name)
+    message = str(caught.value)
+    assert '"long.md"' in message and "2 MB" in message
+    assert "convert it to plain text or split it" in message
+    # The same text as plain text is read: the limit is Markdown's alone.
+    as_text = read_document(path.read_bytes(), "long.txt")
+    assert len(as_text.blocks) == MAX_MARKDOWN_BYTES // len(paragraph) + 1
+
+
+def test_table_cells_are_paragraphs_of_their_own(tmp_path):
+    doc = read_md(
+        tmp_path,
+        "| Claim | Note |\n|---|---|\n| Aspirin cures headaches. | Always works. |\n\n"
+        "- Item text.\n\n  | In | list |\n  |---|---|\n  | a | b |\n\n  After the table.\n",
+    )
+    assert [text for _k, _l, text in blocks(doc)] == [
+        "Claim",
+        "Note",
+        "Aspirin cures headaches.",
+        "Always works.",
+        "- Item text.",
+        "In",
+        "list",
+        "a",
+        "b",
+        "After the table.",
+    ]
+    assert "|" not in doc.text
+
+
+def test_a_typed_bullet_in_a_list_item_is_not_doubled(tmp_path):
+    doc = read_md(tmp_path, "- \u2022 Typed bullet.\n- Plain item.\n")
+    assert [text for _k, _l, text in blocks(doc)] == ["\u2022 Typed bullet.", "- Plain item."]
+
+
+def test_zero_width_space_between_words_keeps_them_apart(tmp_path):
+    doc = read_md(tmp_path, "Statins\u200bwork for most\u200b people. Soft\u00adhyphen.\n")
+    assert doc.text == "Statins work for most people. Softhyphen."

@@ -6,7 +6,10 @@ from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
+import pytest
+
 from claims.document import Document
+from claims.extraction import extract_claims
 from claims.readers import read_document, read_text
 from claims.readers.common import block_problems
 
@@ -218,3 +221,43 @@ def test_byline_and_dateline(tmp_path):
         ("paragraph", 0, "Statins lower cholesterol."),
     ]
     assert blocks(doc)[4] == ("heading", 2, "By the numbers")
+
+
+def test_heading_claims_leave_out_underlines_and_closing_hashes(tmp_path):
+    doc = read_txt(
+        tmp_path, "My Title\n========\n\nSome text here.\n\n## Hash heading ##\n\nMore text here.\n"
+    )
+    claims = extract_claims(doc)
+    assert [(c.text, c.kind, c.section) for c in claims] == [
+        ("My Title", "heading", "My Title"),
+        ("Some text here.", "claim", "My Title"),
+        ("Hash heading", "heading", "Hash heading"),
+        ("More text here.", "claim", "Hash heading"),
+    ]
+    assert claims[0].end == doc.text.index("\n")
+    assert all(doc.text[c.start : c.end] == c.text for c in claims)
+    assert read_text("# Hash heading #\n\nText.\n").title == "Hash heading"
+
+
+@pytest.mark.parametrize(
+    "marker", ["- ", "* ", "+ ", "\u2022 ", "\u25cf ", "\u25e6 ", "\u25aa ", "\u2013 ", "1. ",
+               "2) ", "(3) ", "a. ", "b) ", "(c) ", "7.\t", "8.\u00a0"],
+)  # fmt: skip
+def test_every_list_marker_the_reader_sees_is_left_out_of_the_claim(tmp_path, marker):
+    doc = read_txt(tmp_path, f"Intro text here.\n\n{marker}Bullet one is here.\n")
+    assert [b.kind for b in doc.blocks] == ["paragraph", "list_item"]
+    assert [c.text for c in extract_claims(doc)] == ["Intro text here.", "Bullet one is here."]
+
+
+def test_vertical_tab_and_stray_controls_in_text(tmp_path):
+    text = "First claim here.\vSecond claim here. It has a\vbreak.\n\nOne NEL\x85here.\n"
+    doc = read_txt(tmp_path, text)
+    assert doc.text == text
+    claims = extract_claims(doc)
+    assert [c.text for c in claims] == [
+        "First claim here.",
+        "Second claim here.",
+        "It has a\vbreak.",
+        "One NEL\x85here.",
+    ]
+    assert all(doc.text[c.start : c.end] == c.text for c in claims)

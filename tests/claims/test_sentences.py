@@ -233,6 +233,21 @@ def test_heading_lines_end_a_sentence() -> None:
     assert len(split(long_line + "Beginning in 2015.")) == 1
 
 
+def test_other_bullets_start_a_sentence_on_a_new_line() -> None:
+    assert split("Side effects include:\n\u25cf fatigue\n(2) nausea") == [
+        "Side effects include:",
+        "\u25cf fatigue",
+        "(2) nausea",
+    ]
+
+
+def test_a_heading_line_may_end_in_a_verb_such_as_do() -> None:
+    assert split("What to do\nTake two tablets a day.") == ["What to do", "Take two tablets a day."]
+    # Articles, prepositions and "be" forms still carry a line on.
+    assert len(split("The results were\nClear in every group.")) == 1
+    assert len(split("It was given during\nRamadan to most patients.")) == 1
+
+
 def test_blank_line_is_a_boundary() -> None:
     assert split("First paragraph without a stop\n\nsecond paragraph") == [
         "First paragraph without a stop",
@@ -269,9 +284,10 @@ def test_empty_and_whitespace() -> None:
 
 
 def test_list_marker_pattern() -> None:
-    for marker in ("1. ", "12) ", "- ", "* ", "\u2022 ", "+ ", "a. ", "b) ", "(3) "):
+    markers = ("1. ", "12) ", "- ", "* ", "\u2022 ", "+ ", "a. ", "b) ", "(3) ", "(c) ")
+    for marker in (*markers, "\u25cf ", "\u25e6 ", "\u25aa ", "\u2013 ", "1.\t", "2.\u00a0"):
         assert LIST_MARKER.match(marker + "Text"), marker
-    for not_marker in ("1.5 mg", "e.g. this", "-5 degrees", "1234. Year", "A. Smith"):
+    for not_marker in ("1.5 mg", "e.g. this", "-5 degrees", "1234. Year", "A. Smith", "1.\nX"):
         assert not LIST_MARKER.match(not_marker), not_marker
 
 
