@@ -63,3 +63,13 @@ def default_scales() -> dict[str, Scale]:
         )
         scales[name] = Scale(name=name, title=spec["title"], help=spec["help"], values=values)
     return scales
+
+
+# Why an editor's final decision differs from (or follows) the reviews.
+DECISION_REASONS = {
+    "new_evidence": "New evidence",
+    "reviewer_error": "Reviewer error",
+    "scale_interpretation": "Scale interpretation",
+    "unanimous": "Reviewers agreed",
+    "other": "Other",
+}

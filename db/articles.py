@@ -15,10 +15,11 @@ from claims.document import Document
 from claims.errors import ClaimreviewError
 from claims.extraction import ExtractedClaim, extract_claims
 from claims.metadata import with_overrides
+from claims.permissions import ARCHIVE_ARTICLES, IMPORT_ARTICLES, Actor
 from claims.readers import read_document
 from db.audit import record_event
 from db.engine import Database
-from db.models import Article, Claim, ClaimCue
+from db.models import Article, Claim, ClaimCue, utcnow
 
 DEMO_ARTICLE = "multiple-myeloma-immunotherapy.txt"
 
@@ -49,11 +50,11 @@ def save_article(
     document: Document,
     claims: Sequence[ExtractedClaim],
     *,
-    actor_id: int | None = None,
-    channel: str = "app",
+    actor: Actor,
     filename: str | None = None,
 ) -> ImportResult:
     """Store the article and all its claims in one transaction, or find the same content."""
+    actor.require(IMPORT_ARTICLES)
     _check_offsets(document.text, claims)
     digest = content_hash(document.text)
     with database.read() as session:
@@ -73,7 +74,7 @@ def save_article(
                 source_format=document.source_format,
                 source_filename=filename,
                 content_hash=digest,
-                imported_by_id=actor_id,
+                imported_by_id=actor.user_id,
             )
             session.add(article)
             session.flush()
@@ -84,8 +85,8 @@ def save_article(
                 entity_type="article",
                 entity_id=article.id,
                 article_id=article.id,
-                actor_id=actor_id,
-                channel=channel,
+                actor_id=actor.user_id,
+                channel=actor.channel,
                 after={
                     "title": title,
                     "source_format": document.source_format,
@@ -183,11 +184,11 @@ def import_file(
     title: str | None = None,
     source_url: str | None = None,
     source_format: str | None = None,
-    actor_id: int | None = None,
-    channel: str = "app",
+    actor: Actor,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Read, split and store a file: the one import path of the app, the CLI and the demo."""
+    actor.require(IMPORT_ARTICLES)
     document, claims = read_and_split(
         data,
         filename,
@@ -198,9 +199,7 @@ def import_file(
     )
     if progress:
         progress(f"Saving {len(claims)} claims", 0.8)
-    return save_article(
-        database, document, claims, actor_id=actor_id, channel=channel, filename=filename
-    )
+    return save_article(database, document, claims, actor=actor, filename=filename)
 
 
 def demo_article_bytes() -> bytes:
@@ -212,4 +211,26 @@ def import_demo_if_empty(database: Database) -> ImportResult | None:
     with database.read() as session:
         if session.scalar(select(func.count()).select_from(Article)):
             return None
-    return import_file(database, demo_article_bytes(), DEMO_ARTICLE, channel="demo")
+    return import_file(database, demo_article_bytes(), DEMO_ARTICLE, actor=Actor.operator("demo"))
+
+
+def set_archived(database: Database, actor: Actor, article_id: int, archived: bool) -> None:
+    """Archive an article (hidden from lists, kept whole) or bring it back."""
+    actor.require(ARCHIVE_ARTICLES)
+    with database.write() as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            raise ClaimreviewError(f"There is no article {article_id}.")
+        before = {"archived": article.archived_at is not None}
+        article.archived_at = utcnow() if archived else None
+        record_event(
+            session,
+            action="archive" if archived else "unarchive",
+            entity_type="article",
+            entity_id=article.id,
+            article_id=article.id,
+            actor_id=actor.user_id,
+            channel=actor.channel,
+            before=before,
+            after={"archived": archived},
+        )

@@ -15,11 +15,33 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+from claims.errors import ClaimreviewError
 
 DEFAULT_DATABASE_URL = "sqlite:///data/claimreview.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _MODE = "claimreview_mode"
+
+
+class DatabaseUnavailable(ClaimreviewError):
+    """The database cannot be opened or used: wrong URL, no server, no driver, no permission."""
+
+
+ADVICE = "check CLAIMREVIEW_DATABASE_URL and that the database is reachable"
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Turn the ways a database can fail into one clear ``DatabaseUnavailable``."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise DatabaseUnavailable(f"Database error: {reason} ({ADVICE}).") from error
+    except (OSError, ModuleNotFoundError) as error:
+        raise DatabaseUnavailable(f"The database cannot be opened: {error} ({ADVICE}).") from error
 
 
 def database_url() -> str:
@@ -28,7 +50,13 @@ def database_url() -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseUnavailable(
+            f"{url!r} is not a database URL; use e.g. sqlite:///data/claimreview.db or "
+            "postgresql+psycopg://user:password@host/claimreview."
+        ) from error
     if parsed.get_backend_name() == "sqlite":
         return _make_sqlite_engine(url, **kwargs)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
@@ -72,7 +100,8 @@ class Database:
 
     def __init__(self, url: str | None = None, engine: Engine | None = None) -> None:
         self.url = url or database_url()
-        self.engine = engine or make_engine(self.url)
+        with database_errors():
+            self.engine = engine or make_engine(self.url)
         reader = self.engine.execution_options(**{_MODE: "read"})
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(reader, expire_on_commit=False)

@@ -119,6 +119,10 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Consecutive failed logins; past a threshold each further try must wait longer.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -276,9 +280,12 @@ class Citation(Base):
     kind: Mapped[str] = mapped_column(String(12))
     identifier: Mapped[str] = mapped_column(String(2000))  # normalized (DOIs lower-cased)
     title: Mapped[str | None] = mapped_column(Text)
-    authors: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[str | None] = mapped_column(Text)  # "Surname AB; Surname CD" (Vancouver)
     journal: Mapped[str | None] = mapped_column(String(500))
     year: Mapped[int | None] = mapped_column(Integer)
+    volume: Mapped[str | None] = mapped_column(String(40))
+    issue: Mapped[str | None] = mapped_column(String(40))
+    pages: Mapped[str | None] = mapped_column(String(60))
     study_design: Mapped[str | None] = mapped_column(ForeignKey("study_designs.code"))
     url: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -362,6 +369,7 @@ class AuditEvent(Base):
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     article_id: Mapped[int | None] = mapped_column(Integer)  # for per-article history; no FK
+    claim_id: Mapped[int | None] = mapped_column(Integer, index=True)  # for a claim's history
     action: Mapped[str] = mapped_column(String(40))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from claims.permissions import EXPORT_REPORTS, READ_ARTICLES, Actor
 from db.models import Article, Claim, ClaimCue, Decision, Review, ReviewCitation
 
 
@@ -26,8 +27,13 @@ class ArticleSummary:
 
 
 def list_articles(
-    session: Session, *, search: str | None = None, include_archived: bool = False
+    session: Session,
+    actor: Actor,
+    *,
+    search: str | None = None,
+    include_archived: bool = False,
 ) -> list[ArticleSummary]:
+    actor.require(READ_ARTICLES)
     claim_counts = (
         select(
             Claim.article_id.label("article_id"),
@@ -85,7 +91,8 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def get_article(session: Session, article_id: int) -> Article | None:
+def get_article(session: Session, actor: Actor, article_id: int) -> Article | None:
+    actor.require(READ_ARTICLES)
     return session.get(Article, article_id)
 
 
@@ -106,6 +113,7 @@ def _claim_filter(
 
 def claim_page(
     session: Session,
+    actor: Actor,
     article_id: int,
     *,
     offset: int = 0,
@@ -114,6 +122,7 @@ def claim_page(
     cue_kinds: Sequence[str] = (),
 ) -> list[Claim]:
     """One page of an article's claims in order, with their cues, optionally filtered."""
+    actor.require(READ_ARTICLES)
     conditions = _claim_filter(article_id, checkable_only=checkable_only, cue_kinds=cue_kinds)
     return list(
         session.scalars(
@@ -134,6 +143,7 @@ def count_claims(
     checkable_only: bool = False,
     cue_kinds: Sequence[str] = (),
 ) -> int:
+    """How many claims match; a count reveals nothing a reader of the article list lacks."""
     conditions = _claim_filter(article_id, checkable_only=checkable_only, cue_kinds=cue_kinds)
     return session.scalar(select(func.count()).select_from(Claim).where(*conditions)) or 0
 
@@ -142,8 +152,9 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def article_bundle(session: Session, article_id: int) -> dict[str, Any] | None:
+def article_bundle(session: Session, actor: Actor, article_id: int) -> dict[str, Any] | None:
     """Everything known about an article, as plain JSON-ready data (for exports)."""
+    actor.require(EXPORT_REPORTS)
     article = session.get(Article, article_id)
     if article is None:
         return None

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from db.engine import Database
+from alembic.util.exc import CommandError
+
+from db.engine import Database, DatabaseUnavailable, database_errors
 from db.migrate import upgrade
 from db.scales import sync_scales
 
 
 def prepare_database(database: Database) -> Database:
     """Create or migrate the schema and seed the scales. Safe to run at every start."""
-    upgrade(database)
-    with database.write() as session:
-        sync_scales(session)
+    with database_errors():
+        try:
+            upgrade(database)
+        except CommandError as error:
+            raise DatabaseUnavailable(
+                f"The database's schema is not one this version knows ({error}); it was probably "
+                "made by a newer claimreview: upgrade claimreview, or point "
+                "CLAIMREVIEW_DATABASE_URL at another database."
+            ) from error
+        with database.write() as session:
+            sync_scales(session)
     return database

@@ -8,6 +8,7 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -15,13 +16,15 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from claims.errors import ClaimreviewError
 from claims.exports import to_json
 from claims.extraction import extract_claims
+from claims.permissions import Actor
 from claims.readers import read_document
+from claims.readers.common import MIB, resolve_max_bytes
 
+# Whoever runs the command line on the server owns the database: they act as an operator.
+OPERATOR = Actor.operator("cli")
 EXIT_USER_ERROR = 2
 EXIT_DATABASE_ERROR = 3
 
@@ -31,16 +34,22 @@ def _say(message: str) -> None:
 
 
 def _read_input(path: str) -> tuple[bytes, str | None]:
-    """The bytes of PATH, or of standard input for '-'; with the file name (None for stdin)."""
+    """The bytes of PATH, or of standard input for '-'; with the file name (None for stdin).
+
+    Reads at most one byte past the import limit, so the reader can refuse an oversized input
+    without this process first swallowing all of it (``/dev/zero`` included).
+    """
+    limit = resolve_max_bytes(None) + 1
     if path == "-":
-        return sys.stdin.buffer.read(), None
+        return sys.stdin.buffer.read(limit), None
     file = Path(path)
     if not file.exists():
         raise ClaimreviewError(f"{path}: no such file; check the path.")
     if file.is_dir():
         raise ClaimreviewError(f"{path} is a folder; give the path of one article file.")
     try:
-        return file.read_bytes(), file.name
+        with file.open("rb") as handle:
+            return handle.read(limit), file.name
     except OSError as error:
         raise ClaimreviewError(f"{path}: cannot be read ({error.strerror}).") from error
 
@@ -84,7 +93,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         source_format=args.source_format,
         progress=progress,
     )
-    result = save_article(_database(), document, claims, channel="cli", filename=filename)
+    result = save_article(_database(), document, claims, actor=OPERATOR, filename=filename)
     if result.created:
         _say(
             f"Imported {result.title!r} as article {result.article_id} "
@@ -103,7 +112,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
     database = _database()
     with database.read() as session:
-        rows = list_articles(session, search=args.search, include_archived=args.all)
+        rows = list_articles(session, OPERATOR, search=args.search, include_archived=args.all)
     if not rows:
         _say("No articles yet: import one with `claimreview import FILE`.")
         return 0
@@ -119,7 +128,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     database = _database()
     with database.read() as session:
-        bundle = article_bundle(session, args.article_id)
+        bundle = article_bundle(session, OPERATOR, args.article_id)
     if bundle is None:
         raise ClaimreviewError(
             f"There is no article {args.article_id}; `claimreview articles` lists them."
@@ -136,6 +145,80 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_password(args: argparse.Namespace, username: str) -> str | None:
+    """The password from stdin (--password-stdin), typed twice at a terminal, or None."""
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise ClaimreviewError("No password on standard input.")
+        return password
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass(f"New password for {username}: ")
+    if first != getpass.getpass("Again: "):
+        raise ClaimreviewError("The two passwords differ; nothing was changed.")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from db.accounts import create_user
+
+    password = _new_password(args, args.name)
+    user, used = create_user(
+        _database(), OPERATOR, args.name, args.role, password=password, display_name=args.full_name
+    )
+    _say(f"Added {user.username} ({', '.join(user.roles)}).")
+    if password is None:
+        _say(f"Generated password (shown once; they choose their own at first login): {used}")
+    return 0
+
+
+def cmd_user_list(_args: argparse.Namespace) -> int:
+    from db.accounts import list_users
+
+    print("username\troles\tactive\tlast_login")
+    for user in list_users(_database(), OPERATOR):
+        last = user.last_login_at.isoformat(timespec="seconds") if user.last_login_at else "-"
+        active = "yes" if user.is_active else "no"
+        print(f"{user.username}\t{','.join(user.roles)}\t{active}\t{last}")
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    from db.accounts import set_active
+
+    set_active(_database(), OPERATOR, args.name, args.command == "enable")
+    _say(f"{args.name} is now {'enabled' if args.command == 'enable' else 'disabled'}.")
+    return 0
+
+
+def cmd_user_set_password(args: argparse.Namespace) -> int:
+    from claims.passwords import generate_password
+    from db.accounts import set_password
+
+    password = _new_password(args, args.name)
+    used = password or generate_password()
+    set_password(_database(), OPERATOR, args.name, used)
+    if password is None:
+        _say(f"Generated password for {args.name} (shown once): {used}")
+    _say(f"Password of {args.name} set; they choose their own at their next login.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from db.audit import list_events
+
+    events = list_events(_database(), OPERATOR, article_id=args.article, username=args.user)
+    print("id\ttime\tuser\tentity\taction\tbefore\tafter")
+    for e in events:
+        before = json.dumps(e.before, ensure_ascii=False) if e.before else "-"
+        after = json.dumps(e.after, ensure_ascii=False) if e.after else "-"
+        entity = f"{e.entity_type}:{e.entity_id}" if e.entity_id is not None else e.entity_type
+        when = e.occurred_at.isoformat(timespec="seconds")
+        print(f"{e.id}\t{when}\t{e.actor}\t{entity}\t{e.action}\t{before}\t{after}")
+    return 0
+
+
 def cmd_migrate(_args: argparse.Namespace) -> int:
     from db.migrate import current_revision
 
@@ -144,15 +227,29 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise ClaimreviewError(
+            f"{text!r} is not a port number; give one from 1 to 65535 "
+            "(with --port or CLAIMREVIEW_PORT)."
+        )
+    return port
+
+
 def streamlit_command(port: int, address: str) -> list[str]:
     app = resources.files("review_app").joinpath("app.py")
+    upload_mb = max(1, -(-resolve_max_bytes(None) // MIB))  # the import limit, rounded up
     return [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(port),
         "--server.address", address,
         "--server.headless", "true",
         "--server.fileWatcherType", "none",
-        "--server.maxUploadSize", "20",
+        "--server.maxUploadSize", str(upload_mb),
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
         "--global.developmentMode", "false",
@@ -160,15 +257,25 @@ def streamlit_command(port: int, address: str) -> list[str]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from db.accounts import FIRST_ADMIN, ensure_first_admin
     from db.articles import import_demo_if_empty
 
+    port = _port(args.port)  # before anything is created or printed
     database = _database()
+    password = ensure_first_admin(database)
+    if password is not None:
+        # Printed once, to the terminal of whoever started the server; stored only as a hash.
+        _say(
+            f"\n  First start: created the administrator {FIRST_ADMIN!r}.\n"
+            f"  Password (shown only now): {password}\n"
+            "  Log in with it; you will be asked to choose a new password.\n"
+        )
     demo = import_demo_if_empty(database)
     if demo is not None:
         _say(f"Imported the demo article {demo.title!r} ({demo.claim_count} claims).")
     database.dispose()
-    command = streamlit_command(args.port, args.address)
-    _say(f"Serving claimreview on http://{args.address}:{args.port}")
+    command = streamlit_command(port, args.address)
+    _say(f"Serving claimreview on http://{args.address}:{port}")
     sys.stdout.flush()
     os.execv(command[0], command)
     return 0  # not reached
@@ -211,8 +318,36 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=cmd_migrate)
 
+    user = commands.add_parser("user", help="manage user accounts")
+    user_commands = user.add_subparsers(dest="command", required=True, metavar="ACTION")
+    add = user_commands.add_parser("add", help="add a user")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument(
+        "--role", action="append", required=True, choices=["reviewer", "editor", "admin"],
+        help="a role; repeat for several",
+    )  # fmt: skip
+    add.add_argument("--full-name", default="", help="the person's name, shown in reports")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(handler=cmd_user_add)
+    user_commands.add_parser("list", help="list users").set_defaults(handler=cmd_user_list)
+    for action in ("disable", "enable"):
+        toggle = user_commands.add_parser(action, help=f"{action} a user's account")
+        toggle.add_argument("name", metavar="NAME")
+        toggle.set_defaults(handler=cmd_user_disable)
+    reset = user_commands.add_parser("set-password", help="set a user's password")
+    reset.add_argument("name", metavar="NAME")
+    reset.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+    reset.set_defaults(handler=cmd_user_set_password)
+
+    audit = commands.add_parser("audit", help="print the audit trail")
+    audit.add_argument("--article", type=int, metavar="ID", help="only this article's events")
+    audit.add_argument("--user", metavar="NAME", help="only events by or about this user")
+    audit.set_defaults(handler=cmd_audit)
+
     serve = commands.add_parser("serve", help="start the app (what `make run` ends with)")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("CLAIMREVIEW_PORT", "8501")))
+    serve.add_argument(
+        "--port", default=os.environ.get("CLAIMREVIEW_PORT") or "8501", help="default 8501"
+    )
     serve.add_argument(
         "--address",
         default=os.environ.get("CLAIMREVIEW_SERVER_ADDRESS", "localhost"),
@@ -225,17 +360,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        if args.handler is cmd_split:  # never touches a database: skip loading its layer
+            return args.handler(args)
+        from db.engine import DatabaseUnavailable, database_errors
+
+        try:
+            with database_errors():
+                return args.handler(args)
+        except DatabaseUnavailable as error:
+            _say(f"claimreview: error: {error}")
+            return EXIT_DATABASE_ERROR
     except ClaimreviewError as error:
         _say(f"claimreview: error: {error}")
         return EXIT_USER_ERROR
-    except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        _say(
-            f"claimreview: database error: {reason} "
-            "(check CLAIMREVIEW_DATABASE_URL and that the database is reachable)"
-        )
-        return EXIT_DATABASE_ERROR
     except KeyboardInterrupt:
         _say("claimreview: interrupted")
         return 130

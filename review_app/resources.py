@@ -1,7 +1,8 @@
 """Process-wide resources and cached reads for the app's pages.
 
 The Database (engine + session factories) is shared across sessions and threads; query results
-are cached as plain data (never ORM objects) and cleared after every write.
+are cached as plain data (never ORM objects), keyed by the acting user, and cleared after every
+write.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from claims.permissions import Actor
 from db.engine import Database
 from db.queries import claim_page, count_claims, get_article, list_articles
 from db.setup import prepare_database
@@ -22,15 +24,15 @@ def database() -> Database:
 
 
 @st.cache_data(ttl=60, max_entries=64)
-def article_rows(search: str = "") -> list[dict[str, Any]]:
+def article_rows(actor: Actor, search: str = "") -> list[dict[str, Any]]:
     with database().read() as session:
-        return [asdict(row) for row in list_articles(session, search=search or None)]
+        return [asdict(row) for row in list_articles(session, actor, search=search or None)]
 
 
 @st.cache_data(ttl=60, max_entries=256)
-def article_header(article_id: int) -> dict[str, Any] | None:
+def article_header(actor: Actor, article_id: int) -> dict[str, Any] | None:
     with database().read() as session:
-        article = get_article(session, article_id)
+        article = get_article(session, actor, article_id)
         if article is None:
             return None
         return {
@@ -56,6 +58,7 @@ def claim_total(
 
 @st.cache_data(ttl=60, max_entries=256)
 def claim_rows(
+    actor: Actor,
     article_id: int,
     offset: int,
     limit: int,
@@ -66,6 +69,7 @@ def claim_rows(
     with database().read() as session:
         claims = claim_page(
             session,
+            actor,
             article_id,
             offset=offset,
             limit=limit,
@@ -74,6 +78,7 @@ def claim_rows(
         )
         return [
             {
+                "id": claim.id,
                 "ordinal": claim.ordinal,
                 "section": claim.section or "",
                 "text": claim.text,

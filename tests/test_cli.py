@@ -145,7 +145,7 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     path = WRITERS["txt"](tmp_path)
     done = run("import", str(path), db_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert done.returncode != 0
-    assert "database error" in done.stderr and "Traceback" not in done.stderr
+    assert "database error" in done.stderr.lower() and "Traceback" not in done.stderr
 
 
 def test_default_database_is_data_claimreview_db(tmp_path: Path) -> None:
@@ -156,3 +156,77 @@ def test_default_database_is_data_claimreview_db(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "data" / "claimreview.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "message"),
+    [
+        ({"CLAIMREVIEW_DATABASE_URL": "sqlite:////proc/no/such/place.db"}, ["articles"], "opened"),
+        ({"CLAIMREVIEW_DATABASE_URL": "mysql://u@h/x"}, ["articles"], "cannot be opened"),
+        ({"CLAIMREVIEW_DATABASE_URL": "not a url"}, ["articles"], "not a database URL"),
+        ({"CLAIMREVIEW_PORT": "abc"}, ["serve"], "not a port number"),
+        ({}, ["serve", "--port", "99999"], "not a port number"),
+        ({"CLAIMREVIEW_MAX_IMPORT_MB": "1"}, ["split", "/dev/zero"], "larger than"),
+    ],
+)
+def test_configuration_mistakes_are_one_line(
+    env: dict[str, str], args: list[str], message: str, sqlite_url: str
+) -> None:
+    done = subprocess.run(
+        [SCRIPT, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CLAIMREVIEW_DATABASE_URL": sqlite_url, **env},
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert message.lower() in done.stderr.lower(), done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_bad_port_setting_does_not_break_other_commands(tmp_path: Path, sqlite_url: str) -> None:
+    path = WRITERS["txt"](tmp_path)
+    done = subprocess.run(
+        [SCRIPT, "split", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CLAIMREVIEW_PORT": "abc"},
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_user_commands_and_the_audit_trail(sqlite_url: str) -> None:
+    added = run(
+        "user", "add", "rita", "--role", "reviewer", "--role", "editor", "--password-stdin",
+        db_url=sqlite_url, stdin=b"a long enough password\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    generated = run("user", "add", "sam", "--role", "reviewer", db_url=sqlite_url)
+    assert "Generated password" in generated.stderr
+    listing = run("user", "list", db_url=sqlite_url).stdout.splitlines()
+    assert listing[1:] == ["rita\teditor,reviewer\tyes\t-", "sam\treviewer\tyes\t-"]
+    assert run("user", "disable", "sam", db_url=sqlite_url).returncode == 0
+    assert "sam\treviewer\tno\t-" in run("user", "list", db_url=sqlite_url).stdout
+    reset = run(
+        "user", "set-password", "rita", "--password-stdin",
+        db_url=sqlite_url, stdin=b"a different password\n",
+    )  # fmt: skip
+    assert reset.returncode == 0, reset.stderr
+    bad = run("user", "add", "rita", "--role", "reviewer", db_url=sqlite_url)
+    assert bad.returncode != 0 and "already exists" in bad.stderr
+
+    audit = run("audit", "--user", "rita", db_url=sqlite_url).stdout
+    assert "a long enough password" not in audit and "a different password" not in audit
+    rows = [line.split("\t") for line in audit.splitlines()[1:]]
+    assert [(r[2], r[3], r[4]) for r in rows] == [
+        ("(cli)", f"user:{rows[0][3].split(':')[1]}", "create"),
+        ("(cli)", rows[0][3], "reset_password"),
+    ]
+    unknown = run("audit", "--user", "nobody", db_url=sqlite_url)
+    assert unknown.returncode != 0 and "no user" in unknown.stderr
+
+
+def test_audit_of_an_article_lists_its_import(tmp_path: Path, sqlite_url: str) -> None:
+    article_id = run("import", str(WRITERS["md"](tmp_path)), db_url=sqlite_url).stdout.strip()
+    lines = run("audit", "--article", article_id, db_url=sqlite_url).stdout.splitlines()
+    assert len(lines) == 2 and f"article:{article_id}\timport" in lines[1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from claims.errors import ClaimreviewError
+from claims.permissions import Actor
 from claims.readers import SUPPORTED_FORMATS
 from db.articles import ImportResult, import_file
 from review_app.components.text import escape_markdown
@@ -17,7 +18,7 @@ UPLOAD_TYPES = ["txt", "text", "md", "markdown", "html", "htm", "docx"]
 _LAST_RESULT = "importer_last_result"
 
 
-def _run_import(data: bytes, filename: str | None, title: str, url: str) -> None:
+def _run_import(actor: Actor, data: bytes, filename: str | None, title: str, url: str) -> None:
     with st.status("Importing…", expanded=True) as status:
         bar = st.progress(0.0)
 
@@ -31,12 +32,13 @@ def _run_import(data: bytes, filename: str | None, title: str, url: str) -> None
                 filename,
                 title=title.strip() or None,
                 source_url=url.strip() or None,
-                channel="app",
+                actor=actor,
                 progress=progress,
             )
         except ClaimreviewError as error:
             status.update(label="Import refused", state="error")
-            st.error(str(error), icon=":material/block:")
+            # The message quotes the user's own file name or URL: show it, never render it.
+            st.error(escape_markdown(str(error)), icon=":material/block:")
             return
         clear_cached_reads()
     # Rerun so that every list on the page (drawn before this panel) shows the new article.
@@ -54,14 +56,14 @@ def _show_last_result() -> None:
     else:
         st.info(f"This article is already here as **{name}**; nothing was imported twice.")
     st.page_link(
-        "pages/claims.py",
+        "views/claims.py",
         label="Open its claims",
         icon=":material/arrow_forward:",
         query_params={"article": str(result.article_id)},
     )
 
 
-def import_panel() -> None:
+def import_panel(actor: Actor) -> None:
     _show_last_result()
     upload_tab, paste_tab = st.tabs(["Upload a file", "Paste text"])
     with upload_tab, st.form("importer_upload", clear_on_submit=False):
@@ -77,7 +79,7 @@ def import_panel() -> None:
             if upload is None:
                 st.warning("Choose a file first.")
             else:
-                _run_import(upload.getvalue(), upload.name, title, url)
+                _run_import(actor, upload.getvalue(), upload.name, title, url)
     with paste_tab, st.form("importer_paste", clear_on_submit=False):
         pasted = st.text_area("Article text", height=240, key="importer_text")
         title = st.text_input("Title", key="importer_t2")
@@ -86,4 +88,5 @@ def import_panel() -> None:
             if not pasted.strip():
                 st.warning("Paste the article's text first.")
             else:
-                _run_import(pasted.encode("utf-8"), "pasted.txt", title, url)
+                # No file name: the reader tells plain text, Markdown and HTML apart itself.
+                _run_import(actor, pasted.encode("utf-8"), None, title, url)

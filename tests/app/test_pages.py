@@ -8,6 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import review_app
+from claims.permissions import Actor
+from db.accounts import create_user
 from db.articles import import_demo_if_empty
 from db.engine import Database
 
@@ -24,15 +26,30 @@ def app_database(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> 
     return sqlite_database
 
 
+@pytest.fixture
+def editor_id(app_database: Database) -> int:
+    user, _ = create_user(
+        app_database, Actor.operator("test"), "edna", ["editor"], password="editor-password-1"
+    )
+    return user.id
+
+
+def _app(user_id: int) -> AppTest:
+    """The app as a logged-in user sees it."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["auth_user_id"] = user_id
+    return at
+
+
 def _run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def test_articles_page_lists_the_demo_article(app_database: Database) -> None:
+def test_articles_page_lists_the_demo_article(app_database: Database, editor_id: int) -> None:
     result = import_demo_if_empty(app_database)
-    at = _run(AppTest.from_file(APP, default_timeout=30))
+    at = _run(_app(editor_id))
     assert at.title[0].value == "Articles"
     table = at.dataframe[0].value
     assert list(table.index) == [result.article_id]
@@ -40,8 +57,10 @@ def test_articles_page_lists_the_demo_article(app_database: Database) -> None:
     assert table.loc[result.article_id, "Claims"] == result.claim_count
 
 
-def test_pasting_text_imports_it_and_a_refusal_says_why(app_database: Database) -> None:
-    at = _run(AppTest.from_file(APP, default_timeout=30))
+def test_pasting_text_imports_it_and_a_refusal_says_why(
+    app_database: Database, editor_id: int
+) -> None:
+    at = _run(_app(editor_id))
     at.text_area(key="importer_text").set_value("Green tea cures cancer. Always.")
     at.text_input(key="importer_t2").set_value("Tea piece")
     at.button[1].click()  # "Import text"
@@ -57,11 +76,13 @@ def test_pasting_text_imports_it_and_a_refusal_says_why(app_database: Database) 
     assert len(at.dataframe[0].value) == 1  # nothing imported
 
 
-def test_claims_page_shows_claims_with_sections_from_a_link(app_database: Database) -> None:
+def test_claims_page_shows_claims_with_sections_from_a_link(
+    app_database: Database, editor_id: int
+) -> None:
     result = import_demo_if_empty(app_database)
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = _app(editor_id)
     at.query_params["article"] = str(result.article_id)
-    at.switch_page("pages/claims.py")
+    at.switch_page("views/claims.py")
     _run(at)
     table = at.dataframe[0].value
     assert len(table) == result.claim_count
@@ -70,20 +91,22 @@ def test_claims_page_shows_claims_with_sections_from_a_link(app_database: Databa
     assert not row["checkable"]
 
 
-def test_claims_page_with_an_unknown_article_says_so(app_database: Database) -> None:
+def test_claims_page_with_an_unknown_article_says_so(
+    app_database: Database, editor_id: int
+) -> None:
     import_demo_if_empty(app_database)
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = _app(editor_id)
     at.query_params["article"] = "9999"
-    at.switch_page("pages/claims.py")
+    at.switch_page("views/claims.py")
     _run(at)
     assert any("no article 9999" in w.value for w in at.warning)
 
 
-def test_claims_page_filters_narrow_the_list(app_database: Database) -> None:
+def test_claims_page_filters_narrow_the_list(app_database: Database, editor_id: int) -> None:
     result = import_demo_if_empty(app_database)
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = _app(editor_id)
     at.query_params["article"] = str(result.article_id)
-    at.switch_page("pages/claims.py")
+    at.switch_page("views/claims.py")
     _run(at)
     at.toggle(key="claims_checkable_only").set_value(True)
     _run(at)
@@ -99,11 +122,13 @@ def test_claims_page_filters_narrow_the_list(app_database: Database) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["docx", "html"])
-def test_uploading_a_file_imports_it(fmt: str, app_database: Database, tmp_path: Path) -> None:
+def test_uploading_a_file_imports_it(
+    fmt: str, app_database: Database, editor_id: int, tmp_path: Path
+) -> None:
     from tests.samples import TITLE, WRITERS
 
     path = WRITERS[fmt](tmp_path)
-    at = _run(AppTest.from_file(APP, default_timeout=30))
+    at = _run(_app(editor_id))
     at.file_uploader(key="importer_file").upload(path.name, path.read_bytes())
     at.button[0].click()  # "Import file"
     _run(at)
@@ -111,10 +136,37 @@ def test_uploading_a_file_imports_it(fmt: str, app_database: Database, tmp_path:
     assert list(at.dataframe[0].value["Title"]) == [TITLE]
 
 
-def test_uploading_a_refused_file_says_why_and_stores_nothing(app_database: Database) -> None:
-    at = _run(AppTest.from_file(APP, default_timeout=30))
+def test_uploading_a_refused_file_says_why_and_stores_nothing(
+    app_database: Database, editor_id: int
+) -> None:
+    at = _run(_app(editor_id))
     at.file_uploader(key="importer_file").upload("old.docx", b"PK\x03\x04 not a zip at all")
     at.button[0].click()
     _run(at)
     assert at.error and "docx" in at.error[0].value.lower()
     assert not at.dataframe  # still no article
+
+
+def test_selecting_a_claim_shows_its_history(app_database: Database, editor_id: int) -> None:
+    from db.accounts import actor_for, get_user
+    from db.claim_edits import set_checkable
+    from db.queries import claim_page
+
+    result = import_demo_if_empty(app_database)
+    with app_database.read() as session:
+        editor = actor_for(get_user(app_database, editor_id))
+        eighth = claim_page(session, editor, result.article_id, offset=7, limit=1)[0]
+    set_checkable(app_database, editor, eighth.id, False)
+    at = _app(editor_id)
+    at.query_params["article"] = str(result.article_id)
+    at.switch_page("views/claims.py")
+    _run(at)
+    at.session_state["claims_table"] = {"selection": {"rows": [7], "columns": [], "cells": []}}
+    _run(at)
+    assert at.subheader[-1].value == "History of claim 8"
+    history = at.dataframe[-1].value
+    assert list(history["Who"]) == ["edna"]
+    assert list(history["What"]) == ["claim set_checkable"]
+    assert (
+        '"checkable": true' in history["Before"][0] and '"checkable": false' in history["After"][0]
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from db.accounts import PasswordIdentity
 from db.engine import Database
 from db.models import Article, Claim
 
@@ -65,3 +66,7 @@ def test_serve_answers_health_on_localhost_with_the_demo_imported(tmp_path: Path
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+    output = server.stdout.read().decode()
+    assert "First start: created the administrator 'admin'" in output
+    password = output.split("Password (shown only now): ")[1].split()[0]
+    assert PasswordIdentity(Database(url)).authenticate("admin", password).must_change_password

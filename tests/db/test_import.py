@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 import db.articles
+from claims.permissions import Actor
 from db.articles import demo_article_bytes, import_demo_if_empty, import_file
 from db.engine import Database
 from db.models import Article, AuditEvent, Claim, ClaimCue
 from db.queries import article_bundle, list_articles
 
+EDITOR = Actor(user_id=None, username="ed", roles=frozenset({"editor"}), channel="test")
 DEMO_SECTIONS = [
     "Targeted Treatment",
     "Improved Effectiveness",
@@ -51,9 +53,11 @@ def test_demo_article_lands_with_exact_offsets_sections_and_cues(database: Datab
 
 
 def test_same_content_imports_once(database: Database, demo_text: str) -> None:
-    first = import_file(database, demo_text.encode(), "a.txt", channel="cli")
+    first = import_file(database, demo_text.encode(), "a.txt", actor=Actor.operator("cli"))
     claims_after_first = _count(database, Claim)
-    second = import_file(database, demo_text.encode(), "renamed-copy.txt", title="Other title")
+    second = import_file(
+        database, demo_text.encode(), "renamed-copy.txt", title="Other title", actor=EDITOR
+    )
     assert first.created and not second.created
     assert second.article_id == first.article_id
     assert second.claim_count == first.claim_count == claims_after_first
@@ -78,7 +82,7 @@ def test_failed_import_leaves_nothing_behind(
 
     monkeypatch.setattr(db.articles, "_insert_claims", insert_then_fail)
     with pytest.raises(RuntimeError):
-        import_file(database, demo_text.encode(), "demo.txt")
+        import_file(database, demo_text.encode(), "demo.txt", actor=EDITOR)
     for model in (Article, Claim, ClaimCue, AuditEvent):
         assert _count(database, model) == 0, model.__name__
 
@@ -91,7 +95,7 @@ def test_concurrent_imports_of_the_same_article_make_one(
 
     def run() -> None:
         try:
-            results.append(import_file(database, demo_text.encode(), "demo.txt"))
+            results.append(import_file(database, demo_text.encode(), "demo.txt", actor=EDITOR))
         except Exception as error:
             errors.append(error)
 
@@ -107,23 +111,23 @@ def test_concurrent_imports_of_the_same_article_make_one(
 
 
 def test_article_list_counts_claims_and_checkable(database: Database, demo_text: str) -> None:
-    result = import_file(database, demo_text.encode(), "multiple-myeloma.txt")
-    import_file(database, b"Vitamin D cures colds. It always works.", "short.txt")
+    result = import_file(database, demo_text.encode(), "multiple-myeloma.txt", actor=EDITOR)
+    import_file(database, b"Vitamin D cures colds. It always works.", "short.txt", actor=EDITOR)
     with database.read() as session:
-        rows = {row.id: row for row in list_articles(session)}
+        rows = {row.id: row for row in list_articles(session, EDITOR)}
         demo = rows[result.article_id]
         claims = session.scalars(select(Claim).where(Claim.article_id == result.article_id)).all()
         assert demo.claims == len(claims)
         assert demo.checkable == sum(c.checkable for c in claims) < demo.claims
         assert demo.reviewed == 0
-        assert [r.title for r in list_articles(session, search="MYELOMA")] == [demo.title]
-        assert list_articles(session, search="100%_") == []
+        assert [r.title for r in list_articles(session, EDITOR, search="MYELOMA")] == [demo.title]
+        assert list_articles(session, EDITOR, search="100%_") == []
 
 
 def test_bundle_holds_article_text_and_claims(database: Database, demo_text: str) -> None:
-    result = import_file(database, demo_text.encode(), "demo.txt")
+    result = import_file(database, demo_text.encode(), "demo.txt", actor=EDITOR)
     with database.read() as session:
-        bundle = article_bundle(session, result.article_id)
+        bundle = article_bundle(session, EDITOR, result.article_id)
     assert bundle is not None
     text = bundle["article"]["text"]
     assert text == demo_text

@@ -4,14 +4,17 @@ import pandas as pd
 import streamlit as st
 
 from claims.cues import CUE_KINDS
-from review_app.components.text import escape_markdown
+from review_app.auth import current_actor
+from review_app.components.claim_history import claim_history_panel
+from review_app.components.text import escape_markdown, plural
 from review_app.resources import article_header, article_rows, claim_rows, claim_total
 
 PAGE_SIZE = 100
 
+actor = current_actor()
 st.title("Claims")
 
-articles = article_rows("")
+articles = article_rows(actor, "")
 if not articles:
     st.info("No articles yet: import one on the Articles page.")
     st.stop()
@@ -33,12 +36,12 @@ chosen = st.selectbox(
 if requested != str(chosen):
     st.query_params["article"] = str(chosen)  # the URL always names the article shown
 
-header = article_header(chosen)
+header = article_header(actor, chosen)
 if header is None:
     st.error("That article no longer exists.")
     st.stop()
 
-details = [f"{header['claims']} claims", f"imported from {header['source_format']}"]
+details = [plural(header["claims"], "claim"), f"imported from {header['source_format']}"]
 if header["author"]:
     details.append(f"by {escape_markdown(header['author'])}")
 if header["published_on"]:
@@ -58,17 +61,24 @@ cue_kinds = right.multiselect(
 total = claim_total(chosen, checkable_only, tuple(cue_kinds))
 pages = max(1, -(-total // PAGE_SIZE))
 page = st.number_input("Page", min_value=1, max_value=pages, value=1) if pages > 1 else 1
-rows = claim_rows(chosen, (page - 1) * PAGE_SIZE, PAGE_SIZE, checkable_only, tuple(cue_kinds))
+rows = claim_rows(
+    actor, chosen, (page - 1) * PAGE_SIZE, PAGE_SIZE, checkable_only, tuple(cue_kinds)
+)
 
 if not rows:
     st.info("No claim matches these filters.")
     st.stop()
 
-st.caption(f"{total} claims match" if total != header["claims"] else f"All {total} claims")
-table = pd.DataFrame(rows).set_index("ordinal").drop(columns=["cue_reasons"])
+st.caption(
+    f"{plural(total, 'claim')} match these filters" if total != header["claims"] else "All claims"
+)
+table = pd.DataFrame(rows).set_index("ordinal").drop(columns=["cue_reasons", "id"])
 table.index.name = "#"
-st.dataframe(
+selection = st.dataframe(
     table,
+    key="claims_table",
+    on_select="rerun",
+    selection_mode="single-row",
     column_config={
         "section": "Section",
         "text": st.column_config.TextColumn("Claim", width="large"),
@@ -83,3 +93,9 @@ with st.expander("Why each cue was flagged"):
     for row in rows:
         for kind, text, reason in row["cue_reasons"]:
             st.text(f"#{row['ordinal']}  {kind.replace('_', ' ')} “{text}”: {reason}")
+
+selected = selection.selection.rows if selection else []
+if selected:
+    claim_history_panel(actor, rows[selected[0]])
+else:
+    st.caption("Select a claim's row to see its history.")

@@ -3,13 +3,16 @@
 import pandas as pd
 import streamlit as st
 
+from claims.permissions import IMPORT_ARTICLES
+from review_app.auth import current_actor
 from review_app.components.importer import import_panel
 from review_app.resources import article_rows
 
+actor = current_actor()
 st.title("Articles")
 
 search = st.text_input("Search titles", key="articles_search", placeholder="e.g. myeloma")
-rows = article_rows(search.strip())
+rows = article_rows(actor, search.strip())
 
 if rows:
     table = pd.DataFrame(
@@ -34,7 +37,8 @@ if rows:
 elif search:
     st.info("No article title contains that text.")
 else:
-    st.info("No articles yet. Import one below.")
+    st.info("No articles yet." + (" Import one below." if actor.can(IMPORT_ARTICLES) else ""))
 
-st.subheader("Import an article")
-import_panel()
+if actor.can(IMPORT_ARTICLES):
+    st.subheader("Import an article")
+    import_panel(actor)

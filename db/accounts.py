@@ -1,0 +1,353 @@
+"""Accounts: creating and changing users, and checking a password at login.
+
+Identity sits behind ``IdentityProvider`` (one method: who is this?), so an organisation's
+single sign-on can replace the password check without touching anything else. Every change
+appends an audit event in the same transaction; password hashes never enter the audit trail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from claims.errors import ClaimreviewError
+from claims.passwords import (
+    burn_verification_time,
+    check_password_policy,
+    generate_password,
+    hash_password,
+    verify_password,
+)
+from claims.permissions import MANAGE_USERS, Actor, check_roles
+from db.audit import record_event
+from db.engine import Database
+from db.models import User, UserRole, utcnow
+
+FIRST_ADMIN = "admin"
+# After this many consecutive failures, each further try must wait twice as long as the last.
+FREE_LOGIN_FAILURES = 5
+MAX_LOGIN_DELAY = timedelta(minutes=15)
+USERNAME_MAX = 80
+
+
+class LoginRefused(ClaimreviewError):
+    """Wrong username or password, a disabled account, or too many recent failures."""
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    is_active: bool
+    must_change_password: bool
+    last_login_at: datetime | None
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=tuple(sorted(user.role_names)),
+        is_active=user.is_active,
+        must_change_password=user.must_change_password,
+        last_login_at=user.last_login_at,
+    )
+
+
+def _snapshot(user: User) -> dict[str, object]:
+    """What the audit trail records of a user: never the password hash."""
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "roles": sorted(user.role_names),
+        "is_active": user.is_active,
+        "must_change_password": user.must_change_password,
+    }
+
+
+def actor_for(user: User | UserInfo, channel: str = "app") -> Actor:
+    roles = user.roles if isinstance(user, UserInfo) else user.role_names
+    return Actor(user_id=user.id, username=user.username, roles=frozenset(roles), channel=channel)
+
+
+def check_username(username: str) -> str:
+    name = username.strip()
+    if not name or len(name) > USERNAME_MAX or not all(c.isalnum() or c in "._-@" for c in name):
+        raise ClaimreviewError(
+            f"The username {username[:40]!r} is not valid: use 1 to {USERNAME_MAX} letters, "
+            "digits, '.', '_', '-' or '@'."
+        )
+    return name
+
+
+def _get(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise ClaimreviewError(
+            f"There is no user {username!r}; `claimreview user list` shows the users."
+        )
+    return user
+
+
+def count_users(database: Database) -> int:
+    with database.read() as session:
+        return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def list_users(database: Database, actor: Actor) -> list[UserInfo]:
+    actor.require(MANAGE_USERS)
+    with database.read() as session:
+        return [_info(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def get_user(database: Database, user_id: int) -> UserInfo | None:
+    with database.read() as session:
+        user = session.get(User, user_id)
+        return _info(user) if user is not None else None
+
+
+def create_user(
+    database: Database,
+    actor: Actor,
+    username: str,
+    roles: list[str] | tuple[str, ...],
+    *,
+    password: str | None = None,
+    display_name: str = "",
+    must_change_password: bool | None = None,
+) -> tuple[UserInfo, str]:
+    """Add a user; returns it with its password (generated when none is given)."""
+    actor.require(MANAGE_USERS)
+    username = check_username(username)
+    role_set = check_roles(roles)
+    generated = password is None
+    password = generate_password() if password is None else password
+    check_password_policy(password, username=username)
+    with database.write() as session:
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            raise ClaimreviewError(f"A user named {username!r} already exists.")
+        user = User(
+            username=username,
+            display_name=" ".join(display_name.split()),
+            password_hash=hash_password(password),
+            # A generated password was seen by someone else: the user must choose their own.
+            must_change_password=generated
+            if must_change_password is None
+            else must_change_password,
+            roles=[UserRole(role=r) for r in sorted(role_set)],
+            password_changed_at=utcnow(),
+        )
+        session.add(user)
+        session.flush()
+        record_event(
+            session,
+            action="create",
+            entity_type="user",
+            entity_id=user.id,
+            actor_id=actor.user_id,
+            channel=actor.channel,
+            after=_snapshot(user),
+        )
+        return _info(user), password
+
+
+def ensure_first_admin(database: Database) -> str | None:
+    """When no user exists, create ``admin`` with a random password and return it (once)."""
+    if count_users(database):
+        return None
+    try:
+        _, password = create_user(
+            database, Actor.operator("system"), FIRST_ADMIN, ["admin"], display_name="Administrator"
+        )
+    except ClaimreviewError:
+        return None  # another process created it first
+    return password
+
+
+def _change(
+    database: Database,
+    actor: Actor,
+    username: str,
+    action: str,
+    apply: Callable[[Session, User], None],
+) -> UserInfo:
+    with database.write() as session:
+        user = _get(session, username)
+        before = _snapshot(user)
+        apply(session, user)
+        session.flush()
+        record_event(
+            session,
+            action=action,
+            entity_type="user",
+            entity_id=user.id,
+            actor_id=actor.user_id,
+            channel=actor.channel,
+            before=before,
+            after=_snapshot(user),
+        )
+        return _info(user)
+
+
+def set_active(database: Database, actor: Actor, username: str, active: bool) -> UserInfo:
+    actor.require(MANAGE_USERS)
+    if not active and actor.username == username.strip():
+        raise ClaimreviewError("You cannot disable your own account; ask another administrator.")
+
+    def apply(session: Session, user: User) -> None:
+        if not active and user.is_active and "admin" in user.role_names:
+            _keep_an_admin(session, user)
+        user.is_active = active
+
+    return _change(database, actor, username, "enable" if active else "disable", apply)
+
+
+def set_roles(
+    database: Database, actor: Actor, username: str, roles: list[str] | tuple[str, ...]
+) -> UserInfo:
+    actor.require(MANAGE_USERS)
+    role_set = check_roles(roles)
+
+    def apply(session: Session, user: User) -> None:
+        if "admin" in user.role_names and "admin" not in role_set:
+            _keep_an_admin(session, user)
+        user.roles = [r for r in user.roles if r.role in role_set] + [
+            UserRole(role=r) for r in sorted(role_set - user.role_names)
+        ]
+
+    return _change(database, actor, username, "set_roles", apply)
+
+
+def _keep_an_admin(session: Session, leaving: User) -> None:
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .join(UserRole)
+        .where(UserRole.role == "admin", User.is_active.is_(True), User.id != leaving.id)
+    )
+    if not others:
+        raise ClaimreviewError(
+            f"{leaving.username} is the last active administrator; make someone else an "
+            "administrator first."
+        )
+
+
+def set_password(
+    database: Database,
+    actor: Actor,
+    username: str,
+    password: str,
+    *,
+    current_password: str | None = None,
+) -> UserInfo:
+    """Change a password: one's own (with the current one), or anyone's as an administrator.
+
+    An administrator's reset makes the user choose a new password at their next login.
+    """
+    own = actor.user_id is not None and actor.username == username.strip()
+    if not own:
+        actor.require(MANAGE_USERS)
+    check_password_policy(password, username=username)
+
+    def apply(session: Session, user: User) -> None:
+        if (
+            own
+            and current_password is not None
+            and not verify_password(user.password_hash, current_password)
+        ):
+            raise ClaimreviewError("The current password is wrong; nothing was changed.")
+        if own and verify_password(user.password_hash, password):
+            raise ClaimreviewError("Choose a password different from the current one.")
+        user.password_hash = hash_password(password)
+        user.password_changed_at = utcnow()
+        user.must_change_password = not own
+        user.failed_logins = 0
+
+    action = "change_password" if own else "reset_password"
+    return _change(database, actor, username, action, apply)
+
+
+def login_delay(failed_logins: int) -> timedelta:
+    """How long after the last failure the next try must wait."""
+    if failed_logins < FREE_LOGIN_FAILURES:
+        return timedelta(0)
+    return min(timedelta(seconds=2 ** (failed_logins - FREE_LOGIN_FAILURES)), MAX_LOGIN_DELAY)
+
+
+class IdentityProvider(Protocol):
+    """Who is this? The one question the app asks of an identity system."""
+
+    def authenticate(self, username: str, password: str) -> UserInfo: ...
+
+
+class PasswordIdentity:
+    """Local accounts: username and an argon2 password hash in the database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def authenticate(
+        self, username: str, password: str, *, now: datetime | None = None
+    ) -> UserInfo:
+        now = now or utcnow()
+        refused = LoginRefused("Wrong username or password.")
+        with self.database.write() as session:
+            user = session.scalar(select(User).where(User.username == username.strip()))
+            if user is None:
+                burn_verification_time(password)
+                raise refused
+            if user.last_failed_login_at is not None:
+                wait_until = user.last_failed_login_at + login_delay(user.failed_logins)
+                if now < wait_until:
+                    seconds = max(1, int((wait_until - now).total_seconds() + 0.999))
+                    raise LoginRefused(
+                        f"Too many failed logins for {user.username}; try again in {seconds} s."
+                    )
+            if not verify_password(user.password_hash, password):
+                user.failed_logins += 1
+                user.last_failed_login_at = now
+                record_event(
+                    session,
+                    action="login_failed",
+                    entity_type="user",
+                    entity_id=user.id,
+                    channel="app",
+                    after={"failed_logins": user.failed_logins},
+                )
+                failure = refused
+            elif not user.is_active:
+                failure = LoginRefused(
+                    "This account is disabled; ask an administrator to enable it."
+                )
+            else:
+                user.failed_logins = 0
+                user.last_failed_login_at = None
+                user.last_login_at = now
+                record_event(
+                    session,
+                    action="login",
+                    entity_type="user",
+                    entity_id=user.id,
+                    actor_id=user.id,
+                    channel="app",
+                )
+                return _info(user)
+        raise failure  # after the commit, so the failure count is kept
+
+
+def default_session_timeout() -> timedelta:
+    minutes = os.environ.get("CLAIMREVIEW_SESSION_TIMEOUT_MINUTES", "60")
+    try:
+        value = float(minutes)
+    except ValueError:
+        value = 60.0
+    return timedelta(minutes=value if value > 0 else 60.0)

@@ -1,0 +1,193 @@
+"""The citation library: one row per source, found by identifier, shared by every review.
+
+Sources come only from what reviewers give (pasted identifiers, reference files); nothing is
+looked up on the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from claims.errors import ClaimreviewError
+from claims.identifiers import Identifier
+from claims.permissions import ADD_CITATIONS, READ_ARTICLES, Actor
+from claims.references import Reference, read_references_report
+from claims.vancouver import format_vancouver
+from db.audit import record_event
+from db.engine import Database
+from db.models import Citation, StudyDesign
+
+
+@dataclass(frozen=True)
+class CitationInfo:
+    id: int
+    kind: str
+    identifier: str
+    title: str | None
+    authors: tuple[str, ...]
+    journal: str | None
+    year: int | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    study_design: str | None
+    url: str | None
+
+    @property
+    def doi(self) -> str | None:
+        return self.identifier if self.kind == "doi" else None
+
+    def vancouver(self) -> str:
+        return format_vancouver(self)
+
+
+def citation_info(citation: Citation) -> CitationInfo:
+    return CitationInfo(
+        id=citation.id,
+        kind=citation.kind,
+        identifier=citation.identifier,
+        title=citation.title,
+        authors=tuple(a for a in (citation.authors or "").split("; ") if a),
+        journal=citation.journal,
+        year=citation.year,
+        volume=citation.volume,
+        issue=citation.issue,
+        pages=citation.pages,
+        study_design=citation.study_design,
+        url=citation.url,
+    )
+
+
+def _snapshot(citation: Citation) -> dict[str, object]:
+    return {
+        "kind": citation.kind,
+        "identifier": citation.identifier,
+        "title": citation.title,
+        "study_design": citation.study_design,
+    }
+
+
+def _find_or_create(
+    session: Session, actor: Actor, identifier: Identifier, reference: Reference | None
+) -> tuple[Citation, bool]:
+    citation = session.scalar(
+        select(Citation).where(
+            Citation.kind == identifier.kind, Citation.identifier == identifier.value
+        )
+    )
+    if citation is not None:
+        before = _snapshot(citation)
+        # A reference file may know more than a pasted identifier did: fill the gaps only.
+        if reference is not None and _fill_gaps(session, citation, reference):
+            session.flush()
+            _record(session, actor, citation, "update", before)
+        return citation, False
+    citation = Citation(
+        kind=identifier.kind,
+        identifier=identifier.value,
+        url=identifier.url(),
+        created_by_id=actor.user_id,
+    )
+    if reference is not None:
+        _fill_gaps(session, citation, reference)
+    session.add(citation)
+    session.flush()
+    _record(session, actor, citation, "create", None)
+    return citation, True
+
+
+def _fill_gaps(session: Session, citation: Citation, reference: Reference) -> bool:
+    values = {
+        "title": reference.title,
+        "authors": "; ".join(reference.authors) or None,
+        "journal": reference.journal,
+        "year": reference.year,
+        "volume": reference.volume,
+        "issue": reference.issue,
+        "pages": reference.pages,
+    }
+    if reference.study_design and session.get(StudyDesign, reference.study_design):
+        values["study_design"] = reference.study_design
+    changed = False
+    for key, value in values.items():
+        if value and not getattr(citation, key):
+            setattr(citation, key, value)
+            changed = True
+    return changed
+
+
+def _record(
+    session: Session, actor: Actor, citation: Citation, action: str, before: dict | None
+) -> None:
+    record_event(
+        session,
+        action=action,
+        entity_type="citation",
+        entity_id=citation.id,
+        actor_id=actor.user_id,
+        channel=actor.channel,
+        before=before,
+        after=_snapshot(citation),
+    )
+
+
+def add_citations(
+    database: Database, actor: Actor, identifiers: list[Identifier]
+) -> list[CitationInfo]:
+    """The library's citation for each identifier, created where it is new."""
+    actor.require(ADD_CITATIONS)
+    with database.write() as session:
+        return [
+            citation_info(_find_or_create(session, actor, identifier, None)[0])
+            for identifier in identifiers
+        ]
+
+
+@dataclass(frozen=True)
+class ReferenceImport:
+    created: int
+    already_there: int
+    problems: list[str]
+
+
+def import_reference_file(
+    database: Database, actor: Actor, data: bytes, filename: str | None
+) -> ReferenceImport:
+    """Add every source of a reference file (RIS, MEDLINE, BibTeX, CSL-JSON) to the library."""
+    actor.require(ADD_CITATIONS)
+    references, problems = read_references_report(data, filename)
+    created = existing = 0
+    with database.write() as session:
+        for number, reference in enumerate(references, start=1):
+            identifier = reference.identifier()
+            if identifier is None:
+                problems.append(f"reference {number}: no DOI, PMID, PMCID or URL, skipped")
+                continue
+            _, is_new = _find_or_create(session, actor, identifier, reference)
+            created += is_new
+            existing += not is_new
+    if not created and not existing:
+        raise ClaimreviewError(
+            "No source in that file has a DOI, PMID, PMCID or URL; nothing was added."
+        )
+    return ReferenceImport(created=created, already_there=existing, problems=problems)
+
+
+def search_library(
+    database: Database, actor: Actor, text: str, *, limit: int = 20
+) -> list[CitationInfo]:
+    """Citations whose identifier, title, authors or journal contain the text."""
+    actor.require(READ_ARTICLES)
+    needle = f"%{text.strip().lower()}%"
+    columns = (Citation.identifier, Citation.title, Citation.authors, Citation.journal)
+    query = (
+        select(Citation)
+        .where(or_(*(func.lower(column).like(needle) for column in columns)))
+        .order_by(Citation.id.desc())
+        .limit(limit)
+    )
+    with database.read() as session:
+        return [citation_info(c) for c in session.scalars(query)]

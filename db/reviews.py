@@ -1,0 +1,240 @@
+"""Reviews: a reviewer's verdict, certainty and rationale on a claim, saved safely.
+
+A reviewer writes only their own review. A save carries the version the reviewer saw; if the
+review changed since, nothing is overwritten and ``StaleReview`` holds the stored version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from claims.errors import ClaimreviewError
+from claims.permissions import READ_ALL_REVIEWS, READ_ARTICLES, REVIEW_CLAIMS, Actor
+from db.audit import record_event
+from db.engine import Database
+from db.models import (
+    CertaintyLevel,
+    Citation,
+    Claim,
+    Review,
+    ReviewCitation,
+    Stance,
+    Verdict,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    id: int
+    claim_id: int
+    reviewer_id: int
+    reviewer: str
+    verdict: str | None
+    certainty: str | None
+    rationale: str
+    status: str
+    version: int
+    needs_second_look: bool
+    updated_at: datetime
+    submitted_at: datetime | None
+    citations: tuple[CitedSource, ...] = ()
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    """A library citation as one review uses it."""
+
+    citation_id: int
+    stance: str | None = None
+    quote: str = ""
+    locator: str = ""
+
+
+class StaleReview(ClaimreviewError):
+    """The review changed since it was opened; ``stored`` is what is in the database now."""
+
+    def __init__(self, stored: ReviewInfo | None) -> None:
+        super().__init__(
+            "This review was changed elsewhere since you opened it; nothing was overwritten. "
+            "Compare both versions and save again."
+        )
+        self.stored = stored
+
+
+def review_info(review: Review) -> ReviewInfo:
+    return ReviewInfo(
+        id=review.id,
+        claim_id=review.claim_id,
+        reviewer_id=review.reviewer_id,
+        reviewer=review.reviewer.username,
+        verdict=review.verdict,
+        certainty=review.certainty,
+        rationale=review.rationale,
+        status=review.status,
+        version=review.version,
+        needs_second_look=review.needs_second_look,
+        updated_at=review.updated_at,
+        submitted_at=review.submitted_at,
+        citations=tuple(
+            CitedSource(link.citation_id, link.stance, link.quote, link.locator)
+            for link in review.citations
+        ),
+    )
+
+
+def _snapshot(review: Review) -> dict[str, object]:
+    return {
+        "verdict": review.verdict,
+        "certainty": review.certainty,
+        "rationale": review.rationale,
+        "status": review.status,
+        "citations": [
+            {
+                "citation_id": c.citation_id,
+                "stance": c.stance,
+                "quote": c.quote,
+                "locator": c.locator,
+            }
+            for c in review.citations
+        ],
+    }
+
+
+def get_claim(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise ClaimreviewError(f"There is no claim {claim_id}; it may have been merged away.")
+    return claim
+
+
+def _check_code(session: Session, model: type[Verdict | CertaintyLevel], code: str | None) -> None:
+    if code is not None and session.get(model, code) is None:
+        codes = ", ".join(session.scalars(select(model.code).order_by(model.position)))
+        raise ClaimreviewError(f"{code!r} is not on the {model.__tablename__} scale ({codes}).")
+
+
+def save_review(
+    database: Database,
+    actor: Actor,
+    claim_id: int,
+    *,
+    verdict: str | None,
+    certainty: str | None,
+    rationale: str = "",
+    submit: bool = False,
+    expected_version: int | None = None,
+    citations: Sequence[CitedSource] | None = None,
+) -> ReviewInfo:
+    """Save the actor's own review of a claim, as a draft or submitted.
+
+    ``expected_version`` is the version the reviewer opened (None: they saw no review yet).
+    ``citations`` replaces the review's cited sources (None leaves them as they are).
+    """
+    actor.require(REVIEW_CLAIMS)
+    if actor.user_id is None:
+        raise ClaimreviewError("Reviews are written by a named reviewer: log in first.")
+    if submit and (verdict is None or certainty is None):
+        raise ClaimreviewError("Choose a verdict and an evidence certainty before submitting.")
+    try:
+        with database.write() as session:
+            claim = get_claim(session, claim_id)
+            _check_code(session, Verdict, verdict)
+            _check_code(session, CertaintyLevel, certainty)
+            review = session.scalar(
+                select(Review).where(
+                    Review.claim_id == claim_id, Review.reviewer_id == actor.user_id
+                )
+            )
+            before = None
+            if review is None:
+                if expected_version is not None:
+                    raise StaleReview(None)
+                review = Review(claim_id=claim_id, reviewer_id=actor.user_id)
+                session.add(review)
+                action = "create"
+            else:
+                if expected_version != review.version:
+                    raise StaleReview(review_info(review))
+                before = _snapshot(review)
+                action = "update"
+            if citations is not None:
+                _check_citations(session, citations)
+            # One save is one change of version: no flush midway through the edit.
+            with session.no_autoflush:
+                review.verdict = verdict
+                review.certainty = certainty
+                review.rationale = rationale
+                review.needs_second_look = False
+                if citations is not None:
+                    _set_citations(review, citations)
+                if submit:
+                    review.status = "submitted"
+                    review.submitted_at = utcnow()
+                    action = "submit"
+                else:
+                    review.status = "draft"
+            session.flush()
+            record_event(
+                session,
+                action=action,
+                entity_type="review",
+                entity_id=review.id,
+                actor_id=actor.user_id,
+                channel=actor.channel,
+                article_id=claim.article_id,
+                claim_id=claim.id,
+                before=before,
+                after=_snapshot(review),
+            )
+            session.refresh(review, ["reviewer"])
+            return review_info(review)
+    except StaleDataError as error:  # a concurrent save won between our read and write
+        with database.read() as session:
+            stored = session.scalar(
+                select(Review).where(
+                    Review.claim_id == claim_id, Review.reviewer_id == actor.user_id
+                )
+            )
+            raise StaleReview(review_info(stored) if stored else None) from error
+
+
+def _check_citations(session: Session, citations: Sequence[CitedSource]) -> None:
+    for cited in citations:
+        if session.get(Citation, cited.citation_id) is None:
+            raise ClaimreviewError(f"There is no citation {cited.citation_id} in the library.")
+        if cited.stance is not None and session.get(Stance, cited.stance) is None:
+            raise ClaimreviewError(f"{cited.stance!r} is not a stance.")
+
+
+def _set_citations(review: Review, citations: Sequence[CitedSource]) -> None:
+    existing = {link.citation_id: link for link in review.citations}
+    seen: set[int] = set()
+    links = []
+    for position, cited in enumerate(citations):
+        if cited.citation_id in seen:
+            continue
+        seen.add(cited.citation_id)
+        # Keep the row of a source already cited: (review, citation) is unique, and a delete
+        # plus an insert of the same pair in one flush could collide.
+        link = existing.get(cited.citation_id) or ReviewCitation(citation_id=cited.citation_id)
+        link.stance, link.quote, link.locator = cited.stance, cited.quote, cited.locator
+        link.position = position
+        links.append(link)
+    review.citations = links
+
+
+def reviews_of_claim(database: Database, actor: Actor, claim_id: int) -> list[ReviewInfo]:
+    """The reviews of a claim that the actor may see: editors all, reviewers their own."""
+    actor.require(READ_ARTICLES)
+    query = select(Review).where(Review.claim_id == claim_id).order_by(Review.id)
+    if not actor.can(READ_ALL_REVIEWS):
+        query = query.where(Review.reviewer_id == actor.user_id)
+    with database.read() as session:
+        return [review_info(r) for r in session.scalars(query)]

@@ -1,0 +1,40 @@
+"""The app's pages, and which of them a user's roles open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from claims.permissions import MANAGE_USERS, READ_ARTICLES, READ_AUDIT, Actor
+
+# Not "pages/": Streamlit would list a folder of that name as pages by itself, login or not.
+PAGES_DIR = Path(__file__).parent / "views"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    icon: str
+    permission: str | None  # None: every logged-in user
+
+    @property
+    def path(self) -> Path:
+        return PAGES_DIR / self.file
+
+    @property
+    def url_path(self) -> str:
+        return self.file.removesuffix(".py")
+
+
+PAGES = (
+    PageSpec("articles.py", "Articles", ":material/article:", READ_ARTICLES),
+    PageSpec("claims.py", "Claims", ":material/format_list_numbered:", READ_ARTICLES),
+    PageSpec("audit.py", "Audit trail", ":material/history:", READ_AUDIT),
+    PageSpec("users.py", "Users", ":material/group:", MANAGE_USERS),
+    PageSpec("account.py", "My account", ":material/person:", None),
+)
+
+
+def pages_for(actor: Actor) -> list[PageSpec]:
+    return [p for p in PAGES if p.permission is None or actor.can(p.permission)]

@@ -1,0 +1,190 @@
+"""Reviews, citations, decisions and claim edits: saved safely, offsets exact, all audited."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from claims.errors import ClaimreviewError
+from claims.identifiers import parse_identifiers
+from claims.permissions import Actor
+from db.accounts import actor_for, create_user
+from db.articles import demo_article_bytes, import_file
+from db.audit import claim_history
+from db.citations import add_citations, import_reference_file, search_library
+from db.claim_edits import change_span, merge_with_next, set_checkable, split_claim
+from db.decisions import record_decision
+from db.engine import Database
+from db.models import Article, Claim
+from db.reviews import CitedSource, StaleReview, reviews_of_claim, save_review
+
+OPERATOR = Actor.operator("test")
+
+
+@pytest.fixture
+def setup(database: Database) -> dict:
+    article = import_file(database, demo_article_bytes(), "demo.txt", actor=OPERATOR)
+    people = {}
+    for name, roles in (("rita", ["reviewer"]), ("raj", ["reviewer"]), ("edna", ["editor"])):
+        user, _ = create_user(database, OPERATOR, name, roles, password="a long password")
+        people[name] = actor_for(user)
+    with database.read() as session:
+        claims = session.scalars(
+            select(Claim).where(Claim.article_id == article.article_id).order_by(Claim.ordinal)
+        ).all()
+    return {"article_id": article.article_id, "claims": [c.id for c in claims], **people}
+
+
+def _claims(database: Database, article_id: int) -> tuple[str, list[Claim]]:
+    with database.read() as session:
+        text = session.get(Article, article_id).text
+        claims = session.scalars(
+            select(Claim)
+            .where(Claim.article_id == article_id)
+            .order_by(Claim.ordinal)
+            .options(selectinload(Claim.cues))
+        ).all()
+        return text, list(claims)
+
+
+def test_draft_then_submit_with_citations(database: Database, setup: dict) -> None:
+    rita, claim_id = setup["rita"], setup["claims"][7]
+    found, refused = parse_identifiers("PMID: 27557302, doi:10.1056/NEJMoa1606038. NCT01234567")
+    assert refused == []
+    library = add_citations(database, rita, found)
+    assert [c.kind for c in library] == ["pmid", "doi", "nct"]
+    draft = save_review(database, rita, claim_id, verdict="misleading", certainty=None)
+    assert draft.status == "draft" and draft.version == 1
+    cited = [
+        CitedSource(library[0].id, "contradicts", "no benefit", "p. 4"),
+        CitedSource(library[1].id, "supports"),
+    ]
+    submitted = save_review(
+        database, rita, claim_id, verdict="misleading", certainty="low", rationale="Overstated.",
+        submit=True, expected_version=draft.version, citations=cited,
+    )  # fmt: skip
+    assert submitted.status == "submitted" and submitted.version == 2
+    assert [c.citation_id for c in submitted.citations] == [library[0].id, library[1].id]
+    # Citing the same source again from another review reuses the library row.
+    again = add_citations(database, setup["raj"], parse_identifiers("10.1056/nejmoa1606038")[0])
+    assert again[0].id == library[1].id
+    history = claim_history(database, setup["edna"], claim_id)
+    assert [(e.entity_type, e.action) for e in history] == [
+        ("review", "create"),
+        ("review", "submit"),
+    ]
+    assert history[1].before["verdict"] == "misleading" and history[1].before["certainty"] is None
+    assert history[1].after["citations"][0]["stance"] == "contradicts"
+
+
+def test_submitting_needs_verdict_and_certainty(database: Database, setup: dict) -> None:
+    with pytest.raises(ClaimreviewError, match="verdict and an evidence certainty"):
+        save_review(database, setup["rita"], setup["claims"][7], verdict="accurate",
+                    certainty=None, submit=True)  # fmt: skip
+    with pytest.raises(ClaimreviewError, match="not on the verdicts scale"):
+        save_review(database, setup["rita"], setup["claims"][7], verdict="true", certainty=None)
+    assert reviews_of_claim(database, setup["edna"], setup["claims"][7]) == []
+
+
+def test_a_stale_save_overwrites_nothing_and_shows_the_stored_version(
+    database: Database, setup: dict
+) -> None:
+    rita, claim_id = setup["rita"], setup["claims"][7]
+    first = save_review(database, rita, claim_id, verdict="accurate", certainty="high")
+    # Two tabs opened version 1; the first tab saves...
+    save_review(database, rita, claim_id, verdict="misleading", certainty="low",
+                rationale="Tab one", expected_version=first.version)  # fmt: skip
+    # ...the second tab's save is refused, and carries what is stored now.
+    with pytest.raises(StaleReview) as stale:
+        save_review(database, rita, claim_id, verdict="inaccurate", certainty="very_low",
+                    rationale="Tab two", expected_version=first.version)  # fmt: skip
+    assert stale.value.stored.rationale == "Tab one"
+    [stored] = reviews_of_claim(database, rita, claim_id)
+    assert stored.rationale == "Tab one" and stored.version == 2
+
+
+def test_changing_a_span_keeps_offsets_exact_and_flags_reviews(
+    database: Database, setup: dict
+) -> None:
+    claim_id = setup["claims"][7]
+    save_review(database, setup["rita"], claim_id, verdict="misleading", certainty="low")
+    text, claims = _claims(database, setup["article_id"])
+    claim = next(c for c in claims if c.id == claim_id)
+    cut = claim.text.index(",")  # keep "One of ... cancer cells"
+    change_span(database, setup["raj"], claim_id, claim.start, claim.start + cut)
+    text, claims = _claims(database, setup["article_id"])
+    changed = next(c for c in claims if c.id == claim_id)
+    assert changed.text == text[changed.start : changed.end] == claim.text[:cut]
+    assert any(cue.kind == "absolute" for cue in changed.cues)
+    [review] = reviews_of_claim(database, setup["edna"], claim_id)
+    assert review.needs_second_look
+    previous = next(c for c in claims if c.ordinal == changed.ordinal - 1)
+    with pytest.raises(ClaimreviewError, match="overlap"):
+        change_span(database, setup["raj"], claim_id, previous.end - 5, changed.end)
+
+
+def test_split_and_merge_keep_every_claim_exact_and_in_order(
+    database: Database, setup: dict
+) -> None:
+    claim_id = setup["claims"][8]
+    text, before = _claims(database, setup["article_id"])
+    claim = next(c for c in before if c.id == claim_id)
+    at = claim.start + claim.text.index(" while ")
+    first, second = split_claim(database, setup["rita"], claim_id, at)
+    text, after = _claims(database, setup["article_id"])
+    assert len(after) == len(before) + 1
+    assert [c.ordinal for c in after] == list(range(1, len(after) + 1))
+    for c in after:
+        assert text[c.start : c.end] == c.text
+    assert [c.start for c in after] == sorted(c.start for c in after)
+    merge_with_next(database, setup["rita"], first)
+    text, merged = _claims(database, setup["article_id"])
+    assert [(c.start, c.end, c.text) for c in merged] == [(c.start, c.end, c.text) for c in before]
+    assert second not in {c.id for c in merged}
+    events = [(e.action, e.claim_id) for e in claim_history(database, setup["edna"], first)]
+    assert events == [("split", first), ("merge", first)]
+
+
+def test_merge_refuses_to_lose_the_next_claims_reviews(database: Database, setup: dict) -> None:
+    first, following = setup["claims"][3], setup["claims"][4]
+    save_review(database, setup["rita"], following, verdict="accurate", certainty="high")
+    with pytest.raises(ClaimreviewError, match="already has reviews"):
+        merge_with_next(database, setup["rita"], first)
+    assert len(_claims(database, setup["article_id"])[1]) == len(setup["claims"])
+
+
+def test_marking_not_checkable_is_recorded(database: Database, setup: dict) -> None:
+    claim_id = setup["claims"][0]
+    set_checkable(database, setup["rita"], claim_id, False)
+    [event] = claim_history(database, setup["rita"], claim_id)
+    assert event.before["checkable"] is True and event.after["checkable"] is False
+
+
+def test_a_decision_rests_on_reviews_of_its_claim(database: Database, setup: dict) -> None:
+    claim_id = setup["claims"][7]
+    review = save_review(database, setup["rita"], claim_id, verdict="misleading",
+                         certainty="low", submit=True)  # fmt: skip
+    decision = record_decision(
+        database, setup["edna"], claim_id, verdict="misleading", certainty="low",
+        reason="unanimous", based_on=[review.id],
+    )  # fmt: skip
+    assert decision.based_on == (review.id,)
+    other = save_review(database, setup["rita"], setup["claims"][8], verdict="accurate",
+                        certainty="low")  # fmt: skip
+    with pytest.raises(ClaimreviewError, match="not a review of claim"):
+        record_decision(database, setup["edna"], claim_id, verdict="accurate",
+                        certainty="low", based_on=[other.id])  # fmt: skip
+
+
+def test_reference_files_fill_the_library(database: Database, setup: dict) -> None:
+    ris = (
+        b"TY  - JOUR\nAU  - Smith, John\nTI  - Daratumumab in myeloma\nJO  - N Engl J Med\n"
+        b"PY  - 2016\nDO  - 10.1056/NEJMoa1606038\nER  - \n"
+        b"TY  - JOUR\nTI  - No identifier at all\nER  - \n"
+    )
+    result = import_reference_file(database, setup["rita"], ris, "refs.ris")
+    assert result.created == 1 and any("no DOI" in p for p in result.problems)
+    [found] = search_library(database, setup["rita"], "daratumumab")
+    assert found.identifier == "10.1056/nejmoa1606038" and found.year == 2016
+    assert found.vancouver().startswith("Smith J. Daratumumab in myeloma. N Engl J Med. 2016")
