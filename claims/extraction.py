@@ -3,10 +3,10 @@
 Every claim keeps its exact span: ``doc.text[c.start:c.end] == c.text``. Headings become
 non-checkable claims (without "#" marks or a setext underline) and set the section of what
 follows; a short title-like label at the start of a (list) paragraph ("1. Targeted Treatment:
-...") sets the section of that paragraph only and, like the list marker, is left out of the
-claims, unless the label holds a cue of overclaiming ("Miracle Cure: ..."): then the first
-claim keeps the label, so the cue stays in front of the reviewer. What someone reported ("One
-study found: ...") is no label. Each sentence is classified (claim, question, signpost,
+...") sets the section of that paragraph only and, like a heading, becomes a non-checkable
+claim of its own (so cues such as "Miracle Cure" stay in front of the reviewer); the list
+marker and the label are never inside another claim. What someone reported ("One study found:
+...") is no label. Each sentence is classified (claim, question, signpost,
 opinion, fragment) and carries the cues of overclaiming found in it.
 """
 
@@ -262,27 +262,19 @@ def _extract_item(
     marker = LIST_MARKER.match(text, start, end)
     if marker:
         start = marker.end()
-    label_start = start
     label = _label(text, start, end, marked=marker is not None or block_kind == "list_item")
     if label is not None:
-        section, start = label
-    for index, (s, e) in enumerate(sentence_spans(text, start, end)):
-        if index == 0 and label is not None and _label_has_cues(text, label_start, start, e):
-            s = label_start  # the claim keeps its label, so the label's cues stay visible
+        label_start, (section, start) = start, label
+        label_end = text.rindex(":", label_start, start)
+        ls, le = trim_span(text, label_start, label_end)
+        own = text[ls:le]
+        claims.append(ExtractedClaim(ls, le, own, section, False, "heading", find_cues(own)))
+    for s, e in sentence_spans(text, start, end):
         sentence = text[s:e]
         kind = classify_sentence(sentence)
         claims.append(
             ExtractedClaim(s, e, sentence, section, kind == "claim", kind, find_cues(sentence))
         )
-
-
-def _label_has_cues(text: str, label_start: int, claims_start: int, end: int) -> bool:
-    """Whether the label ``text[label_start:claims_start]`` holds a cue of overclaiming.
-
-    The cues are looked for in the label with the first sentence after it (``end``), so a
-    source or a comparator there still cancels them.
-    """
-    return any(cue.start < claims_start - label_start for cue in find_cues(text[label_start:end]))
 
 
 def _label(text: str, start: int, end: int, *, marked: bool) -> tuple[str, int] | None:

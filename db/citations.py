@@ -191,3 +191,22 @@ def search_library(
     )
     with database.read() as session:
         return [citation_info(c) for c in session.scalars(query)]
+
+
+def set_study_design(
+    database: Database, actor: Actor, citation_id: int, study_design: str | None
+) -> None:
+    """Record what kind of study a source is (shared by every review that cites it)."""
+    actor.require(ADD_CITATIONS)
+    with database.write() as session:
+        citation = session.get(Citation, citation_id)
+        if citation is None:
+            raise ClaimreviewError(f"There is no citation {citation_id} in the library.")
+        if study_design is not None and session.get(StudyDesign, study_design) is None:
+            raise ClaimreviewError(f"{study_design!r} is not a study design.")
+        if citation.study_design == study_design:
+            return
+        before = _snapshot(citation)
+        citation.study_design = study_design
+        session.flush()
+        _record(session, actor, citation, "set_study_design", before)

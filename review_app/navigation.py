@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from claims.permissions import MANAGE_USERS, READ_ARTICLES, READ_AUDIT, Actor
+from claims.permissions import MANAGE_USERS, READ_ARTICLES, READ_AUDIT, REVIEW_CLAIMS, Actor
 
 # Not "pages/": Streamlit would list a folder of that name as pages by itself, login or not.
 PAGES_DIR = Path(__file__).parent / "views"
@@ -29,6 +29,7 @@ class PageSpec:
 
 PAGES = (
     PageSpec("articles.py", "Articles", ":material/article:", READ_ARTICLES),
+    PageSpec("review.py", "Review", ":material/rate_review:", REVIEW_CLAIMS),
     PageSpec("claims.py", "Claims", ":material/format_list_numbered:", READ_ARTICLES),
     PageSpec("audit.py", "Audit trail", ":material/history:", READ_AUDIT),
     PageSpec("users.py", "Users", ":material/group:", MANAGE_USERS),

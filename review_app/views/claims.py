@@ -5,36 +5,19 @@ import streamlit as st
 
 from claims.cues import CUE_KINDS
 from review_app.auth import current_actor
+from review_app.components.article_picker import pick_article
 from review_app.components.claim_history import claim_history_panel
 from review_app.components.text import escape_markdown, plural
-from review_app.resources import article_header, article_rows, claim_rows, claim_total
+from review_app.resources import article_header, claim_rows, claim_total
 
 PAGE_SIZE = 100
 
 actor = current_actor()
 st.title("Claims")
 
-articles = article_rows(actor, "")
-if not articles:
-    st.info("No articles yet: import one on the Articles page.")
+chosen = pick_article(actor, key="claims_article")
+if chosen is None:
     st.stop()
-
-titles = {row["id"]: row["title"] for row in articles}
-requested = st.query_params.get("article")
-try:
-    current = int(requested) if requested else articles[0]["id"]
-except ValueError:
-    current = articles[0]["id"]
-if current not in titles:
-    st.warning(f"There is no article {escape_markdown(str(requested))}; showing the latest.")
-    current = articles[0]["id"]
-
-ids = list(titles)
-chosen = st.selectbox(
-    "Article", ids, index=ids.index(current), format_func=lambda i: f"{i} · {titles[i]}"
-)
-if requested != str(chosen):
-    st.query_params["article"] = str(chosen)  # the URL always names the article shown
 
 header = article_header(actor, chosen)
 if header is None:

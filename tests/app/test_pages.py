@@ -111,7 +111,7 @@ def test_claims_page_filters_narrow_the_list(app_database: Database, editor_id: 
     at.toggle(key="claims_checkable_only").set_value(True)
     _run(at)
     table = at.dataframe[0].value
-    assert len(table) == result.claim_count - 1  # the signpost is gone
+    assert len(table) == result.claim_count - 6  # the signpost and the five labels are gone
     assert table["checkable"].all()
     at.multiselect(key="claims_cue_kinds").set_value(["cure"])
     _run(at)
@@ -155,15 +155,15 @@ def test_selecting_a_claim_shows_its_history(app_database: Database, editor_id: 
     result = import_demo_if_empty(app_database)
     with app_database.read() as session:
         editor = actor_for(get_user(app_database, editor_id))
-        eighth = claim_page(session, editor, result.article_id, offset=7, limit=1)[0]
-    set_checkable(app_database, editor, eighth.id, False)
+        ninth = claim_page(session, editor, result.article_id, offset=8, limit=1)[0]
+    set_checkable(app_database, editor, ninth.id, False)
     at = _app(editor_id)
     at.query_params["article"] = str(result.article_id)
     at.switch_page("views/claims.py")
     _run(at)
-    at.session_state["claims_table"] = {"selection": {"rows": [7], "columns": [], "cells": []}}
+    at.session_state["claims_table"] = {"selection": {"rows": [8], "columns": [], "cells": []}}
     _run(at)
-    assert at.subheader[-1].value == "History of claim 8"
+    assert at.subheader[-1].value == "History of claim 9"
     history = at.dataframe[-1].value
     assert list(history["Who"]) == ["edna"]
     assert list(history["What"]) == ["claim set_checkable"]

@@ -98,9 +98,10 @@ def demo_claims() -> list[ExtractedClaim]:
 
 
 def test_demo_claim_count_and_offsets(demo_claims: list[ExtractedClaim]) -> None:
-    # 3 + 4 sentences in the two opening paragraphs, 3 in each of the five numbered ones,
-    # 3 in the conclusion.
-    assert len(demo_claims) == 25
+    # 3 + 4 sentences in the two opening paragraphs, a label and 3 sentences in each of the
+    # five numbered ones, 3 in the conclusion.
+    assert len(demo_claims) == 30
+    assert sum(c.checkable for c in demo_claims) == 24
     for claim in demo_claims:
         assert DEMO_TEXT[claim.start : claim.end] == claim.text
 
@@ -118,19 +119,19 @@ def test_demo_same_result_for_paragraphs_list_items_and_no_blocks(
 def test_demo_sections(demo_claims: list[ExtractedClaim]) -> None:
     assert [c.section for c in demo_claims[:7]] == [None] * 7
     assert [c.section for c in demo_claims[-3:]] == [None] * 3
-    numbered = demo_claims[7:22]
-    assert [c.section for c in numbered] == [name for name in SECTIONS for _ in range(3)]
+    numbered = demo_claims[7:27]
+    assert [c.section for c in numbered] == [name for name in SECTIONS for _ in range(4)]
     for claim in demo_claims:
         assert not NUMBERED.match(claim.text)
-    # A label leaves the claims, unless it holds a cue: "Improved Effectiveness" compares
-    # with nothing, so its claim keeps it where the reviewer sees the cue.
-    labelled = [c for c in demo_claims if any(c.text.startswith(name) for name in SECTIONS)]
-    assert [c.text for c in labelled] == [
-        "Improved Effectiveness: Multiple myeloma is known for being a complex and "
-        "treatment-resistant cancer."
+    # Each label is a non-checkable heading claim of its own, never part of a sentence.
+    labels = [c for c in demo_claims if c.kind == "heading"]
+    assert [(c.text, c.section, c.checkable) for c in labels] == [
+        (name, name, False) for name in SECTIONS
     ]
-    assert cue_kinds(labelled[0])["comparative"] == ["Improved Effectiveness"]
-    assert labelled[0].section == "Improved Effectiveness"
+    assert cue_kinds(labels[1])["comparative"] == ["Improved Effectiveness"]
+    for claim in demo_claims:
+        if claim.kind != "heading":
+            assert not any(claim.text.startswith(name) for name in SECTIONS)
     assert by_text(demo_claims, "One of the significant").start == DEMO_TEXT.index("One of the")
 
 
@@ -138,7 +139,7 @@ def test_demo_signpost(demo_claims: list[ExtractedClaim]) -> None:
     claim = by_text(demo_claims, "Here are some")
     assert claim.text == "Here are some positive benefits of multiple myeloma immunotherapy."
     assert claim.kind == "signpost" and not claim.checkable
-    assert sum(not c.checkable for c in demo_claims) == 1
+    assert [c.kind for c in demo_claims if not c.checkable] == ["signpost"] + ["heading"] * 5
 
 
 def cue_kinds(claim: ExtractedClaim) -> dict[str, list[str]]:
@@ -183,7 +184,7 @@ def test_demo_cues(demo_claims: list[ExtractedClaim]) -> None:
 
 def test_demo_to_dict_is_json_ready(demo_claims: list[ExtractedClaim]) -> None:
     dumped = json.loads(json.dumps([c.to_dict() for c in demo_claims]))
-    first = dumped[7]
+    first = dumped[8]
     assert set(first) == {"start", "end", "text", "section", "checkable", "kind", "cues"}
     assert first["section"] == "Targeted Treatment"
     assert first["cues"][0] == {
@@ -191,7 +192,7 @@ def test_demo_to_dict_is_json_ready(demo_claims: list[ExtractedClaim]) -> None:
         "start": first["text"].index("only"),
         "end": first["text"].index("only") + 4,
         "text": "only",
-        "reason": demo_claims[7].cues[0].reason,
+        "reason": demo_claims[8].cues[0].reason,
     }
 
 
@@ -257,12 +258,14 @@ def test_label_applies_only_to_its_own_block() -> None:
     )
     assert [(c.text, c.section) for c in claims] == [
         ("Benefits", "Benefits"),
+        ("Targeted Treatment", "Targeted Treatment"),
         ("It targets cancer cells.", "Targeted Treatment"),
         ("It spares others.", "Targeted Treatment"),
         ("Other treatments exist too.", "Benefits"),
     ]
     no_heading = split_text("- Fewer Visits: Patients come less often.\n\nThe end is near.")
     assert [(c.text, c.section) for c in no_heading] == [
+        ("Fewer Visits", "Fewer Visits"),
         ("Patients come less often.", "Fewer Visits"),
         ("The end is near.", None),
     ]
@@ -286,10 +289,12 @@ def test_label_applies_only_to_its_own_block() -> None:
     ],
 )
 def test_markers_and_labels_are_stripped(text: str, section: str, first: str) -> None:
-    claims = extract(document(text))
-    assert claims[0].section == section
-    assert claims[0].text.startswith(first)
-    assert claims[0].start == text.index(first, text.index(":"))
+    label, sentence, *_ = extract(document(text))
+    assert (label.kind, label.section, label.checkable) == ("heading", section, False)
+    assert " ".join(label.text.split()) == section
+    assert sentence.section == section
+    assert sentence.text.startswith(first)
+    assert sentence.start == text.index(first, text.index(":"))
 
 
 @pytest.mark.parametrize(
@@ -334,16 +339,17 @@ def test_what_someone_reported_is_the_claim_not_a_label(text: str, cue: str | No
     assert evidence == ([cue] if cue else [])
 
 
-def test_a_label_with_a_cue_stays_in_its_claim() -> None:
+def test_a_label_is_its_own_heading_claim_with_its_cues() -> None:
     text = "- Miracle Cure: Turmeric reduces joint pain. It is cheap."
     claims = extract(document(text, [("list_item", text)]))
-    assert [(c.text, c.section) for c in claims] == [
-        ("Miracle Cure: Turmeric reduces joint pain.", "Miracle Cure"),
-        ("It is cheap.", "Miracle Cure"),
+    assert [(c.text, c.section, c.kind) for c in claims] == [
+        ("Miracle Cure", "Miracle Cure", "heading"),
+        ("Turmeric reduces joint pain.", "Miracle Cure", "claim"),
+        ("It is cheap.", "Miracle Cure", "claim"),
     ]
     assert cue_kinds(claims[0])["cure"] == ["Miracle", "Cure"]
-    # A label without a cue still leaves the claim.
-    (plain,) = extract(document("- Joint Pain: Turmeric reduces it."))
+    label, plain = extract(document("- Joint Pain: Turmeric reduces it."))
+    assert (label.text, label.checkable) == ("Joint Pain", False)
     assert (plain.text, plain.section) == ("Turmeric reduces it.", "Joint Pain")
 
 
@@ -364,6 +370,7 @@ def test_list_lines_inside_one_block() -> None:
     claims = extract(document(text, [("paragraph", text)]))
     assert [(c.text, c.kind, c.section) for c in claims] == [
         ("Common side effects are:", "signpost", None),
+        ("Fatigue", "heading", "Fatigue"),
         ("most patients feel tired.", "claim", "Fatigue"),
         ("fever and chills", "claim", None),
     ]
@@ -374,6 +381,7 @@ def test_marker_alone_or_label_alone() -> None:
     assert [(c.text, c.kind, c.section) for c in claims] == [
         ("Key Facts:", "signpost", None),
         ("Key Facts:", "signpost", None),
+        ("Step 1", "heading", "Step 1"),
         ("X", "fragment", "Step 1"),
     ]
 

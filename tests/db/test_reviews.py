@@ -49,7 +49,7 @@ def _claims(database: Database, article_id: int) -> tuple[str, list[Claim]]:
 
 
 def test_draft_then_submit_with_citations(database: Database, setup: dict) -> None:
-    rita, claim_id = setup["rita"], setup["claims"][7]
+    rita, claim_id = setup["rita"], setup["claims"][8]
     found, refused = parse_identifiers("PMID: 27557302, doi:10.1056/NEJMoa1606038. NCT01234567")
     assert refused == []
     library = add_citations(database, rita, found)
@@ -80,17 +80,17 @@ def test_draft_then_submit_with_citations(database: Database, setup: dict) -> No
 
 def test_submitting_needs_verdict_and_certainty(database: Database, setup: dict) -> None:
     with pytest.raises(ClaimreviewError, match="verdict and an evidence certainty"):
-        save_review(database, setup["rita"], setup["claims"][7], verdict="accurate",
+        save_review(database, setup["rita"], setup["claims"][8], verdict="accurate",
                     certainty=None, submit=True)  # fmt: skip
     with pytest.raises(ClaimreviewError, match="not on the verdicts scale"):
-        save_review(database, setup["rita"], setup["claims"][7], verdict="true", certainty=None)
-    assert reviews_of_claim(database, setup["edna"], setup["claims"][7]) == []
+        save_review(database, setup["rita"], setup["claims"][8], verdict="true", certainty=None)
+    assert reviews_of_claim(database, setup["edna"], setup["claims"][8]) == []
 
 
 def test_a_stale_save_overwrites_nothing_and_shows_the_stored_version(
     database: Database, setup: dict
 ) -> None:
-    rita, claim_id = setup["rita"], setup["claims"][7]
+    rita, claim_id = setup["rita"], setup["claims"][8]
     first = save_review(database, rita, claim_id, verdict="accurate", certainty="high")
     # Two tabs opened version 1; the first tab saves...
     save_review(database, rita, claim_id, verdict="misleading", certainty="low",
@@ -107,7 +107,7 @@ def test_a_stale_save_overwrites_nothing_and_shows_the_stored_version(
 def test_changing_a_span_keeps_offsets_exact_and_flags_reviews(
     database: Database, setup: dict
 ) -> None:
-    claim_id = setup["claims"][7]
+    claim_id = setup["claims"][8]
     save_review(database, setup["rita"], claim_id, verdict="misleading", certainty="low")
     text, claims = _claims(database, setup["article_id"])
     claim = next(c for c in claims if c.id == claim_id)
@@ -127,7 +127,7 @@ def test_changing_a_span_keeps_offsets_exact_and_flags_reviews(
 def test_split_and_merge_keep_every_claim_exact_and_in_order(
     database: Database, setup: dict
 ) -> None:
-    claim_id = setup["claims"][8]
+    claim_id = setup["claims"][9]
     text, before = _claims(database, setup["article_id"])
     claim = next(c for c in before if c.id == claim_id)
     at = claim.start + claim.text.index(" while ")
@@ -162,7 +162,7 @@ def test_marking_not_checkable_is_recorded(database: Database, setup: dict) -> N
 
 
 def test_a_decision_rests_on_reviews_of_its_claim(database: Database, setup: dict) -> None:
-    claim_id = setup["claims"][7]
+    claim_id = setup["claims"][8]
     review = save_review(database, setup["rita"], claim_id, verdict="misleading",
                          certainty="low", submit=True)  # fmt: skip
     decision = record_decision(
@@ -170,7 +170,7 @@ def test_a_decision_rests_on_reviews_of_its_claim(database: Database, setup: dic
         reason="unanimous", based_on=[review.id],
     )  # fmt: skip
     assert decision.based_on == (review.id,)
-    other = save_review(database, setup["rita"], setup["claims"][8], verdict="accurate",
+    other = save_review(database, setup["rita"], setup["claims"][9], verdict="accurate",
                         certainty="low")  # fmt: skip
     with pytest.raises(ClaimreviewError, match="not a review of claim"):
         record_decision(database, setup["edna"], claim_id, verdict="accurate",

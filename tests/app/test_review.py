@@ -1,0 +1,158 @@
+"""The review page: one claim in context, the review form, save and next, stale saves, splits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import review_app
+from claims.permissions import Actor
+from db.accounts import actor_for, create_user
+from db.articles import import_demo_if_empty
+from db.engine import Database
+from db.reviews import reviews_of_claim, save_review
+from db.workspace import review_navigator
+
+APP = str(Path(review_app.__file__).parent / "app.py")
+OPERATOR = Actor.operator("test")
+
+
+@pytest.fixture
+def world(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
+    monkeypatch.setenv("CLAIMREVIEW_DATABASE_URL", sqlite_database.url)
+    from review_app import resources
+
+    resources.database.clear()
+    resources.clear_cached_reads()
+    article = import_demo_if_empty(sqlite_database)
+    user, _ = create_user(
+        sqlite_database, OPERATOR, "rita", ["reviewer"], password="long password1"
+    )
+    with sqlite_database.read() as session:
+        _, rows = review_navigator(session, actor_for(user), article.article_id, limit=100)
+    return {
+        "db": sqlite_database,
+        "article": article.article_id,
+        "rita": actor_for(user),
+        "claims": {r.ordinal: r.id for r in rows},
+    }
+
+
+def _open(world: dict, claim_ordinal: int | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["auth_user_id"] = world["rita"].user_id
+    at.query_params["article"] = str(world["article"])
+    if claim_ordinal is not None:
+        at.query_params["claim"] = str(world["claims"][claim_ordinal])
+    at.switch_page("views/review.py")
+    return _run(at)
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _widget(at: AppTest, kind: str, suffix: str):
+    return next(w for w in getattr(at, kind) if w.key and w.key.endswith(suffix))
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_a_link_opens_the_claim_in_its_paragraph_with_its_cues(world: dict) -> None:
+    at = _open(world, 9)
+    caption = " ".join(c.value for c in at.caption)
+    assert "Claim 9 of 30" in caption and "Targeted Treatment" in caption
+    paragraph = next(m.value for m in at.markdown if "orange-background" in m.value)
+    assert "One of the significant benefits" in paragraph
+    assert "Immunotherapy works by boosting" in paragraph  # the rest of the paragraph is there
+    assert any("Absolute wording" in m.value and "only" in m.value for m in at.markdown)
+    assert at.query_params["claim"] == str(world["claims"][9])
+
+
+def test_review_with_two_citations_then_save_and_next(world: dict) -> None:
+    at = _open(world, 9)
+    _widget(at, "selectbox", "_verdict").set_value("misleading")
+    _widget(at, "selectbox", "_certainty").set_value("low")
+    _widget(at, "text_area", "_rationale").set_value("Immunotherapy also harms healthy cells.")
+    _widget(at, "text_area", "_paste").set_value("PMID 27557302\ndoi:10.1056/NEJMoa1606038")
+    _run(at)
+    assert [c.value for c in at.caption if c.value.startswith("✓")] == [
+        "✓ PMID 27557302",
+        "✓ DOI 10\\.1056/nejmoa1606038",
+    ]
+    _button(at, "Submit and next unreviewed").click()
+    _run(at)
+    [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
+    assert (review.verdict, review.certainty, review.status) == ("misleading", "low", "submitted")
+    assert len(review.citations) == 2
+    # The next unreviewed checkable claim is open now.
+    assert at.query_params["claim"] == str(world["claims"][10])
+    assert any("Claim 10 of 30" in c.value for c in at.caption)
+
+
+def test_a_refused_identifier_saves_nothing_and_says_why(world: dict) -> None:
+    at = _open(world, 9)
+    _widget(at, "selectbox", "_verdict").set_value("accurate")
+    _widget(at, "text_area", "_paste").set_value("javascript:alert(1)")
+    _run(at)
+    assert any("javascript" in e.value for e in at.error)
+    _button(at, "Save draft").click()
+    _run(at)
+    assert any("nothing was saved" in e.value for e in at.error)
+    assert reviews_of_claim(world["db"], world["rita"], world["claims"][9]) == []
+    assert _widget(at, "selectbox", "_verdict").value == "accurate"  # nothing typed is lost
+
+
+def test_a_clash_between_verdict_and_certainty_is_shown(world: dict) -> None:
+    at = _open(world, 9)
+    _widget(at, "selectbox", "_verdict").set_value("accurate")
+    _widget(at, "selectbox", "_certainty").set_value("very_low")
+    _run(at)
+    assert any("very weak or missing" in w.value for w in at.warning)
+
+
+def test_a_stale_save_shows_both_versions_and_overwrites_nothing(world: dict) -> None:
+    claim_id = world["claims"][9]
+    save_review(world["db"], world["rita"], claim_id, verdict="accurate", certainty="high",
+                rationale="First tab")  # fmt: skip
+    at = _open(world, 9)
+    # Meanwhile the same reviewer saves from another tab.
+    save_review(world["db"], world["rita"], claim_id, verdict="inaccurate", certainty="low",
+                rationale="Other tab", expected_version=1)  # fmt: skip
+    _widget(at, "text_area", "_rationale").set_value("This tab")
+    _button(at, "Save draft").click()
+    _run(at)
+    assert any("changed elsewhere" in e.value for e in at.error)
+    texts = [t.value for t in at.text]
+    assert "This tab" in texts and "Other tab" in texts
+    [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
+    assert stored.rationale == "Other tab"
+
+
+def test_fix_the_split_from_the_review_page(world: dict) -> None:
+    at = _open(world, 9)
+    claim_id = world["claims"][9]
+    _button(at, "Split here").click()
+    _run(at)
+    with world["db"].read() as session:
+        total, rows = review_navigator(session, world["rita"], world["article"], limit=100)
+    assert total == 31
+    assert rows[8].id == claim_id and rows[9].ordinal == 10
+    assert any("split was changed" in s.value for s in at.success)
+
+
+def test_the_navigator_filters_by_my_status(world: dict) -> None:
+    save_review(world["db"], world["rita"], world["claims"][9], verdict="accurate",
+                certainty="high", submit=True)  # fmt: skip
+    at = _open(world)
+    _widget(at, "multiselect", "review_f_status").set_value(["submitted"])
+    _run(at)
+    table = at.dataframe[0].value
+    assert list(table["#"]) == [9]
+    assert list(table["My verdict"]) == ["Accurate"]
