@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 HOST   ?= localhost
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean screenshots
 
 # Each stamp records which extras are installed; pyproject.toml changes reinstall.
 $(BIN)/python:
@@ -39,3 +39,7 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+# Re-take the README's screenshot of the review page (a browser test writes it).
+screenshots: $(VENV)/.installed-test
+	CLAIMREVIEW_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser -k reload

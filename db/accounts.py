@@ -7,13 +7,15 @@ appends an audit event in the same transaction; password hashes never enter the 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from claims.errors import ClaimreviewError
@@ -27,7 +29,7 @@ from claims.passwords import (
 from claims.permissions import MANAGE_USERS, Actor, check_roles
 from db.audit import record_event
 from db.engine import Database
-from db.models import User, UserRole, utcnow
+from db.models import LoginSession, User, UserRole, utcnow
 
 FIRST_ADMIN = "admin"
 # After this many consecutive failures, each further try must wait twice as long as the last.
@@ -351,3 +353,62 @@ def default_session_timeout() -> timedelta:
     except ValueError:
         value = 60.0
     return timedelta(minutes=value if value > 0 else 60.0)
+
+
+# --- Logins remembered across page reloads ------------------------------------------------------
+
+# A session's last activity is written at most this often (one small write a minute per user).
+SEEN_RESOLUTION = timedelta(seconds=60)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(database: Database, user_id: int) -> str:
+    """A new login session for a user; returns the token the browser keeps (never stored)."""
+    token = secrets.token_urlsafe(32)
+    with database.write() as session:
+        session.add(LoginSession(token_hash=_token_hash(token), user_id=user_id))
+    return token
+
+
+def resume_session(
+    database: Database, token: str, *, idle: timedelta | None = None, now: datetime | None = None
+) -> UserInfo | None:
+    """The user of a live session token, or None (unknown, ended, idle too long, disabled).
+
+    Called on every page draw: it reads, and writes only to end a session or, at most once a
+    minute, to note that it is still in use.
+    """
+    now = now or utcnow()
+    idle = idle or default_session_timeout()
+    digest = _token_hash(token)
+    with database.read() as session:
+        row = session.execute(
+            select(LoginSession, User)
+            .join(User, User.id == LoginSession.user_id)
+            .where(LoginSession.token_hash == digest)
+        ).first()
+        if row is None or row[0].ended_at is not None:
+            return None
+        login, user = row
+        alive = now - login.last_seen_at <= idle and user.is_active
+        info = _info(user) if alive else None
+        stale = now - login.last_seen_at >= SEEN_RESOLUTION
+    if not alive or stale:
+        with database.write() as session:
+            values = {"last_seen_at": now} if alive else {"ended_at": now}
+            session.execute(
+                update(LoginSession).where(LoginSession.token_hash == digest).values(**values)
+            )
+    return info
+
+
+def end_session(database: Database, token: str) -> None:
+    with database.write() as session:
+        login = session.scalar(
+            select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+        )
+        if login is not None and login.ended_at is None:
+            login.ended_at = utcnow()

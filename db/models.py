@@ -133,6 +133,22 @@ class User(Base):
         return {r.role for r in self.roles}
 
 
+class LoginSession(Base):
+    """A browser's login, remembered by a cookie across page reloads.
+
+    Only the token's sha256 is stored; the token itself lives in the browser's cookie.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class UserRole(Base):
     __tablename__ = "user_roles"
     __table_args__ = (CheckConstraint("role IN ('reviewer', 'editor', 'admin')", name="role"),)

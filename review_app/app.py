@@ -11,6 +11,7 @@ st.set_page_config(page_title="claimreview", page_icon="🩺", layout="wide")
 
 
 user = auth.current_user()
+auth.apply_cookie()
 if user is None:
     st.navigation([st.Page(auth.login_page, title="Log in")], position="hidden").run()
 elif user.must_change_password:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from claims.errors import ClaimreviewError
 from claims.permissions import Actor
@@ -18,14 +19,20 @@ from db.accounts import (
     UserInfo,
     actor_for,
     default_session_timeout,
+    end_session,
     get_user,
+    resume_session,
     set_password,
+    start_session,
 )
 from review_app.resources import database
 
 _USER_ID = "auth_user_id"
 _LAST_SEEN = "auth_last_seen"
 _NOTICE = "auth_notice"
+_TOKEN = "auth_token"
+_COOKIE_TODO = "auth_cookie_todo"  # ("set", token) or ("clear", "") for the next page draw
+COOKIE = "claimreview_session"
 
 
 def identity() -> IdentityProvider:
@@ -35,10 +42,43 @@ def identity() -> IdentityProvider:
 def _sign_out(notice: str | None = None) -> None:
     for key in [k for k in st.session_state if not str(k).startswith("auth_")]:
         del st.session_state[key]  # nothing of the last user's work stays in this browser tab
+    token = st.session_state.pop(_TOKEN, None)
+    if token:
+        end_session(database(), token)
+    st.session_state[_COOKIE_TODO] = ("clear", "")
     st.session_state.pop(_USER_ID, None)
     st.session_state.pop(_LAST_SEEN, None)
     if notice:
         st.session_state[_NOTICE] = notice
+
+
+def _resume_from_cookie() -> None:
+    """A reload opens a new session: a live login cookie logs the browser back in."""
+    if st.session_state.get(_COOKIE_TODO, ("",))[0] == "clear":
+        return  # this tab has just logged out; its old cookie is on its way out
+    token = st.context.cookies.get(COOKIE)
+    if not isinstance(token, str) or not token:
+        return
+    user = resume_session(database(), token)
+    if user is not None:
+        st.session_state[_USER_ID] = user.id
+        st.session_state[_TOKEN] = token
+        st.session_state[_LAST_SEEN] = time.monotonic()
+
+
+def apply_cookie() -> None:
+    """Set or clear the login cookie in the browser, when a login or logout asked for it."""
+    todo = st.session_state.pop(_COOKIE_TODO, None)
+    if todo is None:
+        return
+    action, token = todo
+    seconds = int(default_session_timeout().total_seconds()) if action == "set" else 0
+    # The token is URL-safe base64: nothing in it can break out of the string.
+    components.html(
+        f"<script>parent.document.cookie = '{COOKIE}={token}; path=/; "
+        f"max-age={seconds}; SameSite=Strict';</script>",
+        height=0,
+    )
 
 
 def current_user() -> UserInfo | None:
@@ -47,6 +87,8 @@ def current_user() -> UserInfo | None:
     Returns None (and forgets the login) when nobody is logged in, the session has been idle
     too long, or the account was disabled meanwhile.
     """
+    if st.session_state.get(_USER_ID) is None:
+        _resume_from_cookie()
     user_id = st.session_state.get(_USER_ID)
     if user_id is None:
         return None
@@ -55,7 +97,8 @@ def current_user() -> UserInfo | None:
     if idle > default_session_timeout().total_seconds():
         _sign_out("Your session ended after a period of inactivity; log in again.")
         return None
-    user = get_user(database(), user_id)
+    token = st.session_state.get(_TOKEN)
+    user = resume_session(database(), token) if token else get_user(database(), user_id)
     if user is None or not user.is_active:
         _sign_out("Your account is no longer active.")
         return None
@@ -86,7 +129,10 @@ def login_page() -> None:
         except ClaimreviewError as error:
             st.error(str(error))
             return
+        token = start_session(database(), user.id)
         st.session_state[_USER_ID] = user.id
+        st.session_state[_TOKEN] = token
+        st.session_state[_COOKIE_TODO] = ("set", token)
         st.session_state[_LAST_SEEN] = time.monotonic()
         st.rerun()
 

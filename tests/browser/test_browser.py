@@ -22,6 +22,7 @@ from claims.permissions import Actor
 from db.accounts import create_user
 from db.articles import import_demo_if_empty, import_file
 from db.engine import Database
+from db.queries import claim_page
 from db.setup import prepare_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -47,6 +48,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+CLAIMS: dict[int, int] = {}  # demo ordinal -> claim id, filled by the server fixture
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
@@ -54,7 +58,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database = prepare_database(Database(url))
     operator = Actor.operator("test")
     create_user(database, operator, "editor", ["editor"], password=PASSWORD)
-    import_demo_if_empty(database)
+    demo = import_demo_if_empty(database)
+    with database.read() as session:
+        CLAIMS.update(
+            (c.ordinal, c.id) for c in claim_page(session, operator, demo.article_id, limit=100)
+        )
     import_file(database, HOSTILE_TEXT.encode(), None, title=HOSTILE_TITLE, actor=operator)
     database.dispose()
     port = _free_port()
@@ -148,7 +156,44 @@ def test_hostile_titles_and_claims_show_as_text(page, server: str) -> None:
         "document.body.innerHTML.includes(\"&lt;img src=x onerror=alert('title')&gt; Vitamin C\")",
         timeout=30_000,
     )
-    page.screenshot(path=str(Path(os.environ.get("CLAIMREVIEW_SCREENSHOTS", "/tmp")) / "c.png"))
     assert page.dialogs == []  # no injected script ran
     assert page.locator("img[src=x]").count() == 0
     assert page.locator("script:text('alert')").count() == 0
+
+
+def test_review_a_claim_then_reload_and_find_it(page, server: str) -> None:
+    _log_in(page, server)
+    claim = CLAIMS[9]
+    # A link to one claim opens it, and the login survives the new page load.
+    page.goto(f"{server}/review?article=1&claim={claim}")
+    _settle(page)
+    page.get_by_text("Claim 9 of 30").wait_for(timeout=30_000)
+    page.get_by_role("combobox", name="Verdict").click()
+    page.get_by_role("option", name="Misleading").click()
+    _settle(page)
+    page.get_by_role("combobox", name="Evidence certainty (GRADE)").click()
+    page.get_by_role("option", name="Low", exact=True).click()
+    _settle(page)
+    rationale = page.get_by_role("textbox", name="Rationale (Markdown)")
+    rationale.fill("Immunotherapy also affects healthy cells; 'only' overstates it.")
+    rationale.press("Tab")
+    _settle(page)
+    page.get_by_role("button", name="Submit", exact=True).click()
+    _settle(page)
+    page.get_by_text("Submitted.").wait_for(timeout=30_000)
+    page.reload()
+    _settle(page)
+    page.get_by_text("Claim 9 of 30").wait_for(timeout=30_000)
+    shots = os.environ.get("CLAIMREVIEW_SCREENSHOTS")  # `make screenshots` sets it
+    if shots:
+        page.set_viewport_size({"width": 1400, "height": 1300})
+        _settle(page)
+        page.screenshot(path=str(Path(shots) / "review-page.png"))
+    saved = page.get_by_role("textbox", name="Rationale (Markdown)").input_value()
+    assert saved == "Immunotherapy also affects healthy cells; 'only' overstates it."
+    # Logging out ends the login for good: a reload shows the login page again.
+    page.get_by_role("button", name="Log out").click()
+    _settle(page)
+    page.reload()
+    _settle(page)
+    assert page.get_by_role("heading", name="Log in to claimreview").is_visible()

@@ -25,7 +25,7 @@ from db.accounts import (
 )
 from db.audit import list_events
 from db.engine import Database
-from db.models import AuditEvent, User, utcnow
+from db.models import AuditEvent, LoginSession, User, utcnow
 
 OPERATOR = Actor.operator("test")
 PASSWORD = "correct horse battery"
@@ -169,3 +169,27 @@ def test_every_user_change_is_in_the_audit_trail_with_before_and_after(
     assert roles_change.before["roles"] == ["reviewer"]
     assert roles_change.after["roles"] == ["editor", "reviewer"]
     assert events[2].before["is_active"] is True and events[2].after["is_active"] is False
+
+
+def test_a_login_session_survives_reloads_until_idle_or_ended(database: Database) -> None:
+    from db.accounts import end_session, resume_session, start_session
+
+    user = _add(database, "rita", "reviewer")
+    token = start_session(database, user.id)
+    now = utcnow()
+    assert resume_session(database, token, now=now).username == "rita"
+    assert resume_session(database, "forged-token", now=now) is None
+    # Idle longer than the timeout: the session is over, even if used again later.
+    late = now + timedelta(hours=2)
+    assert resume_session(database, token, idle=timedelta(hours=1), now=late) is None
+    assert resume_session(database, token, now=now) is None
+    # Logout ends a session at once; disabling the account ends every session.
+    second = start_session(database, user.id)
+    end_session(database, second)
+    assert resume_session(database, second) is None
+    third = start_session(database, user.id)
+    set_active(database, OPERATOR, "rita", False)
+    assert resume_session(database, third) is None
+    with database.read() as session:
+        stored = session.scalars(select(LoginSession.token_hash)).all()
+    assert token not in stored and len(stored[0]) == 64  # only hashes are kept
