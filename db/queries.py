@@ -23,6 +23,7 @@ class ArticleSummary:
     claims: int
     checkable: int
     reviewed: int  # claims with at least one submitted review
+    reviewed_by_me: int  # claims with the acting user's submitted review
     archived: bool
 
 
@@ -47,6 +48,9 @@ def list_articles(
         select(
             Claim.article_id.label("article_id"),
             func.count(func.distinct(Review.claim_id)).label("reviewed"),
+            func.count(
+                func.distinct(case((Review.reviewer_id == actor.user_id, Review.claim_id)))
+            ).label("mine"),
         )
         .join(Review, Review.claim_id == Claim.id)
         .where(Review.status == "submitted")
@@ -63,6 +67,7 @@ def list_articles(
             func.coalesce(claim_counts.c.claims, 0),
             func.coalesce(claim_counts.c.checkable, 0).cast(Integer),
             func.coalesce(reviewed_counts.c.reviewed, 0),
+            func.coalesce(reviewed_counts.c.mine, 0),
         )
         .outerjoin(claim_counts, claim_counts.c.article_id == Article.id)
         .outerjoin(reviewed_counts, reviewed_counts.c.article_id == Article.id)
@@ -82,6 +87,7 @@ def list_articles(
             claims=int(row[5]),
             checkable=int(row[6]),
             reviewed=int(row[7]),
+            reviewed_by_me=int(row[8]),
         )
         for row in session.execute(query)
     ]

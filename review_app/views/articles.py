@@ -20,17 +20,20 @@ if rows:
             "Title": [row["title"] for row in rows],
             "Claims": [row["claims"] for row in rows],
             "Checkable": [row["checkable"] for row in rows],
-            "Reviewed": [row["reviewed"] for row in rows],
+            "Reviewed by me": [row["reviewed_by_me"] for row in rows],
+            "Reviewed by anyone": [row["reviewed"] for row in rows],
             "Format": [row["source_format"] for row in rows],
             "Imported": [row["imported_at"] for row in rows],
-            "Open": [f"claims?article={row['id']}" for row in rows],
+            "Review": [f"review?article={row['id']}" for row in rows],
+            "Claim list": [f"claims?article={row['id']}" for row in rows],
         },
         index=pd.Index([row["id"] for row in rows], name="ID"),
     )
     st.dataframe(
         table,
         column_config={
-            "Open": st.column_config.LinkColumn("Open", display_text="Claims →"),
+            "Review": st.column_config.LinkColumn("Review", display_text="Review →"),
+            "Claim list": st.column_config.LinkColumn("Claim list", display_text="Claims →"),
             "Imported": st.column_config.DatetimeColumn("Imported", format="YYYY-MM-DD HH:mm"),
         },
     )

@@ -46,7 +46,15 @@ def _login(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     return _run(at)
 
 
-PROTECTED_TITLES = {"Articles", "Review", "Claims", "Users", "Audit trail", "My account"}
+PROTECTED_TITLES = {
+    "Articles",
+    "Review",
+    "Claims",
+    "Citation library",
+    "Users",
+    "Audit trail",
+    "My account",
+}
 
 
 def _shows_nothing_protected(at: AppTest) -> bool:
@@ -81,8 +89,11 @@ def test_logging_in_opens_the_articles_and_a_wrong_password_is_refused(
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
-        ("reviewer", ["Articles", "Review", "Claims", "My account"]),
-        ("editor", ["Articles", "Review", "Claims", "Audit trail", "My account"]),
+        ("reviewer", ["Articles", "Review", "Claims", "Citation library", "My account"]),
+        (
+            "editor",
+            ["Articles", "Review", "Claims", "Citation library", "Audit trail", "My account"],
+        ),
         ("admin", ["Audit trail", "Users", "My account"]),
     ],
 )

@@ -156,3 +156,45 @@ def test_the_navigator_filters_by_my_status(world: dict) -> None:
     table = at.dataframe[0].value
     assert list(table["#"]) == [9]
     assert list(table["My verdict"]) == ["Accurate"]
+
+
+def test_the_library_imports_a_reference_file_and_lists_it_in_vancouver_style(
+    world: dict,
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["auth_user_id"] = world["rita"].user_id
+    at.switch_page("views/library.py")
+    _run(at)
+    nbib = (
+        b"PMID- 27557302\nTI  - Daratumumab, bortezomib, and dexamethasone for multiple\n"
+        b"      myeloma.\nAU  - Palumbo A\nAU  - Chanan-Khan A\nTA  - N Engl J Med\n"
+        b"DP  - 2016 Aug 25\nVI  - 375\nIP  - 8\nPG  - 754-66\n"
+        b"AID - 10.1056/NEJMoa1606038 [doi]\nPT  - Randomized Controlled Trial\n"
+    )
+    at.file_uploader(key="library_file").upload("refs.nbib", nbib)
+    at.button[0].click()
+    _run(at)
+    assert any("1 new sources added" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert list(table["Reference (Vancouver)"]) == [
+        "Palumbo A, Chanan-Khan A. Daratumumab, bortezomib, and dexamethasone for multiple "
+        "myeloma. N Engl J Med. 2016;375(8):754-66. doi:10.1056/nejmoa1606038"
+    ]
+    assert list(table["Study design"]) == ["Randomised trial"]
+
+
+def test_the_articles_page_shows_my_progress_and_everyones(world: dict) -> None:
+    from db.accounts import create_user
+
+    save_review(world["db"], world["rita"], world["claims"][9], verdict="accurate",
+                certainty="high", submit=True)  # fmt: skip
+    other, _ = create_user(world["db"], OPERATOR, "raj", ["reviewer"], password="long password2")
+    for ordinal in (9, 10):
+        save_review(world["db"], actor_for(other), world["claims"][ordinal], verdict="accurate",
+                    certainty="high", submit=True)  # fmt: skip
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["auth_user_id"] = world["rita"].user_id
+    _run(at)
+    row = at.dataframe[0].value.loc[world["article"]]
+    assert (row["Claims"], row["Checkable"]) == (30, 24)
+    assert (row["Reviewed by me"], row["Reviewed by anyone"]) == (1, 2)

@@ -17,11 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from claims.permissions import Actor
 from db.accounts import create_user
 from db.articles import import_demo_if_empty, import_file
 from db.engine import Database
+from db.models import Review, User
 from db.queries import claim_page
 from db.setup import prepare_database
 
@@ -49,6 +51,7 @@ def _free_port() -> int:
 
 
 CLAIMS: dict[int, int] = {}  # demo ordinal -> claim id, filled by the server fixture
+DATABASE_URL: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +61,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database = prepare_database(Database(url))
     operator = Actor.operator("test")
     create_user(database, operator, "editor", ["editor"], password=PASSWORD)
+    create_user(database, operator, "marathon", ["reviewer"], password=PASSWORD)
+    DATABASE_URL.append(url)
     demo = import_demo_if_empty(database)
     with database.read() as session:
         CLAIMS.update(
@@ -118,10 +123,10 @@ def _settle(page) -> None:
     page.wait_for_selector(READY, timeout=30_000)
 
 
-def _log_in(page, base: str) -> None:
+def _log_in(page, base: str, username: str = "editor") -> None:
     page.goto(base)
     _settle(page)
-    page.get_by_role("textbox", name="Username").fill("editor")
+    page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Articles").wait_for(timeout=30_000)
@@ -197,3 +202,32 @@ def test_review_a_claim_then_reload_and_find_it(page, server: str) -> None:
     page.reload()
     _settle(page)
     assert page.get_by_role("heading", name="Log in to claimreview").is_visible()
+
+
+def test_a_reviewer_reviews_every_checkable_claim_of_the_demo(page, server: str) -> None:
+    _log_in(page, server, "marathon")
+    page.goto(f"{server}/review?article=1&claim={CLAIMS[1]}")
+    _settle(page)
+    verdicts = ["Accurate", "Needs context", "Misleading", "Mostly accurate"]
+    for step in range(30):
+        if page.get_by_text("Every checkable claim has your review.").is_visible():
+            break
+        page.get_by_role("combobox", name="Verdict").click()
+        page.get_by_role("option", name=verdicts[step % 4], exact=True).click()
+        _settle(page)
+        page.get_by_role("combobox", name="Evidence certainty (GRADE)").click()
+        page.get_by_role("option", name="Moderate", exact=True).click()
+        _settle(page)
+        page.get_by_role("button", name="Submit and next unreviewed").click()
+        _settle(page)
+    database = Database(DATABASE_URL[0])
+    with database.read() as session:
+        submitted = session.scalar(
+            select(func.count())
+            .select_from(Review)
+            .join(User, User.id == Review.reviewer_id)
+            .where(User.username == "marathon", Review.status == "submitted")
+        )
+    database.dispose()
+    assert submitted == 24  # every checkable claim of the demo, each reviewed once
+    assert page.get_by_text("Every checkable claim has your review.").is_visible()

@@ -1,0 +1,66 @@
+"""The citation library: every source reviewers cite, in Vancouver style, and reference files.
+
+Sources come only from what reviewers give: pasted identifiers and reference files (RIS,
+PubMed MEDLINE .nbib, BibTeX, CSL-JSON). Nothing is looked up on the network.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from claims.errors import ClaimreviewError
+from claims.permissions import ADD_CITATIONS
+from claims.references import EXTENSIONS
+from claims.scales import default_scales
+from db.citations import import_reference_file, search_library
+from review_app.auth import current_actor
+from review_app.components.text import escape_markdown
+from review_app.resources import clear_cached_reads, database
+
+LIMIT = 200
+designs = {v.code: v.label for v in default_scales()["study_design"].values}
+
+actor = current_actor()
+st.title("Citation library")
+
+if actor.can(ADD_CITATIONS):
+    with st.expander("Import a reference file"), st.form("library_import", clear_on_submit=True):
+        upload = st.file_uploader(
+            "RIS, PubMed MEDLINE (.nbib), BibTeX or CSL-JSON",
+            type=sorted({e.lstrip(".") for e in EXTENSIONS}),
+            key="library_file",
+        )
+        if st.form_submit_button("Import", type="primary") and upload is not None:
+            try:
+                result = import_reference_file(database(), actor, upload.getvalue(), upload.name)
+            except ClaimreviewError as error:
+                st.error(escape_markdown(str(error)))
+            else:
+                clear_cached_reads()
+                st.success(
+                    f"{result.created} new sources added; {result.already_there} were already "
+                    "in the library."
+                )
+                for problem in result.problems:
+                    st.caption(escape_markdown(problem))
+
+query = st.text_input("Search by identifier, title, author or journal", key="library_query")
+sources = search_library(database(), actor, query, limit=LIMIT)
+if not sources:
+    st.info("No source matches." if query.strip() else "The library is empty.")
+    st.stop()
+st.caption(f"{len(sources)} sources" + (f" (the latest {LIMIT})" if len(sources) == LIMIT else ""))
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Reference (Vancouver)": [s.vancouver() if s.title else "" for s in sources],
+            "Identifier": [f"{s.kind.upper()} {s.identifier}" for s in sources],
+            "Study design": [designs.get(s.study_design or "", "") for s in sources],
+            "Link": [s.url or "" for s in sources],
+        }
+    ),
+    hide_index=True,
+    column_config={
+        "Reference (Vancouver)": st.column_config.TextColumn(width="large"),
+        "Link": st.column_config.LinkColumn(),
+    },
+)
