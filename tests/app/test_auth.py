@@ -153,3 +153,49 @@ def test_a_new_user_must_choose_a_password_first(app_database: Database) -> None
     at.button[0].click()
     _run(at)
     assert at.title[0].value == "Articles"
+
+
+def test_an_admin_adds_a_user_and_sees_the_password_once(app_database: Database) -> None:
+    at = _login(_run(AppTest.from_file(APP, default_timeout=30)), "admin")
+    at.switch_page("views/users.py")
+    _run(at)
+    at.text_input(key="users_add_name").set_value("newreviewer")
+    at.multiselect(key="users_add_roles").set_value(["reviewer", "editor"])
+    next(b for b in at.button if b.label == "Add user").click()
+    _run(at)
+    [password] = [c.value for c in at.code]
+    assert len(password) >= 16
+    table = at.dataframe[0].value
+    row = table[table["Username"] == "newreviewer"].iloc[0]
+    assert row["Roles"] == "editor, reviewer" and row["Active"]
+    _run(at)
+    assert not at.code  # shown once only
+
+
+def test_the_audit_trail_page_lists_changes_by_user(app_database: Database) -> None:
+    at = _login(_run(AppTest.from_file(APP, default_timeout=30)), "editor")
+    at.switch_page("views/audit.py")
+    _run(at)
+    table = at.dataframe[0].value
+    assert {"import", "create", "login"} <= set(table["Action"])
+    at.text_input(key="audit_user").set_value("editor")
+    _run(at)
+    assert set(at.dataframe[0].value["Who"]) <= {"editor", "(test)"}
+    at.text_input(key="audit_user").set_value("nobody")
+    _run(at)
+    assert any("no user" in e.value for e in at.error)
+
+
+def test_my_account_changes_my_password(app_database: Database) -> None:
+    at = _login(_run(AppTest.from_file(APP, default_timeout=30)), "reviewer")
+    at.switch_page("views/account.py")
+    _run(at)
+    at.text_input(key="auth_current").set_value(PASSWORD)
+    at.text_input(key="auth_new").set_value("a brand new passphrase")
+    at.text_input(key="auth_again").set_value("a brand new passphrase")
+    next(b for b in at.button if b.label == "Change password").click()
+    _run(at)
+    assert any("Password changed" in s.value for s in at.success)
+    from db.accounts import PasswordIdentity
+
+    assert PasswordIdentity(app_database).authenticate("reviewer", "a brand new passphrase")
