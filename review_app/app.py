@@ -23,9 +23,12 @@ else:
     with st.sidebar:
         st.caption(f"Logged in as **{escape_markdown(user.username)}** ({', '.join(user.roles)})")
         st.button("Log out", key="auth_logout", icon=":material/logout:", on_click=auth.logout)
-    st.navigation(
-        [
-            st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path)
-            for spec in pages_for(actor)
-        ]
-    ).run()
+    pages = {
+        spec.url_path: st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path)
+        for spec in pages_for(actor)
+    }
+    navigation = st.navigation(list(pages.values()))
+    link = st.session_state.pop(auth.AFTER_LOGIN, None)
+    if link and "review" in pages:
+        st.switch_page(pages["review"], query_params=link)
+    navigation.run()

@@ -33,6 +33,7 @@ _NOTICE = "auth_notice"
 _TOKEN = "auth_token"
 _COOKIE_TODO = "auth_cookie_todo"  # ("set", token) or ("clear", "") for the next page draw
 COOKIE = "claimreview_session"
+AFTER_LOGIN = "auth_after_login"  # the query of a claim link followed before logging in
 
 
 def identity() -> IdentityProvider:
@@ -130,6 +131,9 @@ def login_page() -> None:
             st.error(str(error))
             return
         token = start_session(database(), user.id)
+        if "claim" in st.query_params:
+            # A link to a claim brought them here: open it once they are in.
+            st.session_state[AFTER_LOGIN] = st.query_params.to_dict()
         st.session_state[_USER_ID] = user.id
         st.session_state[_TOKEN] = token
         st.session_state[_COOKIE_TODO] = ("set", token)

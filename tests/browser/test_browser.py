@@ -231,3 +231,14 @@ def test_a_reviewer_reviews_every_checkable_claim_of_the_demo(page, server: str)
     database.dispose()
     assert submitted == 24  # every checkable claim of the demo, each reviewed once
     assert page.get_by_text("Every checkable claim has your review.").is_visible()
+
+
+def test_a_claim_link_opens_that_claim_after_logging_in(page, server: str) -> None:
+    page.goto(f"{server}/review?article=1&claim={CLAIMS[11]}")
+    _settle(page)
+    page.keyboard.press("Escape")  # Streamlit's "page not found" notice for a logged-out link
+    page.get_by_role("textbox", name="Username").fill("editor")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_text("Claim 11 of 30").wait_for(timeout=30_000)
+    assert f"claim={CLAIMS[11]}" in page.url
