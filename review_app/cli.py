@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from claims.errors import ClaimreviewError
-from claims.exports import to_json
+from claims.exports import EXPORTS, export
 from claims.extraction import extract_claims
 from claims.permissions import Actor
 from claims.readers import read_document
@@ -124,24 +124,45 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from db.queries import article_bundle
+    from db.queries import article_bundle, list_articles
 
     database = _database()
-    with database.read() as session:
-        bundle = article_bundle(session, OPERATOR, args.article_id)
-    if bundle is None:
-        raise ClaimreviewError(
-            f"There is no article {args.article_id}; `claimreview articles` lists them."
-        )
-    output = to_json(bundle)
-    if args.output:
+    if args.all:
+        if not args.output:
+            raise ClaimreviewError("With --all, give a folder to write to: -o DIR.")
+        folder = Path(args.output)
         try:
-            Path(args.output).write_text(output, encoding="utf-8")
+            folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise ClaimreviewError(f"{args.output}: cannot write ({error.strerror}).") from error
-        _say(f"Wrote {args.output}")
+            raise ClaimreviewError(f"{folder}: cannot create ({error.strerror}).") from error
+        with database.read() as session:
+            ids = [row.id for row in list_articles(session, OPERATOR)]
+    elif args.article_id is None:
+        raise ClaimreviewError("Name the article to export (claimreview articles lists them).")
     else:
-        sys.stdout.write(output)
+        ids = [args.article_id]
+    extension = EXPORTS[args.format][0]
+    for article_id in ids:
+        with database.read() as session:
+            bundle = article_bundle(session, OPERATOR, article_id)
+        if bundle is None:
+            raise ClaimreviewError(
+                f"There is no article {article_id}; `claimreview articles` lists them."
+            )
+        output = export(bundle, args.format)
+        target = (
+            Path(args.output) / f"article-{article_id}.{extension}"
+            if args.all
+            else (Path(args.output) if args.output else None)
+        )
+        if target is None:
+            sys.stdout.write(output)
+            continue
+        try:
+            target.write_text(output, encoding="utf-8")
+        except OSError as error:
+            raise ClaimreviewError(f"{target}: cannot write ({error.strerror}).") from error
+        _say(f"Wrote {target}")
     return 0
 
 
@@ -310,9 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
     articles.set_defaults(handler=cmd_articles)
 
     export = commands.add_parser("export", help="export an article")
-    export.add_argument("article_id", type=int, metavar="ARTICLE_ID")
-    export.add_argument("--format", choices=["json"], default="json", help="export format")
-    export.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
+    export.add_argument("article_id", type=int, nargs="?", metavar="ARTICLE_ID")
+    export.add_argument("--all", action="store_true", help="every article, one file each in -o DIR")
+    export.add_argument("--format", choices=sorted(EXPORTS), default="json", help="export format")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here (a folder with --all)")
     export.set_defaults(handler=cmd_export)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")

@@ -230,3 +230,89 @@ def test_audit_of_an_article_lists_its_import(tmp_path: Path, sqlite_url: str) -
     article_id = run("import", str(WRITERS["md"](tmp_path)), db_url=sqlite_url).stdout.strip()
     lines = run("audit", "--article", article_id, db_url=sqlite_url).stdout.splitlines()
     assert len(lines) == 2 and f"article:{article_id}\timport" in lines[1]
+
+
+@pytest.fixture
+def reviewed_demo(sqlite_url: str) -> tuple[str, int]:
+    """The demo article with one decided claim and one provisional (submitted) review."""
+    from claims.permissions import Actor
+    from db.accounts import actor_for, create_user
+    from db.articles import import_demo_if_empty
+    from db.decisions import record_decision
+    from db.queries import claim_page
+    from db.reviews import save_review
+    from db.setup import prepare_database
+
+    database = prepare_database(Database(sqlite_url))
+    operator = Actor.operator("test")
+    demo = import_demo_if_empty(database)
+    rita = actor_for(create_user(database, operator, "rita", ["reviewer"], password="p" * 12)[0])
+    with database.read() as session:
+        claims = {c.ordinal: c.id for c in claim_page(session, operator, demo.article_id)}
+    review = save_review(
+        database, rita, claims[9], verdict="misleading", certainty="low",
+        rationale='=HYPERLINK("http://x") overstated', submit=True,
+    )  # fmt: skip
+    record_decision(database, operator, claims[9], verdict="misleading", certainty="low",
+                    reason="unanimous", based_on=[review.id])  # fmt: skip
+    save_review(database, rita, claims[10], verdict="needs_context", certainty="moderate",
+                submit=True)  # fmt: skip
+    database.dispose()
+    return sqlite_url, demo.article_id
+
+
+def test_every_text_export_format_opens_with_its_reader(
+    reviewed_demo: tuple[str, int], tmp_path: Path
+) -> None:
+    import csv
+    import io
+    from html.parser import HTMLParser
+
+    url, article_id = reviewed_demo
+    outputs = {}
+    for fmt in ("json", "md", "html", "annotated", "csv", "claimreview", "annotations"):
+        done = run("export", str(article_id), "--format", fmt, db_url=url)
+        assert done.returncode == 0, (fmt, done.stderr)
+        outputs[fmt] = done.stdout
+    assert "Misleading" in outputs["md"] and "Targeted Treatment" in outputs["md"]
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.tags.append(tag)
+
+    for fmt in ("html", "annotated"):
+        parser = Tags()
+        parser.feed(outputs[fmt])
+        assert "script" not in parser.tags and "Misleading" in outputs[fmt]
+    table = list(csv.DictReader(io.StringIO(outputs["csv"])))
+    assert len(table) == 30
+    decided = next(r for r in table if r["claim"].startswith("One of the significant"))
+    assert decided["verdict"] == "Misleading" and "=HYPERLINK" in decided["rationale"]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in table for cell in row.values())
+    reviews = json.loads(outputs["claimreview"])  # the decided claim and the provisional one
+    assert [r["reviewRating"]["alternateName"] for r in reviews] == ["Misleading", "Needs context"]
+    assert reviews[0]["claimReviewed"].startswith("One of the significant")
+    assert all(r["@context"] == "https://schema.org" and r["url"] for r in reviews)
+    annotations = json.loads(outputs["annotations"])
+    text = json.loads(outputs["json"])["article"]["text"]
+    for item in annotations["items"]:
+        quote, position = (
+            next(s for s in item["target"]["selector"] if s["type"] == kind)
+            for kind in ("TextQuoteSelector", "TextPositionSelector")
+        )
+        assert text[position["start"] : position["end"]] == quote["exact"]
+
+
+def test_export_all_writes_one_file_per_article(
+    reviewed_demo: tuple[str, int], tmp_path: Path
+) -> None:
+    url, article_id = reviewed_demo
+    done = run("export", "--all", "--format", "md", "-o", str(tmp_path / "out"), db_url=url)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"article-{article_id}.md"]
+    missing = run("export", "--all", "--format", "md", db_url=url)
+    assert missing.returncode != 0 and "-o DIR" in missing.stderr
