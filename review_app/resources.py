@@ -14,7 +14,7 @@ import streamlit as st
 
 from claims.permissions import Actor
 from db.engine import Database
-from db.queries import claim_page, count_claims, get_article, list_articles
+from db.queries import article_bundle, claim_page, count_claims, get_article, list_articles
 from db.setup import prepare_database
 
 
@@ -92,9 +92,17 @@ def claim_rows(
         ]
 
 
+@st.cache_data(ttl=60, max_entries=32)
+def article_bundle_data(actor: Actor, article_id: int) -> dict[str, Any] | None:
+    """Everything about an article, for exports (editors only: checked in db/)."""
+    with database().read() as session:
+        return article_bundle(session, actor, article_id)
+
+
 def clear_cached_reads() -> None:
     """Call after any write so every page shows the new state."""
     article_rows.clear()
     article_header.clear()
     claim_total.clear()
     claim_rows.clear()
+    article_bundle_data.clear()

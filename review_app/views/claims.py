@@ -7,6 +7,7 @@ from claims.cues import CUE_KINDS
 from review_app.auth import current_actor
 from review_app.components.article_picker import pick_article
 from review_app.components.claim_history import claim_history_panel
+from review_app.components.exporter import export_panel
 from review_app.components.text import escape_markdown, plural
 from review_app.resources import article_header, claim_rows, claim_total
 
@@ -32,6 +33,8 @@ if header["published_on"]:
 st.caption(" · ".join(details))
 if header["source_url"]:
     st.caption(f"Source: {escape_markdown(header['source_url'])}")
+
+export_panel(actor, chosen)
 
 left, right = st.columns([1, 2])
 checkable_only = left.toggle("Checkable claims only", key="claims_checkable_only")

@@ -170,3 +170,26 @@ def test_selecting_a_claim_shows_its_history(app_database: Database, editor_id: 
     assert (
         '"checkable": true' in history["Before"][0] and '"checkable": false' in history["After"][0]
     )
+
+
+def test_editors_download_each_export_and_reviewers_see_none(
+    app_database: Database, editor_id: int
+) -> None:  # noqa: E501
+    result = import_demo_if_empty(app_database)
+    at = _app(editor_id)
+    at.query_params["article"] = str(result.article_id)
+    at.switch_page("views/claims.py")
+    _run(at)
+    for fmt, label in (("html", "Report (HTML)"), ("csv", "Claims table (CSV)")):
+        at.selectbox(key="export_format").set_value(fmt)
+        _run(at)
+        [button] = at.get("download_button")
+        assert button.proto.label == f"Download {label}"
+    reviewer, _ = create_user(
+        app_database, Actor.operator("test"), "rev", ["reviewer"], password="reviewer-password-1"
+    )
+    at = _app(reviewer.id)
+    at.query_params["article"] = str(result.article_id)
+    at.switch_page("views/claims.py")
+    _run(at)
+    assert not at.get("download_button")
