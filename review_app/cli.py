@@ -33,13 +33,13 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _read_input(path: str) -> tuple[bytes, str | None]:
+def _read_input(path: str, limit: int | None = None) -> tuple[bytes, str | None]:
     """The bytes of PATH, or of standard input for '-'; with the file name (None for stdin).
 
-    Reads at most one byte past the import limit, so the reader can refuse an oversized input
-    without this process first swallowing all of it (``/dev/zero`` included).
+    Reads at most one byte past ``limit`` (default: the article import limit), so an oversized
+    input is refused without this process first swallowing all of it (``/dev/zero`` included).
     """
-    limit = resolve_max_bytes(None) + 1
+    limit = (limit if limit is not None else resolve_max_bytes(None)) + 1
     if path == "-":
         return sys.stdin.buffer.read(limit), None
     file = Path(path)
@@ -240,6 +240,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_json(args: argparse.Namespace) -> int:
+    from db.transfer import MAX_JSON_BYTES, import_bundle, read_bundle
+
+    data, _ = _read_input(args.path, limit=MAX_JSON_BYTES)
+    result = import_bundle(_database(), OPERATOR, read_bundle(data))
+    _say(f"Imported {result.title!r} as article {result.article_id} ({result.claim_count} claims).")
+    print(result.article_id)
+    return 0
+
+
 def cmd_migrate(_args: argparse.Namespace) -> int:
     from db.migrate import current_revision
 
@@ -336,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=sorted(EXPORTS), default="json", help="export format")
     export.add_argument("-o", "--output", metavar="FILE", help="write here (a folder with --all)")
     export.set_defaults(handler=cmd_export)
+
+    import_json = commands.add_parser(
+        "import-json", help="import an article exported with --format json; prints its id"
+    )
+    import_json.add_argument("path", metavar="FILE", help="the JSON export, or - for stdin")
+    import_json.set_defaults(handler=cmd_import_json)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=cmd_migrate)

@@ -316,3 +316,22 @@ def test_export_all_writes_one_file_per_article(
     assert [p.name for p in (tmp_path / "out").iterdir()] == [f"article-{article_id}.md"]
     missing = run("export", "--all", "--format", "md", db_url=url)
     assert missing.returncode != 0 and "-o DIR" in missing.stderr
+
+
+def test_import_json_round_trip_through_the_command_line(
+    reviewed_demo: tuple[str, int], tmp_path: Path
+) -> None:
+    url, article_id = reviewed_demo
+    exported = tmp_path / "demo.json"
+    assert run("export", str(article_id), "-o", str(exported), db_url=url).returncode == 0
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    done = run("import-json", str(exported), db_url=target)
+    assert done.returncode == 0, done.stderr
+    again = run("export", done.stdout.strip(), db_url=target)
+    copy, original = json.loads(again.stdout), json.loads(exported.read_text(encoding="utf-8"))
+    assert [c["text"] for c in copy["claims"]] == [c["text"] for c in original["claims"]]
+    assert [c["decision"] and c["decision"]["verdict"] for c in copy["claims"]] == [
+        c["decision"] and c["decision"]["verdict"] for c in original["claims"]
+    ]
+    refused = run("import-json", str(exported), db_url=target)
+    assert refused.returncode != 0 and "already here" in refused.stderr

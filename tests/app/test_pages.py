@@ -174,7 +174,7 @@ def test_selecting_a_claim_shows_its_history(app_database: Database, editor_id: 
 
 def test_editors_download_each_export_and_reviewers_see_none(
     app_database: Database, editor_id: int
-) -> None:  # noqa: E501
+) -> None:
     result = import_demo_if_empty(app_database)
     at = _app(editor_id)
     at.query_params["article"] = str(result.article_id)

@@ -1,0 +1,196 @@
+"""Moving a whole article between instances: the JSON export read back in, without loss.
+
+Users named in the file are matched by username, or created disabled and without a password
+(their reviews must keep their author); citations are matched by kind and identifier.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from claims.errors import ClaimreviewError
+from claims.exports import JSON_FORMAT
+from claims.permissions import IMPORT_ARTICLES, Actor
+from db.articles import ImportResult, content_hash
+from db.audit import record_event
+from db.engine import Database
+from db.models import (
+    Article,
+    Citation,
+    Claim,
+    ClaimCue,
+    Decision,
+    DecisionReview,
+    Review,
+    ReviewCitation,
+    User,
+)
+
+MAX_JSON_BYTES = 200 * 1024 * 1024
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def read_bundle(data: bytes) -> dict[str, Any]:
+    """The bundle in a claimreview JSON export; refuses anything else clearly."""
+    if len(data) > MAX_JSON_BYTES:
+        raise ClaimreviewError("The file is larger than 200 MB; it is not a claimreview export.")
+    try:
+        bundle = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ClaimreviewError(f"The file is not valid JSON ({error}).") from error
+    if not isinstance(bundle, dict) or bundle.get("format") != JSON_FORMAT:
+        raise ClaimreviewError(
+            "The file is not a claimreview article export (its format is not "
+            f"{JSON_FORMAT!r}); export one with `claimreview export ID --format json`."
+        )
+    return bundle
+
+
+def import_bundle(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportResult:
+    """Recreate the article with its claims, reviews, citations and decisions, in one go."""
+    actor.require(IMPORT_ARTICLES)
+    try:
+        return _import(database, actor, bundle)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ClaimreviewError(
+            f"The export is incomplete or damaged ({type(error).__name__}: {error}); "
+            "nothing was imported."
+        ) from error
+
+
+def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportResult:
+    source = bundle["article"]
+    text = source["text"]
+    digest = content_hash(text)
+    with database.write() as session:
+        existing = session.scalar(select(Article.id).where(Article.content_hash == digest))
+        if existing is not None:
+            raise ClaimreviewError(
+                f"This article is already here as article {existing}; nothing was imported."
+            )
+        article = Article(
+            title=source["title"],
+            source_url=source.get("source_url"),
+            author=source.get("author"),
+            published_on=date.fromisoformat(source["published_on"])
+            if source.get("published_on")
+            else None,
+            text=text,
+            source_format=source["source_format"],
+            source_filename=source.get("source_filename"),
+            content_hash=digest,
+            imported_by_id=actor.user_id,
+        )
+        session.add(article)
+        session.flush()
+        users: dict[str, int] = {}
+
+        def user_id(username: str) -> int:
+            if username not in users:
+                found = session.scalar(select(User.id).where(User.username == username))
+                if found is None:
+                    user = User(username=username, is_active=False, password_hash=None)
+                    session.add(user)
+                    session.flush()
+                    found = user.id
+                users[username] = found
+            return users[username]
+
+        citations: dict[int, int] = {}
+        for item in bundle.get("citations", []):
+            found = session.scalar(
+                select(Citation.id).where(
+                    Citation.kind == item["kind"], Citation.identifier == item["identifier"]
+                )
+            )
+            if found is None:
+                citation = Citation(**{k: v for k, v in item.items() if k != "id"})
+                session.add(citation)
+                session.flush()
+                found = citation.id
+            citations[item["id"]] = found
+        claim_count = 0
+        for item in bundle["claims"]:
+            if text[item["start"] : item["end"]] != item["text"]:
+                raise ValueError(f"claim {item['ordinal']} does not match the article text")
+            claim = Claim(
+                article_id=article.id,
+                ordinal=item["ordinal"],
+                start=item["start"],
+                end=item["end"],
+                text=item["text"],
+                section=item["section"],
+                checkable=item["checkable"],
+                kind=item["kind"],
+            )
+            session.add(claim)
+            session.flush()
+            claim_count += 1
+            if item["cues"]:
+                session.execute(
+                    insert(ClaimCue), [{"claim_id": claim.id, **cue} for cue in item["cues"]]
+                )
+            reviews: dict[int, int] = {}
+            for old in item["reviews"]:
+                review = Review(
+                    claim_id=claim.id,
+                    reviewer_id=user_id(old["reviewer"]),
+                    verdict=old["verdict"],
+                    certainty=old["certainty"],
+                    rationale=old["rationale"],
+                    status=old["status"],
+                    needs_second_look=old["needs_second_look"],
+                    created_at=_when(old["created_at"]),
+                    updated_at=_when(old["updated_at"]),
+                    submitted_at=_when(old["submitted_at"]),
+                    citations=[
+                        ReviewCitation(
+                            citation_id=citations[link["citation_id"]],
+                            stance=link["stance"],
+                            quote=link["quote"],
+                            locator=link["locator"],
+                            position=position,
+                        )
+                        for position, link in enumerate(old["citations"])
+                    ],
+                )
+                session.add(review)
+                session.flush()
+                reviews[old["id"]] = review.id
+            decision = item.get("decision")
+            if decision:
+                session.add(
+                    Decision(
+                        claim_id=claim.id,
+                        editor_id=actor.user_id,
+                        verdict=decision["verdict"],
+                        certainty=decision["certainty"],
+                        reason=decision["reason"],
+                        note=decision["note"],
+                        decided_at=_when(decision["decided_at"]),
+                        based_on=[
+                            DecisionReview(review_id=reviews[i])
+                            for i in decision["based_on_reviews"]
+                        ],
+                    )
+                )
+        record_event(
+            session,
+            action="import_json",
+            entity_type="article",
+            entity_id=article.id,
+            article_id=article.id,
+            actor_id=actor.user_id,
+            channel=actor.channel,
+            after={"title": article.title, "claims": claim_count, "from_article": source["id"]},
+        )
+        return ImportResult(
+            article_id=article.id, created=True, claim_count=claim_count, title=article.title
+        )
