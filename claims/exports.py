@@ -18,6 +18,9 @@ from claims.reports import (
     to_markdown,
     web_annotations,
 )
+from claims.reports.docx_report import to_docx
+from claims.reports.pdf import to_pdf
+from claims.reports.xlsx import to_xlsx
 
 JSON_FORMAT = "claimreview-article"
 JSON_FORMAT_VERSION = 1
@@ -66,8 +69,8 @@ def _claimreview(bundle: dict[str, Any], publisher: Publisher) -> str:
     )
 
 
-# format name -> (file extension, renderer)
-EXPORTS: dict[str, tuple[str, Callable[[dict[str, Any], Publisher], str]]] = {
+# format name -> (file extension, renderer); text formats give str, documents give bytes
+EXPORTS: dict[str, tuple[str, Callable[[dict[str, Any], Publisher], str | bytes]]] = {
     "json": ("json", lambda bundle, _p: to_json(bundle)),
     "md": ("md", lambda bundle, _p: to_markdown(build_report(bundle))),
     "html": ("html", lambda bundle, _p: to_html(build_report(bundle))),
@@ -75,8 +78,11 @@ EXPORTS: dict[str, tuple[str, Callable[[dict[str, Any], Publisher], str]]] = {
     "csv": ("csv", lambda bundle, _p: to_csv(build_report(bundle))),
     "claimreview": ("jsonld", _claimreview),
     "annotations": ("jsonld", lambda bundle, _p: _dump(web_annotations(bundle))),
+    "pdf": ("pdf", lambda bundle, _p: to_pdf(build_report(bundle))),
+    "docx": ("docx", lambda bundle, _p: to_docx(build_report(bundle))),
+    "xlsx": ("xlsx", lambda bundle, _p: to_xlsx(build_report(bundle))),
 }
 
 
-def export(bundle: dict[str, Any], fmt: str, publisher: Publisher | None = None) -> str:
+def export(bundle: dict[str, Any], fmt: str, publisher: Publisher | None = None) -> str | bytes:
     return EXPORTS[fmt][1](bundle, publisher or Publisher.from_environment())

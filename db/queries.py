@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from claims.permissions import EXPORT_REPORTS, READ_ARTICLES, Actor
-from db.models import Article, Claim, ClaimCue, Decision, Review, ReviewCitation
+from db.models import Article, AuditEvent, Claim, ClaimCue, Decision, Review, ReviewCitation
 
 
 @dataclass(frozen=True)
@@ -275,4 +275,29 @@ def article_bundle(session: Session, actor: Actor, article_id: int) -> dict[str,
         },
         "claims": claim_rows,
         "citations": sorted(citations.values(), key=lambda c: c["id"]),
+        "audit": _audit_summary(session, article_id),
+    }
+
+
+def _audit_summary(session: Session, article_id: int) -> dict[str, Any]:
+    """How much was recorded about the article, by action, and over which period."""
+    rows = session.execute(
+        select(
+            AuditEvent.entity_type,
+            AuditEvent.action,
+            func.count(),
+            func.min(AuditEvent.occurred_at),
+            func.max(AuditEvent.occurred_at),
+        )
+        .where(AuditEvent.article_id == article_id)
+        .group_by(AuditEvent.entity_type, AuditEvent.action)
+        .order_by(AuditEvent.entity_type, AuditEvent.action)
+    ).all()
+    firsts = [r[3] for r in rows if r[3] is not None]
+    lasts = [r[4] for r in rows if r[4] is not None]
+    return {
+        "events": sum(r[2] for r in rows),
+        "by_action": {f"{r[0]} {r[1]}": r[2] for r in rows},
+        "first_event_at": _iso(min(firsts)) if firsts else None,
+        "last_event_at": _iso(max(lasts)) if lasts else None,
     }

@@ -155,11 +155,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             if args.all
             else (Path(args.output) if args.output else None)
         )
+        data = output.encode("utf-8") if isinstance(output, str) else output
         if target is None:
-            sys.stdout.write(output)
+            if isinstance(output, bytes) and sys.stdout.isatty():
+                raise ClaimreviewError(f"A {args.format} file is binary: write it with -o FILE.")
+            sys.stdout.buffer.write(data)
             continue
         try:
-            target.write_text(output, encoding="utf-8")
+            target.write_bytes(data)
         except OSError as error:
             raise ClaimreviewError(f"{target}: cannot write ({error.strerror}).") from error
         _say(f"Wrote {target}")

@@ -335,3 +335,26 @@ def test_import_json_round_trip_through_the_command_line(
     ]
     refused = run("import-json", str(exported), db_url=target)
     assert refused.returncode != 0 and "already here" in refused.stderr
+
+
+def test_pdf_word_and_excel_exports_open_with_their_readers(
+    reviewed_demo: tuple[str, int], tmp_path: Path
+) -> None:
+    import docx
+    import openpyxl
+    import pypdf
+
+    url, article_id = reviewed_demo
+    files = {}
+    for fmt in ("pdf", "docx", "xlsx"):
+        files[fmt] = tmp_path / f"report.{fmt}"
+        done = run("export", str(article_id), "--format", fmt, "-o", str(files[fmt]), db_url=url)
+        assert done.returncode == 0, (fmt, done.stderr)
+    pdf_text = "".join(page.extract_text() for page in pypdf.PdfReader(files["pdf"]).pages)
+    assert "Misleading" in " ".join(pdf_text.split()) and "One of the significant" in pdf_text
+    word = "\n".join(p.text for p in docx.Document(str(files["docx"])).paragraphs)
+    assert "Misleading" in word and "One of the significant" in word
+    sheet = openpyxl.load_workbook(files["xlsx"])["Claims"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert len(values) == 31  # a header and one row per claim
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

@@ -13,10 +13,13 @@ from claims.permissions import EXPORT_REPORTS, Actor
 from review_app.resources import article_bundle_data
 
 LABELS = {
+    "pdf": "Report (PDF)",
+    "docx": "Report (Word)",
     "html": "Report (HTML)",
     "md": "Report (Markdown)",
     "annotated": "Annotated article (HTML)",
     "csv": "Claims table (CSV)",
+    "xlsx": "Claims table (Excel)",
     "json": "Everything (JSON)",
     "claimreview": "schema.org ClaimReview (JSON-LD)",
     "annotations": "W3C Web Annotations (JSON-LD)",
@@ -27,6 +30,9 @@ MIME = {
     "csv": "text/csv",
     "json": "application/json",
     "jsonld": "application/ld+json",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -41,10 +47,10 @@ def export_panel(actor: Actor, article_id: int) -> None:
             st.error("That article no longer exists.")
             return
         extension = EXPORTS[fmt][0]
-        content = export(bundle, fmt)
         st.download_button(
             f"Download {LABELS[fmt]}",
-            content,
+            # Built only when clicked: a PDF of a long article is not redrawn on every rerun.
+            lambda: export(bundle, fmt),
             file_name=f"article-{article_id}.{extension}",
             mime=MIME.get(extension, "application/octet-stream"),
             key="export_download",

@@ -61,17 +61,21 @@ with navigator:
         "verdicts": tuple(verdicts),
         "certainties": tuple(certainties),
     }
+    # One query gives the page's rows and the total; the page number is clamped after it.
+    page = st.session_state.get("review_page", 1)
     with database().read() as session:
-        total, _ = review_navigator(session, actor, article_id, limit=0, **filters)
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = (
-            st.number_input("Page", min_value=1, max_value=pages, value=1, key="review_page")
-            if pages > 1
-            else 1
-        )
-        _, rows = review_navigator(
+        total, rows = review_navigator(
             session, actor, article_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **filters
         )
+        pages = max(1, -(-total // PAGE_SIZE))
+        if page > pages:  # the filters shrank the list below the page shown
+            page = st.session_state["review_page"] = pages
+            total, rows = review_navigator(
+                session, actor, article_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+                **filters,
+            )  # fmt: skip
+    if pages > 1:
+        st.number_input("Page", min_value=1, max_value=pages, key="review_page")
     st.caption(f"{total} claims match" if total != 1 else "1 claim matches")
     if rows:
         table = pd.DataFrame(

@@ -198,3 +198,19 @@ def test_the_articles_page_shows_my_progress_and_everyones(world: dict) -> None:
     row = at.dataframe[0].value.loc[world["article"]]
     assert (row["Claims"], row["Checkable"]) == (30, 24)
     assert (row["Reviewed by me"], row["Reviewed by anyone"]) == (1, 2)
+
+
+def test_the_navigator_pages_through_a_long_article(world: dict) -> None:
+    from db.articles import import_file
+
+    text = "\n\n".join(f"Drug {i} lowered blood pressure in trial {i}." for i in range(120))
+    long = import_file(world["db"], text.encode(), "long.txt", actor=OPERATOR)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["auth_user_id"] = world["rita"].user_id
+    at.query_params["article"] = str(long.article_id)
+    at.switch_page("views/review.py")
+    _run(at)
+    assert list(at.dataframe[0].value["#"])[:2] == [1, 2] and len(at.dataframe[0].value) == 50
+    at.number_input(key="review_page").set_value(3)
+    _run(at)
+    assert list(at.dataframe[0].value["#"]) == list(range(101, 121))
