@@ -17,14 +17,13 @@ from docx import Document
 from docx.document import Document as DocumentType
 from docx.shared import Pt
 
-from claims.reports.model import DISAGREEMENT, UNREVIEWED, Finding, Report
+from claims.reports.model import DISAGREEMENT, DISAGREEMENT_NOTE, Finding, Report
 
 __all__ = ["to_docx"]
 
 # Characters XML 1.0 does not allow (python-docx refuses them).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 PROVISIONAL_NOTE = "Provisional: reviewers agree, no editor's decision yet."
-DISAGREEMENT_NOTE = "Reviewers disagree: no verdict until an editor decides."
 
 
 def _t(value: object) -> str:
@@ -92,21 +91,13 @@ def _summary(doc: DocumentType, report: Report) -> None:
         )
 
 
-def _verdict(f: Finding) -> str:
-    if f.status == DISAGREEMENT:
-        return "none (reviewers disagree)"
-    if f.status == UNREVIEWED:
-        return "not yet reviewed"
-    return f.verdict_label or "none"
-
-
 def _finding(doc: DocumentType, f: Finding) -> None:
     title = f"Claim {f.ordinal}"
     if f.section:
         title += f" ({f.section})"
     doc.add_heading(_t(title), level=2)
     doc.add_paragraph(_t(f.text), style="Quote")
-    _field(doc, "Verdict", _verdict(f))
+    _field(doc, "Verdict", f.verdict_text)
     _field(doc, "Certainty", f.certainty_label or "none")
     _field(doc, "Status", f.status_label)
     if f.provisional:

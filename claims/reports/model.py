@@ -43,6 +43,7 @@ DECIDED = "decided"
 PROVISIONAL = "provisional"
 DISAGREEMENT = "disagreement"
 UNREVIEWED = "unreviewed"
+DISAGREEMENT_NOTE = "Reviewers disagree: no verdict until an editor decides."
 
 STATUS_LABELS = {
     DECIDED: "Decided",
@@ -125,6 +126,15 @@ class Finding:
     @property
     def anchor(self) -> str:
         return f"claim-{self.ordinal}"
+
+    @property
+    def verdict_text(self) -> str:
+        """The verdict as a report states it, including why there is none."""
+        if self.status == DISAGREEMENT:
+            return "none (reviewers disagree)"
+        if self.status == UNREVIEWED:
+            return "not yet reviewed"
+        return self.verdict_label or "none"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from claims.errors import ClaimreviewError
-from claims.reports.model import DISAGREEMENT, UNREVIEWED, Finding, Report
+from claims.reports.model import DISAGREEMENT, DISAGREEMENT_NOTE, Finding, Report
 
 __all__ = ["find_font", "to_pdf"]
 
@@ -31,7 +31,6 @@ SYSTEM_FONT_DIRS = (
     Path("/usr/share/fonts/TTF"),
 )
 PROVISIONAL_NOTE = "Provisional: reviewers agree, no editor's decision yet."
-DISAGREEMENT_NOTE = "Reviewers disagree: no verdict until an editor decides."
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -90,14 +89,6 @@ class _Writer:
         self.text(f"{name}: {_t(value)}", indent=indent)
 
 
-def _verdict(f: Finding) -> str:
-    if f.status == DISAGREEMENT:
-        return "none (reviewers disagree)"
-    if f.status == UNREVIEWED:
-        return "not yet reviewed"
-    return f.verdict_label or "none"
-
-
 def _finding(w: _Writer, f: Finding) -> None:
     title = f"Claim {f.ordinal}"
     if f.section:
@@ -105,7 +96,7 @@ def _finding(w: _Writer, f: Finding) -> None:
     w.heading(title, size=11)
     w.text(f.text, indent=6)
     w.pdf.ln(1)
-    w.field("Verdict", _verdict(f))
+    w.field("Verdict", f.verdict_text)
     w.field("Certainty", f.certainty_label or "none")
     w.field("Status", f.status_label)
     if f.provisional:
