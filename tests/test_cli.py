@@ -358,3 +358,16 @@ def test_pdf_word_and_excel_exports_open_with_their_readers(
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert len(values) == 31  # a header and one row per claim
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_migrate_enable_and_the_readable_split(tmp_path: Path, sqlite_url: str) -> None:
+    migrated = run("migrate", db_url=sqlite_url)
+    assert migrated.returncode == 0 and "is at revision" in migrated.stderr
+    run("user", "add", "sam", "--role", "reviewer", db_url=sqlite_url)
+    run("user", "disable", "sam", db_url=sqlite_url)
+    assert run("user", "enable", "sam", db_url=sqlite_url).returncode == 0
+    assert "sam\treviewer\tyes\t-" in run("user", "list", db_url=sqlite_url).stdout
+    readable = run("split", str(WRITERS["md"](tmp_path)), db_url=sqlite_url)
+    lines = readable.stdout.splitlines()
+    assert any("[What the trials show]" in line and "<absolute>" in line for line in lines)
+    assert "claims," in readable.stderr and "checkable" in readable.stderr
