@@ -31,6 +31,7 @@ PAGES = (
     PageSpec("articles.py", "Articles", ":material/article:", READ_ARTICLES),
     PageSpec("review.py", "Review", ":material/rate_review:", REVIEW_CLAIMS),
     PageSpec("claims.py", "Claims", ":material/format_list_numbered:", READ_ARTICLES),
+    PageSpec("dashboard.py", "Evidence gaps", ":material/monitoring:", READ_ARTICLES),
     PageSpec("library.py", "Citation library", ":material/library_books:", READ_ARTICLES),
     PageSpec("audit.py", "Audit trail", ":material/history:", READ_AUDIT),
     PageSpec("users.py", "Users", ":material/group:", MANAGE_USERS),

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from claims.permissions import Actor
+from db.dashboard import gap_claims, overview
 from db.engine import Database
 from db.queries import article_bundle, claim_page, count_claims, get_article, list_articles
 from db.setup import prepare_database
@@ -99,6 +100,20 @@ def article_bundle_data(actor: Actor, article_id: int) -> dict[str, Any] | None:
         return article_bundle(session, actor, article_id)
 
 
+@st.cache_data(ttl=60, max_entries=64)
+def dashboard_overview(actor: Actor, article_id: int | None) -> dict[str, Any]:
+    with database().read() as session:
+        return asdict(overview(session, actor, article_id))
+
+
+@st.cache_data(ttl=60, max_entries=64)
+def dashboard_gap_claims(
+    actor: Actor, gap: str, article_id: int | None
+) -> list[tuple[int, int, int, str]]:
+    with database().read() as session:
+        return gap_claims(session, actor, gap, article_id)
+
+
 def clear_cached_reads() -> None:
     """Call after any write so every page shows the new state."""
     article_rows.clear()
@@ -106,3 +121,5 @@ def clear_cached_reads() -> None:
     claim_total.clear()
     claim_rows.clear()
     article_bundle_data.clear()
+    dashboard_overview.clear()
+    dashboard_gap_claims.clear()

@@ -50,6 +50,7 @@ PROTECTED_TITLES = {
     "Articles",
     "Review",
     "Claims",
+    "Evidence gaps",
     "Citation library",
     "Users",
     "Audit trail",
@@ -89,10 +90,21 @@ def test_logging_in_opens_the_articles_and_a_wrong_password_is_refused(
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
-        ("reviewer", ["Articles", "Review", "Claims", "Citation library", "My account"]),
+        (
+            "reviewer",
+            ["Articles", "Review", "Claims", "Evidence gaps", "Citation library", "My account"],
+        ),
         (
             "editor",
-            ["Articles", "Review", "Claims", "Citation library", "Audit trail", "My account"],
+            [
+                "Articles",
+                "Review",
+                "Claims",
+                "Evidence gaps",
+                "Citation library",
+                "Audit trail",
+                "My account",
+            ],
         ),
         ("admin", ["Audit trail", "Users", "My account"]),
     ],
