@@ -253,6 +253,24 @@ def cmd_import_json(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from db.demo_data import generate
+
+    if args.claims < 1:
+        raise ClaimreviewError("Give a positive number of claims, e.g. --claims 100000.")
+
+    def progress(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} claims",
+              end="", file=sys.stderr, flush=True)  # fmt: skip
+
+    added = generate(_database(), OPERATOR, args.claims, seed=args.seed, progress=progress)
+    print(file=sys.stderr)
+    _say(f"Added {added:,} synthetic claims.")
+    return 0
+
+
 def cmd_migrate(_args: argparse.Namespace) -> int:
     from db.migrate import current_revision
 
@@ -355,6 +373,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_json.add_argument("path", metavar="FILE", help="the JSON export, or - for stdin")
     import_json.set_defaults(handler=cmd_import_json)
+
+    demo = commands.add_parser(
+        "demo-data", help="fill the database with synthetic articles, claims and reviews"
+    )
+    demo.add_argument("--claims", type=int, required=True, help="about how many claims")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    demo.set_defaults(handler=cmd_demo_data)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=cmd_migrate)

@@ -86,3 +86,20 @@ def test_a_gap_opens_the_list_of_its_claims(database: Database, fixture: dict) -
     assert [r[2] for r in rows] == [4, 5, 6]
     assert rows[0][3] == SENTENCES[3]
     assert everywhere.gaps["single_source"] == 3  # the same across all articles here
+
+
+def test_demo_data_fills_the_database_in_bulk(database: Database) -> None:
+    from db.demo_data import generate
+
+    seen = []
+    added = generate(database, OPERATOR, 400, progress=lambda done, total: seen.append(done))
+    assert added == 400 and seen[-1] == 400
+    with database.read() as session:
+        figures = overview(session, OPERATOR)
+        rows = claim_page(session, OPERATOR, 1, limit=500)
+    assert figures.claims == figures.checkable == 400
+    assert 0 < figures.reviewed < 400 and figures.gaps["no_review"] == 400 - figures.reviewed
+    assert figures.gaps["cues_unreviewed"] > 0
+    for claim in rows:
+        for cue in claim.cues:
+            assert claim.text[cue.start : cue.end] == cue.text

@@ -1,0 +1,171 @@
+"""Plausible synthetic articles, claims, reviews and citations in bulk, for trying the
+dashboards at scale. Written with bulk inserts in batches, not through the import path.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import func, insert, select
+
+from claims.permissions import IMPORT_ARTICLES, Actor
+from db.audit import record_event
+from db.engine import Database
+from db.models import Article, Citation, Claim, ClaimCue, Review, ReviewCitation, User, utcnow
+
+CLAIMS_PER_ARTICLE = 200
+BATCH_ARTICLES = 25
+DRUGS = ["lisinopril", "metformin", "atorvastatin", "daratumumab", "semaglutide", "aspirin"]
+OUTCOMES = ["blood pressure", "HbA1c", "LDL cholesterol", "relapse", "body weight", "stroke"]
+GROUPS = ["adults", "older adults", "children", "people with diabetes", "women", "smokers"]
+VERDICTS = [
+    "accurate",
+    "mostly_accurate",
+    "needs_context",
+    "misleading",
+    "inaccurate",
+    "unsupported",
+]
+CERTAINTIES = ["high", "moderate", "low", "very_low", "no_evidence"]
+DESIGNS = ["systematic_review", "rct", "cohort", "case_series", "preclinical", "preprint", None]
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    drug, outcome, group = rng.choice(DRUGS), rng.choice(OUTCOMES), rng.choice(GROUPS)
+    forms = [
+        f"{drug.capitalize()} lowers {outcome} by {rng.randint(2, 30)}% in {group}.",
+        f"Studies have shown that {drug} always improves {outcome} in {group}.",
+        f"A trial of {rng.randint(50, 5000)} {group} found {drug} reduced {outcome}.",
+        f"{drug.capitalize()} may reduce the risk of {outcome} problems in {group}.",
+    ]
+    return forms[n % len(forms)]
+
+
+def generate(
+    database: Database,
+    actor: Actor,
+    claims: int,
+    *,
+    seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Add about ``claims`` synthetic claims (in articles of 200); returns the claims added."""
+    actor.require(IMPORT_ARTICLES)
+    rng = random.Random(seed)
+    with database.write() as session:
+        reviewers = []
+        for i in range(8):
+            name = f"demo-reviewer-{i + 1}"
+            user_id = session.scalar(select(User.id).where(User.username == name))
+            if user_id is None:
+                user = User(username=name, display_name=f"Demo reviewer {i + 1}", is_active=False)
+                session.add(user)
+                session.flush()
+                user_id = user.id
+            reviewers.append(user_id)
+        start = session.scalar(select(func.count()).select_from(Citation)) or 0
+        citation_ids = list(
+            session.scalars(
+                insert(Citation).returning(Citation.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "kind": "pmid",
+                        "identifier": str(90_000_000 + start + i),
+                        "title": f"Synthetic study {start + i}",
+                        "year": 2000 + i % 25,
+                        "study_design": rng.choice(DESIGNS),
+                    }
+                    for i in range(500)
+                ],
+            )
+        )
+    done = 0
+    articles = max(1, round(claims / CLAIMS_PER_ARTICLE))
+    now = utcnow()
+    for batch_start in range(0, articles, BATCH_ARTICLES):
+        with database.write() as session:
+            for a in range(batch_start, min(articles, batch_start + BATCH_ARTICLES)):
+                sentences = [_sentence(rng, i) for i in range(CLAIMS_PER_ARTICLE)]
+                text = " ".join(sentences)
+                article = Article(
+                    title=f"Synthetic article {a + 1}: {rng.choice(DRUGS)}",
+                    text=text,
+                    source_format="txt",
+                    content_hash=f"synthetic-{seed}-{a}-{rng.random()}",
+                    imported_at=now - timedelta(days=rng.randint(0, 365)),
+                    imported_by_id=actor.user_id,
+                )
+                session.add(article)
+                session.flush()
+                rows, offset = [], 0
+                for ordinal, sentence in enumerate(sentences, start=1):
+                    rows.append(
+                        {
+                            "article_id": article.id,
+                            "ordinal": ordinal,
+                            "start": offset,
+                            "end": offset + len(sentence),
+                            "text": sentence,
+                            "checkable": True,
+                            "kind": "claim",
+                        }
+                    )
+                    offset += len(sentence) + 1
+                ids = list(
+                    session.scalars(
+                        insert(Claim).returning(Claim.id, sort_by_parameter_order=True), rows
+                    )
+                )
+                cues = [
+                    {"claim_id": cid, "kind": "absolute", "start": row["text"].index("always"),
+                     "end": row["text"].index("always") + 6, "text": "always",
+                     "reason": "Absolute wording."}
+                    for cid, row in zip(ids, rows, strict=True) if "always" in row["text"]
+                ]  # fmt: skip
+                if cues:
+                    session.execute(insert(ClaimCue), cues)
+                review_rows, link_rows = [], []
+                for cid in ids:
+                    if rng.random() < 0.35:  # two thirds stay unreviewed
+                        for reviewer in rng.sample(reviewers, rng.choice((1, 1, 2))):
+                            review_rows.append(
+                                {
+                                    "claim_id": cid,
+                                    "reviewer_id": reviewer,
+                                    "verdict": rng.choice(VERDICTS),
+                                    "certainty": rng.choice(CERTAINTIES),
+                                    "status": "submitted",
+                                    "submitted_at": now - timedelta(days=rng.randint(0, 180)),
+                                }
+                            )
+                if review_rows:
+                    review_ids = list(
+                        session.scalars(
+                            insert(Review).returning(Review.id, sort_by_parameter_order=True),
+                            review_rows,
+                        )
+                    )
+                    for rid in review_ids:
+                        for position, cit in enumerate(rng.sample(citation_ids, rng.randint(0, 3))):
+                            link_rows.append(
+                                {"review_id": rid, "citation_id": cit, "stance": "supports",
+                                 "position": position}
+                            )  # fmt: skip
+                    if link_rows:
+                        session.execute(insert(ReviewCitation), link_rows)
+                record_event(
+                    session,
+                    action="demo_data",
+                    entity_type="article",
+                    entity_id=article.id,
+                    article_id=article.id,
+                    actor_id=actor.user_id,
+                    channel=actor.channel,
+                    after={"claims": len(ids), "reviews": len(review_rows)},
+                )
+                done += len(ids)
+        if progress:
+            progress(done, articles * CLAIMS_PER_ARTICLE)
+    return done
