@@ -43,6 +43,13 @@ class Overview:
     certainties: dict[str, int]
 
 
+def _in_article(claim_id_column, article_id: int | None) -> list:
+    """Restrict a per-claim aggregate to one article's claims (all when None)."""
+    if article_id is None:
+        return []
+    return [claim_id_column.in_(select(Claim.id).where(Claim.article_id == article_id))]
+
+
 def _facts(article_id: int | None) -> Select:
     """One row per checkable claim with what its reviews, citations and decision say."""
     reviews = (
@@ -54,7 +61,7 @@ def _facts(article_id: int | None) -> Select:
             func.count(distinct(Review.certainty)).label("certainties"),
             func.min(Review.certainty).label("certainty"),
         )
-        .where(Review.status == "submitted")
+        .where(Review.status == "submitted", *_in_article(Review.claim_id, article_id))
         .group_by(Review.claim_id)
         .subquery()
     )
@@ -78,13 +85,13 @@ def _facts(article_id: int | None) -> Select:
         )
         .join(ReviewCitation, ReviewCitation.review_id == Review.id)
         .join(Citation, Citation.id == ReviewCitation.citation_id)
-        .where(Review.status == "submitted")
+        .where(Review.status == "submitted", *_in_article(Review.claim_id, article_id))
         .group_by(Review.claim_id)
         .subquery()
     )
     cues = (
         select(ClaimCue.claim_id.label("claim_id"))
-        .where(ClaimCue.kind != "hedge")
+        .where(ClaimCue.kind != "hedge", *_in_article(ClaimCue.claim_id, article_id))
         .group_by(ClaimCue.claim_id)
         .subquery()
     )
