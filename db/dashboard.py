@@ -112,6 +112,7 @@ def _facts(article_id: int | None) -> Select:
             Claim.article_id.label("article_id"),
             func.coalesce(reviews.c.reviews, 0).label("reviews"),
             func.coalesce(reviews.c.verdicts, 0).label("verdict_count"),
+            func.coalesce(reviews.c.certainties, 0).label("certainty_count"),
             Decision.id.is_not(None).label("decided"),
             verdict.label("verdict"),
             certainty.label("certainty"),
@@ -141,7 +142,7 @@ def _gap_conditions(facts) -> dict[str, object]:
         ),
         "indirect_only": and_(c.sources > 0, c.direct_sources == 0),
         "single_source": c.sources == 1,
-        "disagreement": and_(c.verdict_count > 1, ~c.decided),
+        "disagreement": and_(or_(c.verdict_count > 1, c.certainty_count > 1), ~c.decided),
         "clash": and_(c.verdict.in_(AFFIRMING), c.certainty.in_(VERY_WEAK)),
         "cues_unreviewed": and_(c.has_cues, c.reviews == 0, ~c.decided),
     }
@@ -166,7 +167,7 @@ def overview(session: Session, actor: Actor, article_id: int | None = None) -> O
     ).one()
     state = case(
         (facts.c.verdict.is_not(None), facts.c.verdict),
-        (facts.c.verdict_count > 1, "disagreement"),
+        (or_(facts.c.reviews > 0, facts.c.decided), "disagreement"),
         else_="unreviewed",
     )
     verdicts = dict(session.execute(select(state, func.count()).group_by(state)).all())

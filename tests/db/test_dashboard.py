@@ -100,6 +100,10 @@ def test_demo_data_fills_the_database_in_bulk(database: Database) -> None:
     assert figures.claims == figures.checkable == 400
     assert 0 < figures.reviewed < 400 and figures.gaps["no_review"] == 400 - figures.reviewed
     assert figures.gaps["cues_unreviewed"] > 0
+    # Every claim is counted once in the verdict figures, unreviewed ones as such.
+    assert sum(figures.verdicts.values()) == 400
+    assert figures.verdicts["unreviewed"] == figures.gaps["no_review"]
+    assert figures.verdicts.get("disagreement", 0) == figures.gaps["disagreement"]
     for claim in rows:
         for cue in claim.cues:
             assert claim.text[cue.start : cue.end] == cue.text
