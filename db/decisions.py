@@ -12,7 +12,7 @@ from claims.scales import DECISION_REASONS
 from db.audit import record_event
 from db.engine import Database
 from db.models import CertaintyLevel, Decision, DecisionReview, Review, Verdict
-from db.reviews import _check_code, get_claim
+from db.reviews import check_scale_code, get_claim
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ def record_decision(
         )
     with database.write() as session:
         claim = get_claim(session, claim_id)
-        _check_code(session, Verdict, verdict)
-        _check_code(session, CertaintyLevel, certainty)
+        check_scale_code(session, Verdict, verdict)
+        check_scale_code(session, CertaintyLevel, certainty)
         review_ids = sorted(set(based_on))
         if review_ids:
             found = set(

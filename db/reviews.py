@@ -114,7 +114,10 @@ def get_claim(session: Session, claim_id: int) -> Claim:
     return claim
 
 
-def _check_code(session: Session, model: type[Verdict | CertaintyLevel], code: str | None) -> None:
+def check_scale_code(
+    session: Session, model: type[Verdict | CertaintyLevel], code: str | None
+) -> None:
+    """Refuse, with the scale's values, a code the scale does not have."""
     if code is not None and session.get(model, code) is None:
         codes = ", ".join(session.scalars(select(model.code).order_by(model.position)))
         raise ClaimreviewError(f"{code!r} is not on the {model.__tablename__} scale ({codes}).")
@@ -145,8 +148,8 @@ def save_review(
     try:
         with database.write() as session:
             claim = get_claim(session, claim_id)
-            _check_code(session, Verdict, verdict)
-            _check_code(session, CertaintyLevel, certainty)
+            check_scale_code(session, Verdict, verdict)
+            check_scale_code(session, CertaintyLevel, certainty)
             review = session.scalar(
                 select(Review).where(
                     Review.claim_id == claim_id, Review.reviewer_id == actor.user_id

@@ -208,7 +208,7 @@ def cmd_user_list(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_user_disable(args: argparse.Namespace) -> int:
+def cmd_user_set_active(args: argparse.Namespace) -> int:
     from db.accounts import set_active
 
     set_active(_database(), OPERATOR, args.name, args.command == "enable")
@@ -399,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     for action in ("disable", "enable"):
         toggle = user_commands.add_parser(action, help=f"{action} a user's account")
         toggle.add_argument("name", metavar="NAME")
-        toggle.set_defaults(handler=cmd_user_disable)
+        toggle.set_defaults(handler=cmd_user_set_active)
     reset = user_commands.add_parser("set-password", help="set a user's password")
     reset.add_argument("name", metavar="NAME")
     reset.add_argument("--password-stdin", action="store_true", help="read it from stdin")

@@ -51,19 +51,8 @@ def _table(doc: DocumentType, header: tuple[str, ...], body: list[tuple[object, 
 
 
 def _details(doc: DocumentType, report: Report) -> None:
-    a = report.article
-    details = [
-        ("Source", a.source_url),
-        ("Author", a.author),
-        ("Published", a.published_on),
-        ("Imported", a.imported_at),
-        ("Reviewers", ", ".join(report.reviewers) or "none yet"),
-        ("Last decision", report.last_decided_at),
-        ("Report generated", report.generated_at),
-    ]
-    for name, value in details:
-        if value:
-            _field(doc, name, value)
+    for name, value in report.details:
+        _field(doc, name, value)
 
 
 def _summary(doc: DocumentType, report: Report) -> None:

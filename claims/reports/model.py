@@ -169,6 +169,21 @@ class Report:
     def checkable_findings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.checkable)
 
+    @property
+    def details(self) -> list[tuple[str, object]]:
+        """The title block's lines that have a value, as (name, value), in report order."""
+        a = self.article
+        lines = [
+            ("Source", a.source_url),
+            ("Author", a.author),
+            ("Published", a.published_on),
+            ("Imported", a.imported_at),
+            ("Reviewers", ", ".join(self.reviewers) or "none yet"),
+            ("Last decision", self.last_decided_at),
+            ("Report generated", self.generated_at),
+        ]
+        return [(name, value) for name, value in lines if value]
+
 
 def _label(scale: Scale, code: str | None) -> str | None:
     if code is None or code == "":

@@ -128,18 +128,8 @@ def to_pdf(report: Report, *, font_path: str | Path | None = None) -> bytes:
     w.pdf.set_title(_t(f"Claim review: {a.title}"))
     w.text(f"Claim review: {a.title}", size=16, bold=True)
     w.pdf.ln(2)
-    details = [
-        ("Source", a.source_url),
-        ("Author", a.author),
-        ("Published", a.published_on),
-        ("Imported", a.imported_at),
-        ("Reviewers", ", ".join(report.reviewers) or "none yet"),
-        ("Last decision", report.last_decided_at),
-        ("Report generated", report.generated_at),
-    ]
-    for name, value in details:
-        if value:
-            w.field(name, value)
+    for name, value in report.details:
+        w.field(name, value)
 
     w.heading("Summary")
     w.text(f"Checkable claims: {s.checkable_claims}")
