@@ -18,6 +18,7 @@ from claims.metadata import with_overrides
 from claims.permissions import ARCHIVE_ARTICLES, IMPORT_ARTICLES, Actor
 from claims.readers import read_document
 from db.audit import record_event
+from db.claim_facts import touch_articles
 from db.engine import Database
 from db.models import Article, Claim, ClaimCue, utcnow
 
@@ -153,6 +154,7 @@ def _insert_claims(session: Session, article_id: int, claims: Sequence[Extracted
     ]
     if cue_rows:
         session.execute(insert(ClaimCue), cue_rows)
+    touch_articles(session, [article_id])  # bulk inserts are invisible to the ORM's events
 
 
 def read_and_split(

@@ -1,24 +1,23 @@
-"""Evidence-gap figures, computed in SQL: one grouped query per figure, never a claim list
-loaded into Python to be counted.
+"""Evidence-gap figures for the dashboards, read from the facts tables (db/claim_facts.py).
 
-A claim's *current* finding is the editor's decision when there is one; otherwise the
-verdict and certainty its submitted reviews agree on (none when they disagree).
+Without claim-level filters every figure is a grouped sum over ``article_facts`` (a few rows per
+article); with a section, reviewer or cue filter it sums ``claim_facts`` (one row per claim).
+Both carry the same count columns, so one query shape serves both. Archived articles are left
+out, as they are from the Articles page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, distinct, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from claims.cues import CUE_KINDS
 from claims.permissions import READ_ARTICLES, Actor
-from db.models import Citation, Claim, ClaimCue, Decision, Review, ReviewCitation
-
-WEAK_CERTAINTY = ("low", "very_low", "no_evidence")
-INDIRECT_DESIGNS = ("preclinical", "preprint")
-AFFIRMING = ("accurate", "mostly_accurate")
-VERY_WEAK = ("very_low", "no_evidence")
+from db.claim_facts import NOT_CHECKABLE
+from db.models import GAP_COLUMNS, Article, ArticleFact, Claim, ClaimCue, ClaimFact, Review, User
 
 GAPS = {
     "no_review": "Checkable claims with no submitted review",
@@ -30,6 +29,31 @@ GAPS = {
     "clash": "Verdict and certainty clash",
     "cues_unreviewed": "Cues of overclaiming and no review yet",
 }
+assert tuple(GAPS) == GAP_COLUMNS
+THROUGHPUT_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    """What the figures are narrowed to; every field left empty means "all"."""
+
+    article_id: int | None = None
+    # Articles dated in this range: the published date when known, else the day imported.
+    date_from: date | None = None
+    date_to: date | None = None
+    section: str | None = None
+    reviewer_id: int | None = None  # claims this reviewer submitted a review of
+    verdict: str | None = None  # a current verdict code, "disagreement" or "unreviewed"
+    certainty: str | None = None  # a certainty code or "not_rated"
+    cue_kind: str | None = None
+
+    @property
+    def per_claim(self) -> bool:
+        """Whether the filter needs one row per claim, not an article's sums."""
+        return bool(self.section or self.reviewer_id or self.cue_kind)
+
+
+EVERYTHING = DashboardFilter()
 
 
 @dataclass(frozen=True)
@@ -38,166 +62,306 @@ class Overview:
     checkable: int
     reviewed: int
     decided: int
+    open_gap: int  # checkable claims in at least one gap
     gaps: dict[str, int]
     verdicts: dict[str, int]  # current verdict code (or "disagreement"/"unreviewed") -> claims
-    certainties: dict[str, int]
+    certainties: dict[str, int] = field(default_factory=dict)
 
 
-def _in_article(claim_id_column, article_id: int | None) -> list:
-    """Restrict a per-claim aggregate to one article's claims (all when None)."""
-    if article_id is None:
-        return []
-    return [claim_id_column.in_(select(Claim.id).where(Claim.article_id == article_id))]
-
-
-def _facts(article_id: int | None) -> Select:
-    """One row per checkable claim with what its reviews, citations and decision say."""
-    reviews = (
-        select(
-            Review.claim_id.label("claim_id"),
-            func.count().label("reviews"),
-            func.count(distinct(Review.verdict)).label("verdicts"),
-            func.min(Review.verdict).label("verdict"),
-            func.count(distinct(Review.certainty)).label("certainties"),
-            func.min(Review.certainty).label("certainty"),
+def _article_conditions(filters: DashboardFilter, article_id_column) -> list[ColumnElement]:
+    """Archived articles out; the article and date filters in (as a semi-join on articles)."""
+    conditions: list[ColumnElement] = [Article.archived_at.is_(None)]
+    if filters.article_id is not None:
+        conditions.append(Article.id == filters.article_id)
+    if filters.date_from is not None:
+        since = datetime.combine(filters.date_from, time.min, UTC)
+        conditions.append(
+            or_(
+                Article.published_on >= filters.date_from,
+                and_(Article.published_on.is_(None), Article.imported_at >= since),
+            )
         )
-        .where(Review.status == "submitted", *_in_article(Review.claim_id, article_id))
-        .group_by(Review.claim_id)
-        .subquery()
-    )
-    sources = (
-        select(
-            Review.claim_id.label("claim_id"),
-            func.count(distinct(ReviewCitation.citation_id)).label("sources"),
-            func.count(
-                distinct(
-                    case(
-                        (
-                            or_(
-                                Citation.study_design.is_(None),
-                                Citation.study_design.not_in(INDIRECT_DESIGNS),
-                            ),
-                            ReviewCitation.citation_id,
-                        )
-                    )
+    if filters.date_to is not None:
+        before = datetime.combine(filters.date_to + timedelta(days=1), time.min, UTC)
+        conditions.append(
+            or_(
+                Article.published_on <= filters.date_to,
+                and_(Article.published_on.is_(None), Article.imported_at < before),
+            )
+        )
+    if filters.article_id is not None and len(conditions) == 2:
+        return [article_id_column == filters.article_id]  # the common case: no join needed
+    return [article_id_column.in_(select(Article.id).where(*conditions))]
+
+
+def _conditions(filters: DashboardFilter, source: type) -> list[ColumnElement]:
+    """The filters as conditions on ``source``: claim_facts, or article_facts when the filter
+    is not per claim."""
+    conditions = _article_conditions(filters, source.article_id)
+    if filters.verdict:
+        conditions.append(source.verdict_state == filters.verdict)
+    if filters.certainty:
+        conditions.append(source.certainty_state == filters.certainty)
+    if filters.section:
+        conditions.append(ClaimFact.section == filters.section)
+    if filters.reviewer_id is not None:
+        conditions.append(
+            ClaimFact.claim_id.in_(
+                select(Review.claim_id).where(
+                    Review.reviewer_id == filters.reviewer_id, Review.status == "submitted"
                 )
-            ).label("direct_sources"),
+            )
         )
-        .join(ReviewCitation, ReviewCitation.review_id == Review.id)
-        .join(Citation, Citation.id == ReviewCitation.citation_id)
-        .where(Review.status == "submitted", *_in_article(Review.claim_id, article_id))
-        .group_by(Review.claim_id)
-        .subquery()
-    )
-    cues = (
-        select(ClaimCue.claim_id.label("claim_id"))
-        .where(ClaimCue.kind != "hedge", *_in_article(ClaimCue.claim_id, article_id))
-        .group_by(ClaimCue.claim_id)
-        .subquery()
-    )
-    agreed = and_(reviews.c.verdicts == 1, reviews.c.certainties <= 1)
-    verdict = case(
-        (Decision.id.is_not(None), Decision.verdict),
-        (agreed, reviews.c.verdict),
-        else_=None,
-    )
-    certainty = case(
-        (Decision.id.is_not(None), Decision.certainty),
-        (agreed, reviews.c.certainty),
-        else_=None,
-    )
-    query = (
-        select(
-            Claim.id.label("claim_id"),
-            Claim.article_id.label("article_id"),
-            func.coalesce(reviews.c.reviews, 0).label("reviews"),
-            func.coalesce(reviews.c.verdicts, 0).label("verdict_count"),
-            func.coalesce(reviews.c.certainties, 0).label("certainty_count"),
-            Decision.id.is_not(None).label("decided"),
-            verdict.label("verdict"),
-            certainty.label("certainty"),
-            func.coalesce(sources.c.sources, 0).label("sources"),
-            func.coalesce(sources.c.direct_sources, 0).label("direct_sources"),
-            cues.c.claim_id.is_not(None).label("has_cues"),
+    if filters.cue_kind:
+        conditions.append(
+            ClaimFact.claim_id.in_(
+                select(ClaimCue.claim_id).where(ClaimCue.kind == filters.cue_kind)
+            )
         )
-        .outerjoin(reviews, reviews.c.claim_id == Claim.id)
-        .outerjoin(sources, sources.c.claim_id == Claim.id)
-        .outerjoin(cues, cues.c.claim_id == Claim.id)
-        .outerjoin(Decision, Decision.claim_id == Claim.id)
-        .where(Claim.checkable.is_(True))
-    )
-    if article_id is not None:
-        query = query.where(Claim.article_id == article_id)
-    return query
+    return conditions
 
 
-def _gap_conditions(facts) -> dict[str, object]:
-    c = facts.c
-    reviewed = or_(c.reviews > 0, c.decided)
-    return {
-        "no_review": and_(c.reviews == 0, ~c.decided),
-        "no_citation": and_(reviewed, c.sources == 0),
-        "weak_evidence": and_(
-            reviewed, or_(c.certainty.in_(WEAK_CERTAINTY), c.verdict == "unsupported")
-        ),
-        "indirect_only": and_(c.sources > 0, c.direct_sources == 0),
-        "single_source": c.sources == 1,
-        "disagreement": and_(or_(c.verdict_count > 1, c.certainty_count > 1), ~c.decided),
-        "clash": and_(c.verdict.in_(AFFIRMING), c.certainty.in_(VERY_WEAK)),
-        "cues_unreviewed": and_(c.has_cues, c.reviews == 0, ~c.decided),
-    }
+def _source(filters: DashboardFilter) -> type:
+    return ClaimFact if filters.per_claim else ArticleFact
 
 
-def overview(session: Session, actor: Actor, article_id: int | None = None) -> Overview:
-    """The evidence-gap figures for one article, or for all articles."""
+def overview(session: Session, actor: Actor, filters: DashboardFilter = EVERYTHING) -> Overview:
+    """Totals, gap counts and the verdict and certainty distributions, as filtered."""
     actor.require(READ_ARTICLES)
-    all_claims = select(func.count()).select_from(Claim)
-    if article_id is not None:
-        all_claims = all_claims.where(Claim.article_id == article_id)
-    facts = _facts(article_id).subquery()
-    conditions = _gap_conditions(facts)
-    one = literal(1)
-    row = session.execute(
+    source = _source(filters)
+    conditions = _conditions(filters, source)
+    counted = ("claims", "checkable", "reviewed", "decided", "open_gap", *GAP_COLUMNS)
+    # One scan, grouped by finding (a few dozen rows); totals and distributions sum those.
+    rows = session.execute(
         select(
-            func.count(),
-            func.sum(case((or_(facts.c.reviews > 0, facts.c.decided), one), else_=0)),
-            func.sum(case((facts.c.decided, one), else_=0)),
-            *(func.sum(case((condition, one), else_=0)) for condition in conditions.values()),
-        ).select_from(facts)
-    ).one()
-    state = case(
-        (facts.c.verdict.is_not(None), facts.c.verdict),
-        (or_(facts.c.reviews > 0, facts.c.decided), "disagreement"),
-        else_="unreviewed",
-    )
-    verdicts = dict(session.execute(select(state, func.count()).group_by(state)).all())
-    certainty_state = func.coalesce(facts.c.certainty, "not_rated")
-    certainties = dict(
-        session.execute(select(certainty_state, func.count()).group_by(certainty_state)).all()
-    )
+            source.verdict_state,
+            source.certainty_state,
+            *(func.sum(getattr(source, c)) for c in counted),
+        )
+        .where(*conditions)
+        .group_by(source.verdict_state, source.certainty_state)
+    ).all()
+    totals = dict.fromkeys(counted, 0)
+    verdicts: dict[str, int] = {}
+    certainties: dict[str, int] = {}
+    for verdict_state, certainty_state, *sums in rows:
+        for name, value in zip(counted, sums, strict=True):
+            totals[name] += int(value or 0)
+        claims = int(sums[0] or 0)
+        if verdict_state != NOT_CHECKABLE and claims:
+            verdicts[verdict_state] = verdicts.get(verdict_state, 0) + claims
+        if certainty_state != NOT_CHECKABLE and claims:
+            certainties[certainty_state] = certainties.get(certainty_state, 0) + claims
     return Overview(
-        claims=session.scalar(all_claims) or 0,
-        checkable=row[0] or 0,
-        reviewed=int(row[1] or 0),
-        decided=int(row[2] or 0),
-        gaps={name: int(value or 0) for name, value in zip(conditions, row[3:], strict=True)},
-        verdicts={k: int(v) for k, v in verdicts.items()},
-        certainties={k: int(v) for k, v in certainties.items()},
+        claims=totals["claims"],
+        checkable=totals["checkable"],
+        reviewed=totals["reviewed"],
+        decided=totals["decided"],
+        open_gap=totals["open_gap"],
+        gaps={name: totals[name] for name in GAP_COLUMNS},
+        verdicts=verdicts,
+        certainties=certainties,
     )
+
+
+@dataclass(frozen=True)
+class GapClaim:
+    claim_id: int
+    article_id: int
+    ordinal: int
+    section: str | None
+    text: str
 
 
 def gap_claims(
-    session: Session, actor: Actor, gap: str, article_id: int | None = None, limit: int = 200
-) -> list[tuple[int, int, int, str]]:
-    """(claim id, article id, ordinal, text) of the claims in one gap, in article order."""
+    session: Session,
+    actor: Actor,
+    gap: str,
+    filters: DashboardFilter = EVERYTHING,
+    limit: int = 200,
+) -> list[GapClaim]:
+    """The claims in one gap, in article order (the first ``limit`` of them)."""
     actor.require(READ_ARTICLES)
-    facts = _facts(article_id).subquery()
-    condition = _gap_conditions(facts)[gap]
+    if gap not in GAPS:
+        raise ValueError(f"unknown gap {gap!r}; known: {', '.join(GAPS)}")
     rows = session.execute(
-        select(Claim.id, Claim.article_id, Claim.ordinal, Claim.text)
-        .join(facts, facts.c.claim_id == Claim.id)
-        .where(condition)
+        select(Claim.id, Claim.article_id, Claim.ordinal, Claim.section, Claim.text)
+        .join(ClaimFact, ClaimFact.claim_id == Claim.id)
+        .where(getattr(ClaimFact, gap) == 1, *_conditions(filters, ClaimFact))
         .order_by(Claim.article_id, Claim.ordinal)
         .limit(limit)
     ).all()
-    return [tuple(r) for r in rows]
+    return [GapClaim(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ArticleGaps:
+    article_id: int
+    title: str
+    claims: int
+    checkable: int
+    reviewed: int
+    open_gap: int
+    gaps: dict[str, int]
+
+
+def articles_by_gaps(
+    session: Session, actor: Actor, filters: DashboardFilter = EVERYTHING, limit: int = 50
+) -> list[ArticleGaps]:
+    """Articles with the most checkable claims in an open gap first."""
+    actor.require(READ_ARTICLES)
+    source = _source(filters)
+    conditions = _conditions(filters, source)
+    counted = ("claims", "checkable", "reviewed", "open_gap", *GAP_COLUMNS)
+    sums = (
+        select(
+            source.article_id.label("article_id"),
+            *(func.sum(getattr(source, c)).label(c) for c in counted),
+        )
+        .where(*conditions)
+        .group_by(source.article_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(sums, Article.title)
+        .join(Article, Article.id == sums.c.article_id)
+        .order_by(sums.c.open_gap.desc(), sums.c.article_id)
+        .limit(limit)
+    ).all()
+    return [
+        ArticleGaps(
+            article_id=row.article_id,
+            title=row.title,
+            claims=int(row.claims),
+            checkable=int(row.checkable),
+            reviewed=int(row.reviewed),
+            open_gap=int(row.open_gap),
+            gaps={name: int(getattr(row, name)) for name in GAP_COLUMNS},
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class MappedClaim:
+    claim_id: int
+    ordinal: int
+    section: str | None
+    verdict_state: str
+    certainty_state: str
+    open_gaps: tuple[str, ...]
+    preview: str
+
+
+def claim_map(session: Session, actor: Actor, article_id: int) -> list[MappedClaim]:
+    """An article's claims in order with their current finding, for the claim map strip."""
+    actor.require(READ_ARTICLES)
+    rows = session.execute(
+        select(
+            Claim.id,
+            Claim.ordinal,
+            Claim.section,
+            ClaimFact.verdict_state,
+            ClaimFact.certainty_state,
+            func.substr(Claim.text, 1, 120),
+            *(getattr(ClaimFact, gap) for gap in GAP_COLUMNS),
+        )
+        .join(ClaimFact, ClaimFact.claim_id == Claim.id)
+        .where(Claim.article_id == article_id)
+        .order_by(Claim.ordinal)
+    ).all()
+    return [
+        MappedClaim(
+            claim_id=row[0],
+            ordinal=row[1],
+            section=row[2],
+            verdict_state=row[3],
+            certainty_state=row[4],
+            open_gaps=tuple(gap for gap, flag in zip(GAP_COLUMNS, row[6:], strict=True) if flag),
+            preview=row[5],
+        )
+        for row in rows
+    ]
+
+
+def review_throughput(
+    session: Session,
+    actor: Actor,
+    filters: DashboardFilter = EVERYTHING,
+    *,
+    weeks: int = THROUGHPUT_WEEKS,
+    today: date | None = None,
+) -> list[tuple[date, str, int]]:
+    """(day, reviewer, reviews submitted that day) over the last ``weeks`` weeks, narrowed by
+    the article, date, section and reviewer filters."""
+    actor.require(READ_ARTICLES)
+    since = datetime.combine((today or date.today()) - timedelta(weeks=weeks), time.min, UTC)
+    day = func.date(Review.submitted_at)
+    query = (
+        select(day, func.coalesce(func.nullif(User.display_name, ""), User.username), func.count())
+        .join(User, User.id == Review.reviewer_id)
+        .where(Review.status == "submitted", Review.submitted_at >= since)
+        .group_by(day, User.id, User.display_name, User.username)
+        .order_by(day)
+    )
+    if filters.reviewer_id is not None:
+        query = query.where(Review.reviewer_id == filters.reviewer_id)
+    if filters.article_id is not None:
+        # From the article's claims to their reviews (by index), not through every review.
+        query = query.join(Claim, Claim.id == Review.claim_id).where(
+            Claim.article_id == filters.article_id
+        )
+        if filters.section:
+            query = query.where(Claim.section == filters.section)
+    elif filters.date_from or filters.date_to or filters.section:
+        claim_scope = select(ClaimFact.claim_id).where(
+            *_article_conditions(filters, ClaimFact.article_id)
+        )
+        if filters.section:
+            claim_scope = claim_scope.where(ClaimFact.section == filters.section)
+        query = query.where(Review.claim_id.in_(claim_scope))
+    return [
+        (value if isinstance(value, date) else date.fromisoformat(str(value)), name, int(n))
+        for value, name, n in session.execute(query).all()
+    ]
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    sections: list[str]
+    reviewers: list[tuple[int, str]]
+    cue_kinds: list[str]
+
+
+def filter_choices(session: Session, actor: Actor, article_id: int | None = None) -> FilterChoices:
+    """The values the section, reviewer and cue filters can take (within one article, if set)."""
+    actor.require(READ_ARTICLES)
+    sections: Select = select(ClaimFact.section).where(ClaimFact.section.is_not(None)).distinct()
+    if article_id is not None:
+        sections = sections.where(ClaimFact.article_id == article_id)
+    submitted = (
+        select(Review.id)
+        .where(Review.reviewer_id == User.id, Review.status == "submitted")
+        .exists()
+    )  # per user, by the (reviewer, status) index: users are few, reviews many
+    reviewers = (
+        select(User.id, func.coalesce(func.nullif(User.display_name, ""), User.username))
+        .where(submitted)
+        .order_by(User.username)
+    )
+    return FilterChoices(
+        sections=sorted(session.scalars(sections.limit(500))),
+        reviewers=[(uid, name) for uid, name in session.execute(reviewers).all()],
+        cue_kinds=list(CUE_KINDS),
+    )
+
+
+def article_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(id, title) of every article the dashboards cover, newest first."""
+    actor.require(READ_ARTICLES)
+    rows = session.execute(
+        select(Article.id, Article.title)
+        .where(Article.archived_at.is_(None))
+        .order_by(Article.id.desc())
+    ).all()
+    return [(article_id, title) for article_id, title in rows]

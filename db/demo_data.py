@@ -12,8 +12,19 @@ from sqlalchemy import func, insert, select
 
 from claims.permissions import IMPORT_ARTICLES, Actor
 from db.audit import record_event
+from db.claim_facts import touch_articles
 from db.engine import Database
-from db.models import Article, Citation, Claim, ClaimCue, Review, ReviewCitation, User, utcnow
+from db.models import (
+    Article,
+    Citation,
+    Claim,
+    ClaimCue,
+    Decision,
+    Review,
+    ReviewCitation,
+    User,
+    utcnow,
+)
 
 CLAIMS_PER_ARTICLE = 200
 BATCH_ARTICLES = 25
@@ -29,6 +40,7 @@ VERDICTS = [
     "unsupported",
 ]
 CERTAINTIES = ["high", "moderate", "low", "very_low", "no_evidence"]
+SECTIONS = ["Background", "What the trials found", "Side effects", "Who it is for", "Bottom line"]
 DESIGNS = ["systematic_review", "rct", "cohort", "case_series", "preclinical", "preprint", None]
 
 
@@ -39,8 +51,9 @@ def _sentence(rng: random.Random, n: int) -> str:
         f"Studies have shown that {drug} always improves {outcome} in {group}.",
         f"A trial of {rng.randint(50, 5000)} {group} found {drug} reduced {outcome}.",
         f"{drug.capitalize()} may reduce the risk of {outcome} problems in {group}.",
+        f"Is {drug} right for {group}?",  # a question: not a checkable claim
     ]
-    return forms[n % len(forms)]
+    return forms[n % len(forms)] if n % 25 == 24 else forms[n % 4]
 
 
 def generate(
@@ -108,7 +121,10 @@ def generate(
                             "start": offset,
                             "end": offset + len(sentence),
                             "text": sentence,
-                            "checkable": True,
+                            "section": SECTIONS[
+                                (ordinal - 1) * len(SECTIONS) // CLAIMS_PER_ARTICLE
+                            ],
+                            "checkable": not sentence.endswith("?"),
                             "kind": "claim",
                         }
                     )
@@ -126,10 +142,13 @@ def generate(
                 ]  # fmt: skip
                 if cues:
                     session.execute(insert(ClaimCue), cues)
-                review_rows, link_rows = [], []
-                for cid in ids:
-                    if rng.random() < 0.35:  # two thirds stay unreviewed
-                        for reviewer in rng.sample(reviewers, rng.choice((1, 1, 2))):
+                review_rows, link_rows, doubly_reviewed = [], [], set()
+                for cid, row in zip(ids, rows, strict=True):
+                    if row["checkable"] and rng.random() < 0.35:  # most stay unreviewed
+                        reviewed_by = rng.sample(reviewers, rng.choice((1, 1, 2)))
+                        if len(reviewed_by) == 2:
+                            doubly_reviewed.add(cid)
+                        for reviewer in reviewed_by:
                             review_rows.append(
                                 {
                                     "claim_id": cid,
@@ -155,6 +174,23 @@ def generate(
                             )  # fmt: skip
                     if link_rows:
                         session.execute(insert(ReviewCitation), link_rows)
+                    # Editors have settled some of the claims two reviewers looked at.
+                    twice = [r for r in review_rows if r["claim_id"] in doubly_reviewed]
+                    decisions = {
+                        r["claim_id"]: {
+                            "claim_id": r["claim_id"],
+                            "editor_id": actor.user_id,
+                            "verdict": r["verdict"],
+                            "certainty": r["certainty"],
+                            "reason": "other",
+                            "decided_at": r["submitted_at"],
+                        }
+                        for r in twice
+                        if rng.random() < 0.3
+                    }
+                    if decisions:
+                        session.execute(insert(Decision), list(decisions.values()))
+                touch_articles(session, [article.id])  # bulk inserts bypass the ORM's events
                 record_event(
                     session,
                     action="demo_data",
@@ -168,4 +204,5 @@ def generate(
                 done += len(ids)
         if progress:
             progress(done, articles * CLAIMS_PER_ARTICLE)
+    database.refresh_statistics()
     return done

@@ -257,6 +257,8 @@ class Review(Base):
         UniqueConstraint("claim_id", "reviewer_id"),
         CheckConstraint("status IN ('draft', 'submitted')", name="status"),
         Index("ix_reviews_reviewer_status", "reviewer_id", "status"),
+        # Reviewer throughput: submitted reviews by day.
+        Index("ix_reviews_status_submitted_at", "status", "submitted_at", "reviewer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -363,6 +365,73 @@ class DecisionReview(Base):
     review_id: Mapped[int] = mapped_column(
         ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+# --- Evidence-gap facts (derived, kept current on every write; see db/claim_facts.py) ---------
+
+GAP_COLUMNS = (
+    "no_review",
+    "no_citation",
+    "weak_evidence",
+    "indirect_only",
+    "single_source",
+    "disagreement",
+    "clash",
+    "cues_unreviewed",
+)
+
+
+class _FactCounts:
+    """The counts shared by a claim's facts (0 or 1 each) and an article's sums of them."""
+
+    claims: Mapped[int] = mapped_column(Integer, default=1)
+    checkable: Mapped[int] = mapped_column(Integer, default=0)
+    reviewed: Mapped[int] = mapped_column(Integer, default=0)
+    decided: Mapped[int] = mapped_column(Integer, default=0)
+    open_gap: Mapped[int] = mapped_column(Integer, default=0)  # in at least one gap
+    no_review: Mapped[int] = mapped_column(Integer, default=0)
+    no_citation: Mapped[int] = mapped_column(Integer, default=0)
+    weak_evidence: Mapped[int] = mapped_column(Integer, default=0)
+    indirect_only: Mapped[int] = mapped_column(Integer, default=0)
+    single_source: Mapped[int] = mapped_column(Integer, default=0)
+    disagreement: Mapped[int] = mapped_column(Integer, default=0)
+    clash: Mapped[int] = mapped_column(Integer, default=0)
+    cues_unreviewed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClaimFact(_FactCounts, Base):
+    """What one claim's reviews, citations and decision amount to, for dashboards at scale.
+
+    Derived data: rewritten for the claims a transaction touched, just before it commits.
+    """
+
+    __tablename__ = "claim_facts"
+    __table_args__ = (
+        Index("ix_claim_facts_article_section", "article_id", "section"),
+        Index("ix_claim_facts_section", "section"),  # the section filter across articles
+    )
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    section: Mapped[str | None] = mapped_column(String(500))
+    # A verdict code, or "disagreement", "unreviewed", "not_a_claim" (claim not checkable).
+    verdict_state: Mapped[str] = mapped_column(String(40))
+    # A certainty code, or "not_rated", "not_a_claim".
+    certainty_state: Mapped[str] = mapped_column(String(40))
+
+
+class ArticleFact(_FactCounts, Base):
+    """An article's claim facts summed by finding: the all-articles overview reads only these."""
+
+    __tablename__ = "article_facts"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    verdict_state: Mapped[str] = mapped_column(String(40), primary_key=True)
+    certainty_state: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
 # --- Audit trail ----------------------------------------------------------------------------------

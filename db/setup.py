@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic.util.exc import CommandError
 
+from db.claim_facts import ensure_facts
 from db.engine import Database, DatabaseUnavailable, database_errors
 from db.migrate import upgrade
 from db.scales import sync_scales
@@ -22,4 +23,6 @@ def prepare_database(database: Database) -> Database:
             ) from error
         with database.write() as session:
             sync_scales(session)
+            ensure_facts(session)
+        database.refresh_statistics()
     return database

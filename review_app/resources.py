@@ -13,7 +13,16 @@ from typing import Any
 import streamlit as st
 
 from claims.permissions import Actor
-from db.dashboard import gap_claims, overview
+from db.dashboard import (
+    DashboardFilter,
+    article_choices,
+    articles_by_gaps,
+    claim_map,
+    filter_choices,
+    gap_claims,
+    overview,
+    review_throughput,
+)
 from db.engine import Database
 from db.queries import article_bundle, claim_page, count_claims, get_article, list_articles
 from db.setup import prepare_database
@@ -101,17 +110,45 @@ def article_bundle_data(actor: Actor, article_id: int) -> dict[str, Any] | None:
 
 
 @st.cache_data(ttl=60, max_entries=64)
-def dashboard_overview(actor: Actor, article_id: int | None) -> dict[str, Any]:
+def dashboard_overview(actor: Actor, filters: DashboardFilter) -> dict[str, Any]:
     with database().read() as session:
-        return asdict(overview(session, actor, article_id))
+        return asdict(overview(session, actor, filters))
 
 
 @st.cache_data(ttl=60, max_entries=64)
-def dashboard_gap_claims(
-    actor: Actor, gap: str, article_id: int | None
-) -> list[tuple[int, int, int, str]]:
+def dashboard_gap_claims(actor: Actor, gap: str, filters: DashboardFilter) -> list[dict[str, Any]]:
     with database().read() as session:
-        return gap_claims(session, actor, gap, article_id)
+        return [asdict(row) for row in gap_claims(session, actor, gap, filters)]
+
+
+@st.cache_data(ttl=60, max_entries=64)
+def dashboard_articles(actor: Actor, filters: DashboardFilter) -> list[dict[str, Any]]:
+    with database().read() as session:
+        return [asdict(row) for row in articles_by_gaps(session, actor, filters)]
+
+
+@st.cache_data(ttl=60, max_entries=64)
+def dashboard_claim_map(actor: Actor, article_id: int) -> list[dict[str, Any]]:
+    with database().read() as session:
+        return [asdict(row) for row in claim_map(session, actor, article_id)]
+
+
+@st.cache_data(ttl=60, max_entries=64)
+def dashboard_throughput(actor: Actor, filters: DashboardFilter) -> list[tuple]:
+    with database().read() as session:
+        return review_throughput(session, actor, filters)
+
+
+@st.cache_data(ttl=60, max_entries=64)
+def dashboard_article_choices(actor: Actor) -> list[tuple[int, str]]:
+    with database().read() as session:
+        return article_choices(session, actor)
+
+
+@st.cache_data(ttl=300, max_entries=64)
+def dashboard_filter_choices(actor: Actor, article_id: int | None) -> dict[str, Any]:
+    with database().read() as session:
+        return asdict(filter_choices(session, actor, article_id))
 
 
 def clear_cached_reads() -> None:
@@ -123,3 +160,8 @@ def clear_cached_reads() -> None:
     article_bundle_data.clear()
     dashboard_overview.clear()
     dashboard_gap_claims.clear()
+    dashboard_articles.clear()
+    dashboard_claim_map.clear()
+    dashboard_throughput.clear()
+    dashboard_filter_choices.clear()
+    dashboard_article_choices.clear()

@@ -1,37 +1,120 @@
-"""Evidence gaps: where evidence is missing, weak or disputed, across all articles or one."""
+"""Evidence gaps: where evidence is missing, weak or disputed, across all articles or one.
+
+``/dashboard?article=3`` opens one article's dashboard. Every figure is computed in SQL from the
+facts tables (db/dashboard.py); this page only lays them out.
+"""
+
+from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from claims.scales import default_scales
-from db.dashboard import GAPS
+from db.dashboard import GAPS, THROUGHPUT_WEEKS, DashboardFilter
 from review_app.auth import current_actor
-from review_app.resources import article_rows, dashboard_gap_claims, dashboard_overview
+from review_app.components.claim_map import (
+    claim_map_chart,
+    claim_map_frame,
+    finding_labels,
+    review_link,
+)
+from review_app.components.table_download import csv_download
+from review_app.resources import (
+    dashboard_article_choices,
+    dashboard_articles,
+    dashboard_claim_map,
+    dashboard_filter_choices,
+    dashboard_gap_claims,
+    dashboard_overview,
+    dashboard_throughput,
+)
 
 actor = current_actor()
 st.title("Evidence gaps")
 
-articles = {row["id"]: row["title"] for row in article_rows(actor, "")}
-article_id = st.selectbox(
-    "Articles",
-    [None, *articles],
-    format_func=lambda i: "All articles" if i is None else f"{i} · {articles[i]}",
-    key="dashboard_article",
-)
-figures = dashboard_overview(actor, article_id)
+articles = dict(dashboard_article_choices(actor))
+if "dashboard_article" not in st.session_state:
+    wanted = st.query_params.get("article", "")
+    st.session_state["dashboard_article"] = (
+        int(wanted) if wanted.isdigit() and int(wanted) in articles else None
+    )
+labels = finding_labels()
+scales = default_scales()
 
-totals = st.columns(4)
+
+def _article_changed() -> None:
+    chosen = st.session_state["dashboard_article"]
+    if chosen is None:
+        st.query_params.pop("article", None)
+    else:
+        st.query_params["article"] = str(chosen)
+    st.session_state["dashboard_section"] = None  # sections belong to one article
+
+
+with st.container(border=True):
+    top = st.columns([3, 2])
+    article_id = top[0].selectbox(
+        "Article",
+        [None, *articles],
+        format_func=lambda i: "All articles" if i is None else f"{i} · {articles[i]}",
+        key="dashboard_article",
+        on_change=_article_changed,
+    )
+    period = top[1].date_input(
+        "Articles dated between",
+        value=(),
+        max_value=date.today() + timedelta(days=1),
+        key="dashboard_dates",
+        help="The article's published date when it states one, else the day it was imported.",
+    )
+    choices = dashboard_filter_choices(actor, article_id)
+    reviewers = dict(choices["reviewers"])
+    verdict_states = [v.code for v in scales["verdict"].values] + ["disagreement", "unreviewed"]
+    certainty_states = [v.code for v in scales["certainty"].values] + ["not_rated"]
+    row = st.columns(5)
+    section = row[0].selectbox(
+        "Section", [None, *choices["sections"]], format_func=lambda s: s or "Any",
+        key="dashboard_section",
+    )  # fmt: skip
+    reviewer_id = row[1].selectbox(
+        "Reviewed by", [None, *reviewers], format_func=lambda r: "Anyone" if r is None else
+        reviewers[r], key="dashboard_reviewer",
+    )  # fmt: skip
+    verdict = row[2].selectbox(
+        "Current verdict", [None, *verdict_states], key="dashboard_verdict",
+        format_func=lambda v: "Any" if v is None else labels.get(v, v),
+    )  # fmt: skip
+    certainty = row[3].selectbox(
+        "Certainty", [None, *certainty_states], key="dashboard_certainty",
+        format_func=lambda v: "Any" if v is None else labels.get(v, v),
+    )  # fmt: skip
+    cue_kind = row[4].selectbox(
+        "Cue", [None, *choices["cue_kinds"]], key="dashboard_cue",
+        format_func=lambda k: "Any" if k is None else k.replace("_", " ").capitalize(),
+    )  # fmt: skip
+
+filters = DashboardFilter(
+    article_id=article_id,
+    date_from=period[0] if len(period) >= 1 else None,
+    date_to=period[1] if len(period) == 2 else None,
+    section=section,
+    reviewer_id=reviewer_id,
+    verdict=verdict,
+    certainty=certainty,
+    cue_kind=cue_kind,
+)
+figures = dashboard_overview(actor, filters)
+
+totals = st.columns(5)
 totals[0].metric("Claims", figures["claims"])
 totals[1].metric("Checkable", figures["checkable"])
 totals[2].metric("Reviewed", figures["reviewed"])
 totals[3].metric("Decided", figures["decided"])
+totals[4].metric("In an open gap", figures["open_gap"], help="Checkable claims in any gap below")
 
 st.subheader("Gaps")
-gaps = pd.DataFrame(
-    {"Gap": [GAPS[name] for name in GAPS], "Claims": [figures["gaps"][name] for name in GAPS]},
-    index=list(GAPS),
-)
+gaps = pd.DataFrame({"Gap": list(GAPS.values()), "Claims": [figures["gaps"][g] for g in GAPS]})
 picked = st.dataframe(
     gaps,
     hide_index=True,
@@ -40,38 +123,39 @@ picked = st.dataframe(
     key="dashboard_gaps",
     column_config={"Gap": st.column_config.TextColumn(width="large")},
 )
+csv_download(gaps, "evidence-gaps.csv", "dashboard_gaps_csv")
 chosen = picked.selection.rows if picked else []
 if chosen:
     gap = list(GAPS)[chosen[0]]
-    rows = dashboard_gap_claims(actor, gap, article_id)
-    st.markdown(
-        f"**{GAPS[gap]}**: {len(rows)} claims" + (" (first 200)" if len(rows) == 200 else "")
+    rows = dashboard_gap_claims(actor, gap, filters)
+    shown = f"the first {len(rows)} of {figures['gaps'][gap]}"
+    st.markdown(f"**{GAPS[gap]}**: {shown if len(rows) < figures['gaps'][gap] else len(rows)}")
+    gap_table = pd.DataFrame(
+        {
+            "Article": [r["article_id"] for r in rows],
+            "#": [r["ordinal"] for r in rows],
+            "Section": [r["section"] or "" for r in rows],
+            "Claim": [r["text"] for r in rows],
+            "Open": [review_link(r["article_id"], r["claim_id"]) for r in rows],
+        }
     )
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Article": [r[1] for r in rows],
-                "#": [r[2] for r in rows],
-                "Claim": [r[3] for r in rows],
-                "Open": [f"review?article={r[1]}&claim={r[0]}" for r in rows],
-            }
-        ),
+        gap_table,
         hide_index=True,
+        key="dashboard_gap_claims",
         column_config={
             "Claim": st.column_config.TextColumn(width="large"),
             "Open": st.column_config.LinkColumn("Open", display_text="Review →"),
         },
     )
+    csv_download(gap_table, f"gap-{gap}.csv", "dashboard_gap_claims_csv")
 else:
     st.caption("Select a gap to list its claims.")
 
 
-def _distribution(title: str, counts: dict[str, int], labels: dict[str, str]) -> None:
+def _distribution(title: str, counts: dict[str, int], key: str) -> None:
     table = pd.DataFrame(
-        {
-            "Finding": [labels.get(code, code.replace("_", " ").capitalize()) for code in counts],
-            "Claims": list(counts.values()),
-        }
+        {"Finding": [labels.get(code, code) for code in counts], "Claims": list(counts.values())}
     )
     chart, numbers = st.columns([3, 2])
     chart.altair_chart(
@@ -82,17 +166,85 @@ def _distribution(title: str, counts: dict[str, int], labels: dict[str, str]) ->
             y=alt.Y("Finding:N", sort="-x", title=None),
             tooltip=["Finding", "Claims"],
         ),
-        use_container_width=True,
+        width="stretch",
     )
     numbers.dataframe(table, hide_index=True)  # the same figures as text, not colour alone
+    with numbers:
+        csv_download(table, f"{key}.csv", f"dashboard_{key}_csv")
 
 
-scales = default_scales()
-_distribution(
-    "Current verdicts", figures["verdicts"], {v.code: v.label for v in scales["verdict"].values}
+_distribution("Current verdicts", figures["verdicts"], "verdicts")
+_distribution("Evidence certainty", figures["certainties"], "certainty")
+
+if article_id is not None:
+    st.subheader("Claim map")
+    claims = dashboard_claim_map(actor, article_id)
+    colour_by = st.segmented_control(
+        "Colour by", ["Verdict", "Certainty"], default="Verdict", key="dashboard_map_colour"
+    )
+    frame = claim_map_frame(article_id, claims)
+    st.caption("Each cell is a claim in article order; click one to review it.")
+    st.altair_chart(claim_map_chart(frame, colour_by or "Verdict"), width="stretch")
+    table = frame.drop(columns=["verdict_code", "certainty_code"])
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=250,
+        key="dashboard_map_table",
+        column_config={
+            "Claim": st.column_config.TextColumn(width="large"),
+            "Open": st.column_config.LinkColumn("Open", display_text="Review →"),
+        },
+    )
+    csv_download(table, f"article-{article_id}-claims.csv", "dashboard_map_csv")
+else:
+    st.subheader("Articles with the most open gaps")
+    ranked = dashboard_articles(actor, filters)
+    ranking = pd.DataFrame(
+        {
+            "Article": [r["article_id"] for r in ranked],
+            "Title": [r["title"] for r in ranked],
+            "Claims": [r["claims"] for r in ranked],
+            "Reviewed": [r["reviewed"] for r in ranked],
+            "In an open gap": [r["open_gap"] for r in ranked],
+            **{GAPS[g]: [r["gaps"][g] for r in ranked] for g in GAPS},
+            "Dashboard": [f"dashboard?article={r['article_id']}" for r in ranked],
+        }
+    )
+    st.dataframe(
+        ranking,
+        hide_index=True,
+        key="dashboard_ranking",
+        column_config={
+            "Title": st.column_config.TextColumn(width="medium"),
+            "Dashboard": st.column_config.LinkColumn("Dashboard", display_text="Open →"),
+        },
+    )
+    csv_download(ranking, "articles-by-open-gaps.csv", "dashboard_ranking_csv")
+
+st.subheader("Reviewer throughput")
+activity = pd.DataFrame(
+    dashboard_throughput(actor, filters), columns=["Day", "Reviewer", "Reviews"]
 )
-_distribution(
-    "Evidence certainty",
-    figures["certainties"],
-    {v.code: v.label for v in scales["certainty"].values} | {"not_rated": "Not rated"},
-)
+if activity.empty:
+    st.caption(f"No reviews submitted in the last {THROUGHPUT_WEEKS} weeks for these filters.")
+else:
+    activity["Week"] = pd.to_datetime(activity["Day"]).dt.to_period("W-SUN").dt.start_time
+    weekly = activity.groupby(["Week", "Reviewer"], as_index=False)["Reviews"].sum()
+    st.altair_chart(
+        alt.Chart(weekly, title=f"Reviews submitted per week, last {THROUGHPUT_WEEKS} weeks")
+        .mark_bar()
+        .encode(
+            x=alt.X("Week:T", title="Week starting"),
+            y=alt.Y("Reviews:Q"),
+            color=alt.Color("Reviewer:N"),
+            tooltip=["Week", "Reviewer", "Reviews"],
+        ),
+        width="stretch",
+    )
+    by_reviewer = weekly.pivot_table(
+        index="Week", columns="Reviewer", values="Reviews", fill_value=0
+    ).reset_index()
+    by_reviewer["Week"] = by_reviewer["Week"].dt.date
+    st.dataframe(by_reviewer, hide_index=True, key="dashboard_throughput")
+    csv_download(by_reviewer, "reviewer-throughput.csv", "dashboard_throughput_csv")

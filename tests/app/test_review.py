@@ -214,22 +214,3 @@ def test_the_navigator_pages_through_a_long_article(world: dict) -> None:
     at.number_input(key="review_page").set_value(3)
     _run(at)
     assert list(at.dataframe[0].value["#"]) == list(range(101, 121))
-
-
-def test_the_evidence_gap_dashboard_counts_and_opens_a_gap(world: dict) -> None:
-    save_review(world["db"], world["rita"], world["claims"][9], verdict="accurate",
-                certainty="very_low", submit=True)  # fmt: skip
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["auth_user_id"] = world["rita"].user_id
-    at.switch_page("views/dashboard.py")
-    _run(at)
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Claims": "30", "Checkable": "24", "Reviewed": "1", "Decided": "0"}
-    gaps = at.dataframe[0].value.set_index("Gap")["Claims"]
-    assert gaps["Checkable claims with no submitted review"] == 23
-    assert gaps["Verdict and certainty clash"] == 1
-    at.session_state["dashboard_gaps"] = {"selection": {"rows": [6], "columns": [], "cells": []}}
-    _run(at)
-    listed = at.dataframe[1].value
-    assert list(listed["#"]) == [9]
-    assert listed["Open"][0] == f"review?article={world['article']}&claim={world['claims'][9]}"

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from claims.identifiers import parse_identifiers
 from claims.permissions import Actor
 from db.accounts import actor_for, create_user
-from db.articles import import_file
+from db.articles import import_file, set_archived
 from db.citations import add_citations, set_study_design
-from db.dashboard import GAPS, gap_claims, overview
+from db.dashboard import (
+    GAPS,
+    DashboardFilter,
+    Overview,
+    articles_by_gaps,
+    claim_map,
+    filter_choices,
+    gap_claims,
+    overview,
+    review_throughput,
+)
 from db.decisions import record_decision
 from db.engine import Database
+from db.models import Article
 from db.queries import claim_page
 from db.reviews import CitedSource, save_review
 
@@ -57,7 +70,7 @@ def fixture(database: Database) -> dict:
 
 def test_gap_counts_equal_the_fixture(database: Database, fixture: dict) -> None:
     with database.read() as session:
-        figures = overview(session, OPERATOR, fixture["article"])
+        figures = overview(session, OPERATOR, DashboardFilter(article_id=fixture["article"]))
     assert (figures.claims, figures.checkable, figures.reviewed, figures.decided) == (8, 7, 5, 1)
     # Worked out by hand from the fixture's comments:
     assert figures.gaps == {
@@ -81,10 +94,12 @@ def test_gap_counts_equal_the_fixture(database: Database, fixture: dict) -> None
 
 def test_a_gap_opens_the_list_of_its_claims(database: Database, fixture: dict) -> None:
     with database.read() as session:
-        rows = gap_claims(session, OPERATOR, "single_source", fixture["article"])
+        only = DashboardFilter(article_id=fixture["article"])
+        rows = gap_claims(session, OPERATOR, "single_source", only)
         everywhere = overview(session, OPERATOR)
-    assert [r[2] for r in rows] == [4, 5, 6]
-    assert rows[0][3] == SENTENCES[3]
+    assert [r.ordinal for r in rows] == [4, 5, 6]
+    assert rows[0].text == SENTENCES[3]
+    assert rows[0].claim_id == fixture["ids"][3]
     assert everywhere.gaps["single_source"] == 3  # the same across all articles here
 
 
@@ -97,13 +112,134 @@ def test_demo_data_fills_the_database_in_bulk(database: Database) -> None:
     with database.read() as session:
         figures = overview(session, OPERATOR)
         rows = claim_page(session, OPERATOR, 1, limit=500)
-    assert figures.claims == figures.checkable == 400
-    assert 0 < figures.reviewed < 400 and figures.gaps["no_review"] == 400 - figures.reviewed
+    # Every 25th synthetic sentence is a question, which is not a checkable claim.
+    assert figures.claims == 400 and figures.checkable == 384
+    assert 0 < figures.reviewed < 384 and figures.gaps["no_review"] == 384 - figures.reviewed
+    assert 0 < figures.decided < figures.reviewed
     assert figures.gaps["cues_unreviewed"] > 0
     # Every claim is counted once in the verdict figures, unreviewed ones as such.
-    assert sum(figures.verdicts.values()) == 400
+    assert sum(figures.verdicts.values()) == 384
     assert figures.verdicts["unreviewed"] == figures.gaps["no_review"]
     assert figures.verdicts.get("disagreement", 0) == figures.gaps["disagreement"]
     for claim in rows:
         for cue in claim.cues:
             assert claim.text[cue.start : cue.end] == cue.text
+
+
+SECOND = b"""# Background
+
+Drug K lowers blood pressure in adults. Drug L is the only cure for gout.
+
+# Results
+
+Drug M reduces pain in adults. Drug N prevents falls in older adults.
+"""
+
+
+@pytest.fixture
+def two_articles(database: Database, fixture: dict) -> dict:
+    second = import_file(database, SECOND, "second.md", actor=OPERATOR).article_id
+    with database.read() as session:
+        claims = [c for c in claim_page(session, OPERATOR, second) if c.checkable]
+    raj = actor_for(create_user(database, OPERATOR, "ana", ["reviewer"], password="r" * 12)[0])
+    save_review(database, raj, claims[2].id, verdict="misleading", certainty="low", submit=True)
+    return {**fixture, "second": second, "second_claims": claims, "ana": raj}
+
+
+def figures(database: Database, **filters) -> Overview:
+    with database.read() as session:
+        return overview(session, OPERATOR, DashboardFilter(**filters))
+
+
+def test_filters_narrow_the_figures(database: Database, two_articles: dict) -> None:
+    first, second = two_articles["article"], two_articles["second"]
+    everything = figures(database)
+    one, other = figures(database, article_id=first), figures(database, article_id=second)
+    assert everything.claims == one.claims + other.claims == 8 + 6
+    for name in GAPS:
+        assert everything.gaps[name] == one.gaps[name] + other.gaps[name]
+    assert other.checkable == 4 and other.reviewed == 1
+
+    # Current verdict and certainty: the figures of the claims with that finding only.
+    accurate = figures(database, verdict="accurate")
+    assert accurate.checkable == everything.verdicts["accurate"] == 3
+    assert accurate.verdicts == {"accurate": 3}
+    low = figures(database, certainty="low")
+    assert low.checkable == 2 and low.verdicts == {"misleading": 2}
+
+    # Section (per claim): the second article's "Results" holds two claims, one reviewed.
+    results = figures(database, section="Results")
+    assert (results.claims, results.checkable, results.reviewed) == (3, 2, 1)
+    assert figures(database, section="Results", article_id=first).claims == 0
+
+    # Reviewer: the claims each one submitted a review of (a draft does not count).
+    with database.read() as session:
+        choices = filter_choices(session, OPERATOR)
+    names = {name: uid for uid, name in choices.reviewers}
+    assert figures(database, reviewer_id=names["rita"]).checkable == 5  # claims 3 to 7
+    raj = figures(database, reviewer_id=names["raj"])
+    assert raj.checkable == 1 and raj.gaps["disagreement"] == 1  # claim 5 only
+    assert figures(database, reviewer_id=names["ana"]).verdicts == {"misleading": 1}
+
+    # Cue kind: counted independently from each claim's own cues.
+    with database.read() as session:
+        every_claim = [
+            c for a in (first, second) for c in claim_page(session, OPERATOR, a, limit=100)
+        ]
+    assert choices.cue_kinds
+    for kind in choices.cue_kinds:
+        expected = sum(1 for c in every_claim if any(cue.kind == kind for cue in c.cues))
+        assert figures(database, cue_kind=kind).claims == expected, kind
+    assert set(choices.sections) == {"Background", "Results"}
+
+
+def test_date_range_and_archive(database: Database, two_articles: dict) -> None:
+    first, second = two_articles["article"], two_articles["second"]
+    with database.write() as session:
+        session.get(Article, first).published_on = date(2020, 3, 1)
+    today = date.today()
+    assert figures(database, date_from=date(2020, 1, 1), date_to=date(2020, 12, 31)).claims == 8
+    assert figures(database, date_from=today - timedelta(days=1)).claims == 6  # imported today
+    assert figures(database, date_to=date(2019, 12, 31)).claims == 0
+    set_archived(database, OPERATOR, second, True)
+    assert figures(database).claims == 8  # archived articles leave the dashboards
+
+
+def test_articles_ranked_by_open_gaps(database: Database, two_articles: dict) -> None:
+    with database.read() as session:
+        ranked = articles_by_gaps(session, OPERATOR)
+    first = figures(database, article_id=two_articles["article"])
+    second = figures(database, article_id=two_articles["second"])
+    assert [a.article_id for a in ranked] == [two_articles["article"], two_articles["second"]]
+    assert [a.open_gap for a in ranked] == [first.open_gap, second.open_gap]
+    # Claims 1 to 6 of the first article are each in at least one gap; claim 7 in none.
+    assert first.open_gap == 6
+    assert ranked[0].gaps == first.gaps
+
+
+def test_claim_map_shows_each_claim_in_order(database: Database, fixture: dict) -> None:
+    with database.read() as session:
+        strip = claim_map(session, OPERATOR, fixture["article"])
+    assert [c.ordinal for c in strip] == list(range(1, 9))
+    assert [c.claim_id for c in strip] == fixture["ids"]
+    assert [c.verdict_state for c in strip] == [
+        "unreviewed", "unreviewed", "misleading", "accurate", "disagreement", "accurate",
+        "accurate", "not_a_claim",
+    ]  # fmt: skip
+    assert strip[5].certainty_state == "very_low" and "clash" in strip[5].open_gaps
+    assert strip[6].open_gaps == ()
+
+
+def test_reviewer_throughput_counts_submissions_by_day(
+    database: Database, two_articles: dict
+) -> None:
+    with database.read() as session:
+        rows = review_throughput(session, OPERATOR)
+        only_second = review_throughput(
+            session, OPERATOR, DashboardFilter(article_id=two_articles["second"])
+        )
+        long_ago = review_throughput(session, OPERATOR, today=date.today() + timedelta(weeks=30))
+    today = date.today()
+    assert sorted(rows) == sorted([(today, "ana", 1), (today, "raj", 1), (today, "rita", 5)])
+    assert only_second == [(today, "ana", 1)]
+    assert long_ago == []  # outside the window

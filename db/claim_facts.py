@@ -1,0 +1,296 @@
+"""Evidence-gap facts per claim and per article, kept current inside every write transaction.
+
+Counting gaps live over a million claims takes seconds; reading them from these tables takes
+milliseconds. Every session made by ``Database`` notes which claims, reviews, citations and
+decisions it changed (``after_flush``) and rewrites their claims' facts and their articles'
+sums just before it commits (``before_commit``), in the same transaction, so the figures can
+never disagree with what was saved. Bulk writes that bypass the ORM call ``touch_articles``.
+
+A claim's *current* finding is the editor's decision when there is one; otherwise the verdict
+and certainty its submitted reviews agree on ("disagreement" when they do not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    distinct,
+    event,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import (
+    GAP_COLUMNS,
+    Article,
+    ArticleFact,
+    Citation,
+    Claim,
+    ClaimCue,
+    ClaimFact,
+    Decision,
+    DecisionReview,
+    Review,
+    ReviewCitation,
+)
+
+WEAK_CERTAINTY = ("low", "very_low", "no_evidence")
+INDIRECT_DESIGNS = ("preclinical", "preprint")
+AFFIRMING = ("accurate", "mostly_accurate")
+VERY_WEAK = ("very_low", "no_evidence")
+# The state of a claim that is not checkable (a heading, a question). Not "not_checkable": that
+# is a verdict a reviewer may give to a claim the splitter thought checkable.
+NOT_CHECKABLE = "not_a_claim"
+COUNT_COLUMNS = ("claims", "checkable", "reviewed", "decided", "open_gap", *GAP_COLUMNS)
+_CHUNK = 500  # ids per IN (...) list; stays far below every driver's parameter limit
+
+_CLAIMS = "claim_facts_claims"
+_ARTICLES = "claim_facts_articles"
+_REVIEWS = "claim_facts_reviews"
+_CITATIONS = "claim_facts_citations"
+_SUMMED = "claim_facts_summed_articles"  # articles that lost a claim: only their sums change
+
+
+def live_facts(claim_condition: ColumnElement[bool]) -> Select:
+    """One row per claim matching ``claim_condition`` (on ``Claim``), in claim_facts' columns."""
+    of_claims = select(Claim.id).where(claim_condition)
+    reviews = (
+        select(
+            Review.claim_id.label("claim_id"),
+            func.count().label("reviews"),
+            func.count(distinct(Review.verdict)).label("verdicts"),
+            func.min(Review.verdict).label("verdict"),
+            func.count(distinct(Review.certainty)).label("certainties"),
+            func.min(Review.certainty).label("certainty"),
+        )
+        .where(Review.status == "submitted", Review.claim_id.in_(of_claims))
+        .group_by(Review.claim_id)
+        .subquery()
+    )
+    direct = or_(Citation.study_design.is_(None), Citation.study_design.not_in(INDIRECT_DESIGNS))
+    sources = (
+        select(
+            Review.claim_id.label("claim_id"),
+            func.count(distinct(ReviewCitation.citation_id)).label("sources"),
+            func.count(distinct(case((direct, ReviewCitation.citation_id)))).label("direct"),
+        )
+        .join(ReviewCitation, ReviewCitation.review_id == Review.id)
+        .join(Citation, Citation.id == ReviewCitation.citation_id)
+        .where(Review.status == "submitted", Review.claim_id.in_(of_claims))
+        .group_by(Review.claim_id)
+        .subquery()
+    )
+    cues = (
+        select(ClaimCue.claim_id.label("claim_id"))
+        .where(ClaimCue.kind != "hedge", ClaimCue.claim_id.in_(of_claims))
+        .group_by(ClaimCue.claim_id)
+        .subquery()
+    )
+    review_count = func.coalesce(reviews.c.reviews, 0)
+    source_count = func.coalesce(sources.c.sources, 0)
+    decided = Decision.id.is_not(None)
+    reviewed = or_(review_count > 0, decided)
+    agreed = and_(reviews.c.verdicts == 1, reviews.c.certainties <= 1)
+    verdict = case((decided, Decision.verdict), (agreed, reviews.c.verdict), else_=None)
+    certainty = case((decided, Decision.certainty), (agreed, reviews.c.certainty), else_=None)
+    gaps: dict[str, ColumnElement[bool]] = {
+        "no_review": ~reviewed,
+        "no_citation": and_(reviewed, source_count == 0),
+        "weak_evidence": and_(
+            reviewed, or_(certainty.in_(WEAK_CERTAINTY), verdict == "unsupported")
+        ),
+        "indirect_only": and_(source_count > 0, func.coalesce(sources.c.direct, 0) == 0),
+        "single_source": source_count == 1,
+        "disagreement": and_(~decided, or_(reviews.c.verdicts > 1, reviews.c.certainties > 1)),
+        "clash": and_(verdict.in_(AFFIRMING), certainty.in_(VERY_WEAK)),
+        "cues_unreviewed": and_(cues.c.claim_id.is_not(None), ~reviewed),
+    }
+    checkable = Claim.checkable.is_(True)
+    one, zero = literal(1), literal(0)
+
+    def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return case((and_(checkable, condition), one), else_=zero)
+
+    verdict_state = case(
+        (~checkable, NOT_CHECKABLE),
+        (verdict.is_not(None), verdict),
+        (reviewed, "disagreement"),
+        else_="unreviewed",
+    )
+    certainty_state = case((~checkable, NOT_CHECKABLE), else_=func.coalesce(certainty, "not_rated"))
+    return (
+        select(
+            Claim.id.label("claim_id"),
+            Claim.article_id.label("article_id"),
+            Claim.section.label("section"),
+            verdict_state.label("verdict_state"),
+            certainty_state.label("certainty_state"),
+            one.label("claims"),
+            case((checkable, one), else_=zero).label("checkable"),
+            flag(reviewed).label("reviewed"),
+            flag(decided).label("decided"),
+            flag(or_(*gaps.values())).label("open_gap"),
+            *(flag(condition).label(name) for name, condition in gaps.items()),
+        )
+        .outerjoin(reviews, reviews.c.claim_id == Claim.id)
+        .outerjoin(sources, sources.c.claim_id == Claim.id)
+        .outerjoin(cues, cues.c.claim_id == Claim.id)
+        .outerjoin(Decision, Decision.claim_id == Claim.id)
+        .where(claim_condition)
+    )
+
+
+_FACT_COLUMNS = (
+    "claim_id",
+    "article_id",
+    "section",
+    "verdict_state",
+    "certainty_state",
+    *COUNT_COLUMNS,
+)
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+def refresh(
+    session: Session,
+    claim_ids: Iterable[int] = (),
+    article_ids: Iterable[int] = (),
+    summed_articles: Iterable[int] = (),
+) -> None:
+    """Rewrite the facts of these claims (and of every claim of these articles), and the sums
+    of every article they belong to or that is named in ``summed_articles``. Runs in the
+    caller's transaction."""
+    claim_ids, article_ids = set(claim_ids), set(article_ids)
+    affected = article_ids | set(summed_articles)
+    for chunk in _chunks(claim_ids):
+        affected.update(session.scalars(select(Claim.article_id).where(Claim.id.in_(chunk))))
+        # A deleted claim's article is only known from its old facts.
+        affected.update(
+            session.scalars(select(ClaimFact.article_id).where(ClaimFact.claim_id.in_(chunk)))
+        )
+    if not affected:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        # Two transactions summing the same article must take turns, or the later one would
+        # write sums computed before the earlier one's change was visible.
+        session.execute(
+            select(Article.id).where(Article.id.in_(sorted(affected))).with_for_update()
+        )
+    for chunk in _chunks(article_ids):
+        session.execute(delete(ClaimFact).where(ClaimFact.article_id.in_(chunk)))
+        session.execute(
+            insert(ClaimFact).from_select(_FACT_COLUMNS, live_facts(Claim.article_id.in_(chunk)))
+        )
+    for chunk in _chunks(claim_ids):
+        session.execute(delete(ClaimFact).where(ClaimFact.claim_id.in_(chunk)))
+        session.execute(
+            insert(ClaimFact).from_select(_FACT_COLUMNS, live_facts(Claim.id.in_(chunk)))
+        )
+    for chunk in _chunks(affected):
+        _sum_articles(session, ArticleFact.article_id.in_(chunk), ClaimFact.article_id.in_(chunk))
+
+
+def _sum_articles(session: Session, summary_condition, facts_condition) -> None:
+    session.execute(delete(ArticleFact).where(summary_condition))
+    keys = (ClaimFact.article_id, ClaimFact.verdict_state, ClaimFact.certainty_state)
+    session.execute(
+        insert(ArticleFact).from_select(
+            ("article_id", "verdict_state", "certainty_state", *COUNT_COLUMNS),
+            select(*keys, *(func.sum(getattr(ClaimFact, c)) for c in COUNT_COLUMNS))
+            .where(facts_condition)
+            .group_by(*keys),
+        )
+    )
+
+
+def rebuild_all(session: Session) -> None:
+    """Recompute every fact from scratch (after a migration, a restore or a bulk load)."""
+    session.execute(delete(ArticleFact))
+    session.execute(delete(ClaimFact))
+    session.execute(insert(ClaimFact).from_select(_FACT_COLUMNS, live_facts(literal(True))))
+    _sum_articles(session, literal(True), literal(True))
+
+
+def ensure_facts(session: Session) -> bool:
+    """Rebuild the facts if they do not cover every claim (a database made before they
+    existed, or restored from elsewhere). Returns whether it rebuilt them."""
+    claims = session.scalar(select(func.count()).select_from(Claim)) or 0
+    facts = session.scalar(select(func.count()).select_from(ClaimFact)) or 0
+    if claims == facts:
+        return False
+    rebuild_all(session)
+    return True
+
+
+def touch_articles(session: Session, article_ids: Iterable[int]) -> None:
+    """Mark whole articles for a refresh at commit (for writes that bypass the ORM)."""
+    session.info.setdefault(_ARTICLES, set()).update(article_ids)
+
+
+def touch_claims(session: Session, claim_ids: Iterable[int]) -> None:
+    """Mark claims for a refresh at commit (for writes that bypass the ORM)."""
+    session.info.setdefault(_CLAIMS, set()).update(claim_ids)
+
+
+def _note_changes(session: Session, _flush_context: object) -> None:
+    claims = session.info.setdefault(_CLAIMS, set())
+    reviews = session.info.setdefault(_REVIEWS, set())
+    citations = session.info.setdefault(_CITATIONS, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Claim):
+            claims.add(obj.id)
+            session.info.setdefault(_SUMMED, set()).add(obj.article_id)
+        elif isinstance(obj, Review | ClaimCue | Decision):
+            claims.add(obj.claim_id)
+        elif isinstance(obj, ReviewCitation | DecisionReview):
+            reviews.add(obj.review_id)
+        elif isinstance(obj, Citation) and obj in session.dirty:
+            citations.add(obj.id)
+
+
+def _refresh_before_commit(session: Session) -> None:
+    session.flush()  # changes made since the last flush are noted by now
+    claims = session.info.pop(_CLAIMS, set())
+    articles = session.info.pop(_ARTICLES, set())
+    summed = session.info.pop(_SUMMED, set())
+    reviews = session.info.pop(_REVIEWS, set())
+    citations = session.info.pop(_CITATIONS, set())
+    for chunk in _chunks(citations):
+        reviews.update(
+            session.scalars(
+                select(ReviewCitation.review_id).where(ReviewCitation.citation_id.in_(chunk))
+            )
+        )
+    for chunk in _chunks(reviews):
+        claims.update(session.scalars(select(Review.claim_id).where(Review.id.in_(chunk))))
+    claims.discard(None)
+    summed.discard(None)
+    if claims or articles or summed:
+        refresh(session, claims, articles, summed)
+
+
+def _forget(session: Session, *_args: object) -> None:
+    for key in (_CLAIMS, _ARTICLES, _SUMMED, _REVIEWS, _CITATIONS):
+        session.info.pop(key, None)
+
+
+def keep_current(factory: sessionmaker) -> None:
+    """Make every session from ``factory`` keep the facts current as it commits."""
+    event.listen(factory, "after_flush", _note_changes)
+    event.listen(factory, "before_commit", _refresh_before_commit)
+    event.listen(factory, "after_rollback", _forget)

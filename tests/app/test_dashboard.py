@@ -1,0 +1,160 @@
+"""The evidence-gap dashboard page, run headless with AppTest on the demo article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import review_app
+from claims.permissions import Actor
+from db.accounts import actor_for, create_user
+from db.articles import import_demo_if_empty, import_file
+from db.engine import Database
+from db.reviews import save_review
+from db.workspace import review_navigator
+from review_app.components.claim_map import claim_map_chart, claim_map_frame
+from review_app.components.table_download import safe_csv
+
+APP = str(Path(review_app.__file__).parent / "app.py")
+OPERATOR = Actor.operator("test")
+
+
+@pytest.fixture
+def world(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
+    monkeypatch.setenv("CLAIMREVIEW_DATABASE_URL", sqlite_database.url)
+    from review_app import resources
+
+    resources.database.clear()
+    resources.clear_cached_reads()
+    article = import_demo_if_empty(sqlite_database)
+    user, _ = create_user(sqlite_database, OPERATOR, "rita", ["reviewer"], password="p" * 14)
+    rita = actor_for(user)
+    with sqlite_database.read() as session:
+        _, rows = review_navigator(session, rita, article.article_id, limit=100)
+    claims = {r.ordinal: r.id for r in rows}
+    save_review(sqlite_database, rita, claims[9], verdict="accurate", certainty="very_low",
+                submit=True)  # fmt: skip
+    save_review(sqlite_database, rita, claims[10], verdict="misleading", certainty="low",
+                submit=True)  # fmt: skip
+    other = import_file(
+        sqlite_database, b"Drug X cures all cancers. Drug Y lowers blood pressure.", "other.txt",
+        actor=OPERATOR,
+    ).article_id  # fmt: skip
+    return {"db": sqlite_database, "article": article.article_id, "other": other,
+            "rita": rita, "claims": claims}  # fmt: skip
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _dashboard(world: dict, article: int | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["auth_user_id"] = world["rita"].user_id
+    if article is not None:
+        at.query_params["article"] = str(article)
+    at.switch_page("views/dashboard.py")
+    return _run(at)
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+# AppTest's tables carry no key: each one is known by a column only it has.
+TABLES = {
+    "ranking": "Dashboard",
+    "gap claims": "Open",  # (in the all-articles view; the claim map has one too)
+    "claim map": "Certainty",
+    "throughput": "Week",
+}
+
+
+def _table(at: AppTest, name: str):
+    return next(d.value for d in at.dataframe if TABLES[name] in d.value.columns)
+
+
+def _has_table(at: AppTest, name: str) -> bool:
+    return any(TABLES[name] in d.value.columns for d in at.dataframe)
+
+
+def test_all_articles_counts_and_a_gap_opens_its_claims(world: dict) -> None:
+    at = _dashboard(world)
+    assert _metrics(at) == {"Claims": "32", "Checkable": "26", "Reviewed": "2", "Decided": "0",
+                            "In an open gap": "26"}  # fmt: skip
+    gaps = at.dataframe[0].value.set_index("Gap")["Claims"]
+    assert gaps["Checkable claims with no submitted review"] == 24
+    assert gaps["Verdict and certainty clash"] == 1
+    ranking = _table(at, "ranking")
+    assert list(ranking["Article"]) == [world["article"], world["other"]]  # most open gaps first
+    assert ranking["Dashboard"][1] == f"dashboard?article={world['other']}"
+
+    at.session_state["dashboard_gaps"] = {"selection": {"rows": [6], "columns": [], "cells": []}}
+    _run(at)
+    listed = _table(at, "gap claims")
+    assert list(listed["#"]) == [9]
+    assert listed["Open"][0] == f"review?article={world['article']}&claim={world['claims'][9]}"
+    throughput = _table(at, "throughput")
+    assert throughput["rita"].sum() == 2
+
+
+def test_filters_narrow_the_figures(world: dict) -> None:
+    at = _dashboard(world)
+    at.selectbox(key="dashboard_verdict").set_value("misleading")
+    _run(at)
+    assert _metrics(at)["Checkable"] == "1" and _metrics(at)["Reviewed"] == "1"
+    at.selectbox(key="dashboard_verdict").set_value(None)
+    at.selectbox(key="dashboard_reviewer").set_value(world["rita"].user_id)
+    _run(at)
+    assert _metrics(at)["Reviewed"] == "2" and _metrics(at)["Claims"] == "2"
+    at.selectbox(key="dashboard_reviewer").set_value(None)
+    at.selectbox(key="dashboard_section").set_value("Targeted Treatment")
+    _run(at)
+    assert 0 < int(_metrics(at)["Claims"]) < 30
+    assert _metrics(at)["Reviewed"] == "2"  # claims 9 and 10 are in that section
+
+
+def test_one_article_shows_its_claim_map_linking_to_each_claim(world: dict) -> None:
+    at = _dashboard(world, world["article"])
+    assert at.selectbox(key="dashboard_article").value == world["article"]
+    assert _metrics(at)["Claims"] == "30" and _metrics(at)["Reviewed"] == "2"
+    strip = _table(at, "claim map")
+    assert list(strip["#"]) == list(range(1, 31))
+    row = strip[strip["#"] == 9].iloc[0]
+    assert (row["Verdict"], row["Certainty"]) == ("Accurate", "Very low")
+    assert row["Open"] == f"review?article={world['article']}&claim={world['claims'][9]}"
+    assert not _has_table(at, "ranking")
+    # Choosing "All articles" again drops the article from the address.
+    at.selectbox(key="dashboard_article").set_value(None)
+    _run(at)
+    assert "article" not in at.query_params
+
+
+def test_claim_map_cells_link_to_the_review_page_and_name_their_finding() -> None:
+    claims = [
+        {"claim_id": 40 + n, "ordinal": n, "section": "Results", "verdict_state": state,
+         "certainty_state": "high", "open_gaps": (), "preview": f"Claim {n}"}
+        for n, state in enumerate(["accurate", "disagreement", "not_a_claim"], start=1)
+    ]  # fmt: skip
+    spec = claim_map_chart(claim_map_frame(7, claims), "Verdict").to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert [v["Open"] for v in values] == [f"review?article=7&claim={n}" for n in (41, 42, 43)]
+    assert [v["Verdict"] for v in values] == [
+        "Accurate", "Reviewers disagree", "Not checkable (set aside)",
+    ]  # fmt: skip
+    assert spec["encoding"]["href"]["field"] == "Open"
+    assert spec["encoding"]["color"]["scale"]["domain"] == [v["Verdict"] for v in values]
+
+
+def test_table_downloads_are_formula_safe() -> None:
+    import pandas as pd
+
+    table = pd.DataFrame({"Claim": ['=HYPERLINK("x")', "+1", "plain"], "Claims": [1, 2, 3]})
+    text = safe_csv(table).decode("utf-8-sig")
+    assert text.splitlines() == [
+        "Claim,Claims", "\"'=HYPERLINK(\"\"x\"\")\",1", "'+1,2", "plain,3",
+    ]  # fmt: skip
