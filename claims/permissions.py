@@ -22,6 +22,7 @@ IMPORT_ARTICLES = "import articles"
 ARCHIVE_ARTICLES = "archive articles"
 READ_ALL_REVIEWS = "see every review"
 RECORD_DECISIONS = "record final decisions"
+ASSIGN_REVIEWS = "assign reviewers and set review rules"
 EXPORT_REPORTS = "export reports"
 READ_AUDIT = "read the audit trail"
 MANAGE_USERS = "manage users"
@@ -33,6 +34,7 @@ _EDITOR = _REVIEWER | {
     ARCHIVE_ARTICLES,
     READ_ALL_REVIEWS,
     RECORD_DECISIONS,
+    ASSIGN_REVIEWS,
     EXPORT_REPORTS,
     READ_AUDIT,
 }

@@ -189,8 +189,27 @@ def refresh(
         # Two transactions summing the same article must take turns, or the later one would
         # write sums computed before the earlier one's change was visible.
         session.execute(
-            select(Article.id).where(Article.id.in_(sorted(affected))).with_for_update()
+            select(Article.id)
+            .where(Article.id.in_(sorted(affected)))
+            .order_by(Article.id)  # always the same order: no deadlock between two writers
+            .with_for_update()
         )
+        # A citation whose study design another transaction is changing right now must be
+        # read after that change commits, or this claim's facts would keep the old design.
+        cited = (
+            select(ReviewCitation.citation_id)
+            .join(Review, Review.id == ReviewCitation.review_id)
+            .join(Claim, Claim.id == Review.claim_id)
+        )
+        scopes = [Claim.article_id.in_(c) for c in _chunks(article_ids)]
+        scopes += [Claim.id.in_(c) for c in _chunks(claim_ids)]
+        for scope in scopes:
+            session.execute(
+                select(Citation.id)
+                .where(Citation.id.in_(cited.where(scope)))
+                .order_by(Citation.id)
+                .with_for_update(read=True)
+            )
     for chunk in _chunks(article_ids):
         session.execute(delete(ClaimFact).where(ClaimFact.article_id.in_(chunk)))
         session.execute(

@@ -3,7 +3,8 @@
 Without claim-level filters every figure is a grouped sum over ``article_facts`` (a few rows per
 article); with a section, reviewer or cue filter it sums ``claim_facts`` (one row per claim).
 Both carry the same count columns, so one query shape serves both. Archived articles are left
-out, as they are from the Articles page.
+out, as they are from the Articles page. Current findings sum up everyone's reviews, so the
+dashboards are for those who may see every review (editors): blind review stays blind.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from claims.cues import CUE_KINDS
-from claims.permissions import READ_ARTICLES, Actor
+from claims.permissions import READ_ALL_REVIEWS, Actor
 from db.claim_facts import NOT_CHECKABLE
 from db.models import GAP_COLUMNS, Article, ArticleFact, Claim, ClaimCue, ClaimFact, Review, User
 
@@ -89,9 +90,13 @@ def _article_conditions(filters: DashboardFilter, article_id_column) -> list[Col
                 and_(Article.published_on.is_(None), Article.imported_at < before),
             )
         )
-    if filters.article_id is not None and len(conditions) == 2:
-        return [article_id_column == filters.article_id]  # the common case: no join needed
     return [article_id_column.in_(select(Article.id).where(*conditions))]
+
+
+def _article_ids(filters: DashboardFilter) -> Select:
+    """The ids of the articles the filters cover (archived ones never)."""
+    (condition,) = _article_conditions(filters, Article.id)
+    return select(Article.id).where(condition)
 
 
 def _conditions(filters: DashboardFilter, source: type) -> list[ColumnElement]:
@@ -127,7 +132,7 @@ def _source(filters: DashboardFilter) -> type:
 
 def overview(session: Session, actor: Actor, filters: DashboardFilter = EVERYTHING) -> Overview:
     """Totals, gap counts and the verdict and certainty distributions, as filtered."""
-    actor.require(READ_ARTICLES)
+    actor.require(READ_ALL_REVIEWS)
     source = _source(filters)
     conditions = _conditions(filters, source)
     counted = ("claims", "checkable", "reviewed", "decided", "open_gap", *GAP_COLUMNS)
@@ -181,7 +186,7 @@ def gap_claims(
     limit: int = 200,
 ) -> list[GapClaim]:
     """The claims in one gap, in article order (the first ``limit`` of them)."""
-    actor.require(READ_ARTICLES)
+    actor.require(READ_ALL_REVIEWS)
     if gap not in GAPS:
         raise ValueError(f"unknown gap {gap!r}; known: {', '.join(GAPS)}")
     rows = session.execute(
@@ -209,7 +214,7 @@ def articles_by_gaps(
     session: Session, actor: Actor, filters: DashboardFilter = EVERYTHING, limit: int = 50
 ) -> list[ArticleGaps]:
     """Articles with the most checkable claims in an open gap first."""
-    actor.require(READ_ARTICLES)
+    actor.require(READ_ALL_REVIEWS)
     source = _source(filters)
     conditions = _conditions(filters, source)
     counted = ("claims", "checkable", "reviewed", "open_gap", *GAP_COLUMNS)
@@ -255,7 +260,7 @@ class MappedClaim:
 
 def claim_map(session: Session, actor: Actor, article_id: int) -> list[MappedClaim]:
     """An article's claims in order with their current finding, for the claim map strip."""
-    actor.require(READ_ARTICLES)
+    actor.require(READ_ALL_REVIEWS)
     rows = session.execute(
         select(
             Claim.id,
@@ -294,32 +299,30 @@ def review_throughput(
 ) -> list[tuple[date, str, int]]:
     """(day, reviewer, reviews submitted that day) over the last ``weeks`` weeks, narrowed by
     the article, date, section and reviewer filters."""
-    actor.require(READ_ARTICLES)
+    actor.require(READ_ALL_REVIEWS)
     since = datetime.combine((today or date.today()) - timedelta(weeks=weeks), time.min, UTC)
     day = func.date(Review.submitted_at)
     query = (
-        select(day, func.coalesce(func.nullif(User.display_name, ""), User.username), func.count())
+        select(day, User.username, func.count())
         .join(User, User.id == Review.reviewer_id)
         .where(Review.status == "submitted", Review.submitted_at >= since)
-        .group_by(day, User.id, User.display_name, User.username)
+        .group_by(day, User.id, User.username)
         .order_by(day)
     )
     if filters.reviewer_id is not None:
         query = query.where(Review.reviewer_id == filters.reviewer_id)
-    if filters.article_id is not None:
-        # From the article's claims to their reviews (by index), not through every review.
+    if filters.article_id is not None or filters.date_from or filters.date_to or filters.section:
+        # From the articles' claims to their reviews (by index), not through every review.
         query = query.join(Claim, Claim.id == Review.claim_id).where(
-            Claim.article_id == filters.article_id
+            Claim.article_id.in_(_article_ids(filters))
         )
         if filters.section:
             query = query.where(Claim.section == filters.section)
-    elif filters.date_from or filters.date_to or filters.section:
-        claim_scope = select(ClaimFact.claim_id).where(
-            *_article_conditions(filters, ClaimFact.article_id)
+    else:  # every article but the archived ones, which are few
+        archived = select(Claim.id).join(Article, Article.id == Claim.article_id)
+        query = query.where(
+            Review.claim_id.not_in(archived.where(Article.archived_at.is_not(None)))
         )
-        if filters.section:
-            claim_scope = claim_scope.where(ClaimFact.section == filters.section)
-        query = query.where(Review.claim_id.in_(claim_scope))
     return [
         (value if isinstance(value, date) else date.fromisoformat(str(value)), name, int(n))
         for value, name, n in session.execute(query).all()
@@ -335,7 +338,7 @@ class FilterChoices:
 
 def filter_choices(session: Session, actor: Actor, article_id: int | None = None) -> FilterChoices:
     """The values the section, reviewer and cue filters can take (within one article, if set)."""
-    actor.require(READ_ARTICLES)
+    actor.require(READ_ALL_REVIEWS)
     sections: Select = select(ClaimFact.section).where(ClaimFact.section.is_not(None)).distinct()
     if article_id is not None:
         sections = sections.where(ClaimFact.article_id == article_id)
@@ -358,7 +361,7 @@ def filter_choices(session: Session, actor: Actor, article_id: int | None = None
 
 def article_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """(id, title) of every article the dashboards cover, newest first."""
-    actor.require(READ_ARTICLES)
+    actor.require(READ_ALL_REVIEWS)
     rows = session.execute(
         select(Article.id, Article.title)
         .where(Article.archived_at.is_(None))

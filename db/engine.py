@@ -63,7 +63,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # Plain postgresql:// would pick psycopg2, which we do not install.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # UTC sessions: date(submitted_at) and the like mean the same day as on SQLite.
+    connect_args = {"options": "-c timezone=UTC", **kwargs.pop("connect_args", {})}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _make_sqlite_engine(url: str, **kwargs: Any) -> Engine:

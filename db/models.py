@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 # Stable constraint names, so Alembic can alter tables on SQLite (batch mode) and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -183,6 +184,10 @@ class Article(Base):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Blind review: "auto" (on once two or more reviewers are assigned), "on" or "off".
+    blind_review: Mapped[str] = mapped_column(String(4), default="auto", server_default="auto")
+    # Submitted reviews that all agree become the decision without an editor.
+    auto_accept_unanimous: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     imported_by: Mapped[User | None] = relationship()
     claims: Mapped[list[Claim]] = relationship(
@@ -365,6 +370,41 @@ class DecisionReview(Base):
     review_id: Mapped[int] = mapped_column(
         ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+# --- Assignments --------------------------------------------------------------------------------
+
+
+class ArticleAssignment(Base):
+    """A reviewer assigned every checkable claim of an article (present and future)."""
+
+    __tablename__ = "article_assignments"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ClaimAssignment(Base):
+    """A reviewer assigned one claim (when an editor picks a set of an article's claims)."""
+
+    __tablename__ = "claim_assignments"
+    __table_args__ = (Index("ix_claim_assignments_reviewer_article", "reviewer_id", "article_id"),)
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 # --- Evidence-gap facts (derived, kept current on every write; see db/claim_facts.py) ---------

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from claims.errors import ClaimreviewError
 from claims.permissions import READ_ALL_REVIEWS, READ_ARTICLES, REVIEW_CLAIMS, Actor
+from db.assignments import is_blind
 from db.audit import record_event
 from db.engine import Database
 from db.models import (
@@ -28,6 +29,7 @@ from db.models import (
     Verdict,
     utcnow,
 )
+from db.unanimity import settle_unanimous
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,8 @@ def save_review(
                 before=before,
                 after=_snapshot(review),
             )
+            # An article may accept agreeing reviews as its decision (db/unanimity.py).
+            settle_unanimous(session, claim, claim.article)
             session.refresh(review, ["reviewer"])
             return review_info(review)
     except StaleDataError as error:  # a concurrent save won between our read and write
@@ -233,11 +237,34 @@ def _set_citations(review: Review, citations: Sequence[CitedSource]) -> None:
     review.citations = links
 
 
-def reviews_of_claim(database: Database, actor: Actor, claim_id: int) -> list[ReviewInfo]:
-    """The reviews of a claim that the actor may see: editors all, reviewers their own."""
+@dataclass(frozen=True)
+class ReadableReviews:
+    reviews: list[ReviewInfo]  # what the reader may see, oldest first
+    hidden: int  # others' submitted reviews kept from the reader by blind review
+    blind: bool  # whether the claim's article is under blind review
+
+
+def readable_reviews(session: Session, actor: Actor, claim_id: int) -> ReadableReviews:
+    """The reviews of a claim that the actor may read. Editors read all. Reviewers read their
+    own, and others' submitted reviews: at once where review is not blind, and under blind
+    review only once they have submitted their own. Nobody else's draft is ever shown."""
     actor.require(READ_ARTICLES)
-    query = select(Review).where(Review.claim_id == claim_id).order_by(Review.id)
-    if not actor.can(READ_ALL_REVIEWS):
-        query = query.where(Review.reviewer_id == actor.user_id)
+    claim = get_claim(session, claim_id)
+    blind = is_blind(session, claim.article)
+    reviews = session.scalars(select(Review).where(Review.claim_id == claim_id).order_by(Review.id))
+    if actor.can(READ_ALL_REVIEWS):
+        return ReadableReviews([review_info(r) for r in reviews], 0, blind)
+    reviews = list(reviews)
+    mine = [r for r in reviews if r.reviewer_id == actor.user_id]
+    others = [r for r in reviews if r.reviewer_id != actor.user_id and r.status == "submitted"]
+    may_see_others = not blind or any(r.status == "submitted" for r in mine)
+    shown = sorted(mine + (others if may_see_others else []), key=lambda r: r.id)
+    return ReadableReviews(
+        [review_info(r) for r in shown], 0 if may_see_others else len(others), blind
+    )
+
+
+def reviews_of_claim(database: Database, actor: Actor, claim_id: int) -> list[ReviewInfo]:
+    """The reviews of a claim that the actor may read (see ``readable_reviews``)."""
     with database.read() as session:
-        return [review_info(r) for r in session.scalars(query)]
+        return readable_reviews(session, actor, claim_id).reviews

@@ -123,10 +123,25 @@ def cmd_articles(args: argparse.Namespace) -> int:
     return 0
 
 
+def _acting(database, username: str | None) -> Actor:  # type: ignore[no-untyped-def]
+    """The operator, or with --as NAME that user with their own roles (for reading as them)."""
+    if not username:
+        return OPERATOR
+    from db.accounts import actor_for, list_users
+
+    for user in list_users(database, OPERATOR):
+        if user.username == username:
+            if not user.is_active:
+                raise ClaimreviewError(f"{username}'s account is disabled.")
+            return actor_for(user, channel="cli")
+    raise ClaimreviewError(f"There is no user {username!r}; `claimreview user list` lists them.")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from db.queries import article_bundle, list_articles
 
     database = _database()
+    actor = _acting(database, args.as_user)
     if args.all:
         if not args.output:
             raise ClaimreviewError("With --all, give a folder to write to: -o DIR.")
@@ -136,7 +151,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         except OSError as error:
             raise ClaimreviewError(f"{folder}: cannot create ({error.strerror}).") from error
         with database.read() as session:
-            ids = [row.id for row in list_articles(session, OPERATOR)]
+            ids = [row.id for row in list_articles(session, actor)]
     elif args.article_id is None:
         raise ClaimreviewError("Name the article to export (claimreview articles lists them).")
     else:
@@ -144,7 +159,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     extension = EXPORTS[args.format][0]
     for article_id in ids:
         with database.read() as session:
-            bundle = article_bundle(session, OPERATOR, article_id)
+            bundle = article_bundle(session, actor, article_id)
         if bundle is None:
             raise ClaimreviewError(
                 f"There is no article {article_id}; `claimreview articles` lists them."
@@ -166,6 +181,86 @@ def cmd_export(args: argparse.Namespace) -> int:
         except OSError as error:
             raise ClaimreviewError(f"{target}: cannot write ({error.strerror}).") from error
         _say(f"Wrote {target}")
+    return 0
+
+
+def cmd_reviews(args: argparse.Namespace) -> int:
+    """The reviews of a claim, as the named user may read them (blind review applies)."""
+    from db.reviews import readable_reviews
+
+    database = _database()
+    actor = _acting(database, args.as_user)
+    with database.read() as session:
+        readable = readable_reviews(session, actor, args.claim_id)
+    for r in readable.reviews:
+        print("\t".join([str(r.id), r.reviewer, r.status, r.verdict or "", r.certainty or "",
+                         str(len(r.citations)), r.rationale.replace("\n", " ")]))  # fmt: skip
+    if readable.hidden:
+        _say(f"{readable.hidden} other review(s) hidden by blind review until {actor.username} "
+             "submits their own.")  # fmt: skip
+    return 0
+
+
+def _user_ids(database, names: Sequence[str]) -> list[int]:  # type: ignore[no-untyped-def]
+    from db.accounts import list_users
+
+    known = {u.username: u.id for u in list_users(database, OPERATOR)}
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise ClaimreviewError(f"There is no user {missing[0]!r}; `claimreview user list`.")
+    return [known[n] for n in names]
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from db.assignments import assign
+    from db.queries import claim_page
+
+    database = _database()
+    claim_ids = None
+    if args.claims:
+        with database.read() as session:
+            claims = claim_page(session, OPERATOR, args.article_id, limit=100_000)
+            by_ordinal = {c.ordinal: c.id for c in claims}
+        try:
+            wanted = [int(n) for n in args.claims.split(",") if n.strip()]
+        except ValueError as error:
+            raise ClaimreviewError("--claims takes claim numbers separated by commas.") from error
+        unknown = [n for n in wanted if n not in by_ordinal]
+        if unknown:
+            raise ClaimreviewError(f"Article {args.article_id} has no claim {unknown[0]}.")
+        claim_ids = [by_ordinal[n] for n in wanted]
+    added = assign(database, OPERATOR, args.article_id, _user_ids(database, args.reviewer),
+                   claim_ids)  # fmt: skip
+    _say(f"{added} new assignment(s).")
+    return 0
+
+
+def cmd_unassign(args: argparse.Namespace) -> int:
+    from db.assignments import unassign
+
+    database = _database()
+    (reviewer,) = _user_ids(database, [args.reviewer])
+    unassign(database, OPERATOR, args.article_id, reviewer)
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from db.agreement import agreement_summary
+
+    database = _database()
+    with database.read() as session:
+        summary = agreement_summary(session, OPERATOR, args.article)
+
+    def figure(value: float | None) -> str:
+        return "" if value is None else f"{value:.3f}"
+
+    print("rating\tclaims\treviewers\tpercent\tkappa\talpha")
+    for name, a in (("verdict", summary.verdict), ("certainty", summary.certainty)):
+        print(f"{name}\t{a.items}\t{a.raters}\t{figure(a.percent)}\t{figure(a.kappa)}\t"
+              f"{figure(a.alpha)}")  # fmt: skip
+    for pair in summary.verdict_pairs:
+        print(f"verdict:{pair.rater_a}+{pair.rater_b}\t{pair.items}\t2\t{figure(pair.percent)}"
+              f"\t{figure(pair.kappa)}\t")  # fmt: skip
     return 0
 
 
@@ -366,7 +461,27 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--all", action="store_true", help="every article, one file each in -o DIR")
     export.add_argument("--format", choices=sorted(EXPORTS), default="json", help="export format")
     export.add_argument("-o", "--output", metavar="FILE", help="write here (a folder with --all)")
+    export.add_argument("--as", dest="as_user", metavar="USER", help="with USER's permissions")
     export.set_defaults(handler=cmd_export)
+
+    reviews = commands.add_parser("reviews", help="print a claim's reviews (as --as USER sees)")
+    reviews.add_argument("claim_id", type=int, metavar="CLAIM_ID")
+    reviews.add_argument("--as", dest="as_user", metavar="USER", help="read as this user")
+    reviews.set_defaults(handler=cmd_reviews)
+
+    assign_cmd = commands.add_parser("assign", help="assign an article (or claims) to reviewers")
+    assign_cmd.add_argument("article_id", type=int, metavar="ARTICLE_ID")
+    assign_cmd.add_argument("--reviewer", action="append", required=True, metavar="NAME")
+    assign_cmd.add_argument("--claims", metavar="N,N,...", help="only these claim numbers")
+    assign_cmd.set_defaults(handler=cmd_assign)
+    unassign_cmd = commands.add_parser("unassign", help="take an article from a reviewer")
+    unassign_cmd.add_argument("article_id", type=int, metavar="ARTICLE_ID")
+    unassign_cmd.add_argument("--reviewer", required=True, metavar="NAME")
+    unassign_cmd.set_defaults(handler=cmd_unassign)
+
+    agree = commands.add_parser("agreement", help="print inter-rater agreement")
+    agree.add_argument("--article", type=int, metavar="ID", help="one article (default: all)")
+    agree.set_defaults(handler=cmd_agreement)
 
     import_json = commands.add_parser(
         "import-json", help="import an article exported with --format json; prints its id"

@@ -371,3 +371,42 @@ def test_migrate_enable_and_the_readable_split(tmp_path: Path, sqlite_url: str) 
     lines = readable.stdout.splitlines()
     assert any("[What the trials show]" in line and "<absolute>" in line for line in lines)
     assert "claims," in readable.stderr and "checkable" in readable.stderr
+
+
+def test_team_commands_and_blind_review_on_the_command_line(database: Database) -> None:
+    from claims.permissions import Actor
+    from db.accounts import actor_for, create_user
+    from db.articles import import_file
+    from db.queries import claim_page
+    from db.reviews import save_review
+
+    url, operator = database.url, Actor.operator("test")
+    article = import_file(database, b"Drug A lowers pressure. Drug B lowers sugar.", "t.txt",
+                          actor=operator).article_id  # fmt: skip
+    rita, raj = (actor_for(create_user(database, operator, n, ["reviewer"], password=n * 6)[0])
+                 for n in ("rita", "raj"))  # fmt: skip
+    done = run("assign", str(article), "--reviewer", "rita", "--reviewer", "raj", db_url=url)
+    assert done.returncode == 0 and "2 new assignment" in done.stderr, done.stderr
+    refused = run("assign", str(article), "--reviewer", "nobody", db_url=url)
+    assert refused.returncode == 2 and "no user 'nobody'" in refused.stderr
+    with database.read() as session:
+        first = claim_page(session, operator, article)[0].id
+    save_review(database, raj, first, verdict="accurate", certainty="high", submit=True)
+    save_review(database, rita, first, verdict="misleading", certainty="low")  # a draft
+
+    as_rita = run("reviews", str(first), "--as", "rita", db_url=url)
+    assert [line.split("\t")[1] for line in as_rita.stdout.splitlines()] == ["rita"]
+    assert "1 other review(s) hidden by blind review" in as_rita.stderr
+    everyone = run("reviews", str(first), db_url=url)  # the operator reads everything
+    assert sorted(line.split("\t")[1] for line in everyone.stdout.splitlines()) == ["raj", "rita"]
+    export = run("export", str(article), "--as", "rita", db_url=url)
+    assert export.returncode == 2 and export.stdout == ""
+    assert "export" in export.stderr.lower()
+
+    save_review(database, rita, first, verdict="misleading", certainty="low", submit=True,
+                expected_version=1)  # fmt: skip
+    as_rita = run("reviews", str(first), "--as", "rita", db_url=url)
+    assert sorted(line.split("\t")[1] for line in as_rita.stdout.splitlines()) == ["raj", "rita"]
+    figures = run("agreement", "--article", str(article), db_url=url)
+    rows = {line.split("\t")[0]: line.split("\t") for line in figures.stdout.splitlines()}
+    assert rows["verdict"][1:4] == ["1", "2", "0.000"]

@@ -79,8 +79,13 @@ def claim_map_chart(frame: pd.DataFrame, colour_by: str) -> alt.Chart:
     labels = finding_labels()
     present = [c for c in colours if c in set(frame[code])]
     return (
-        alt.Chart(frame, height=70)
-        .mark_rect(stroke="#666666", strokeWidth=0.3)
+        alt.Chart(
+            frame,
+            height=70,
+            description=f"Claim map: {len(frame)} claims in article order, coloured by "
+            f"{colour_by.lower()}; the table below lists each claim's finding.",
+        )
+        .mark_rect(stroke="#444444", strokeWidth=0.6)
         .encode(
             x=alt.X("#:O", title="Claims in article order", axis=alt.Axis(labels=len(frame) <= 80)),
             color=alt.Color(

@@ -11,6 +11,7 @@ from claims.reports.tabular import formula_safe
 def safe_csv(table: pd.DataFrame) -> bytes:
     """The table as UTF-8 CSV (with a BOM, so Excel reads accents), no cell a live formula."""
     cleaned = table.copy()
+    cleaned.columns = [formula_safe(str(column)) for column in cleaned.columns]
     for column in cleaned.columns:
         if cleaned[column].dtype == object or pd.api.types.is_string_dtype(cleaned[column]):
             cleaned[column] = cleaned[column].map(formula_safe)

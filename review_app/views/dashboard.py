@@ -64,6 +64,7 @@ with st.container(border=True):
     period = top[1].date_input(
         "Articles dated between",
         value=(),
+        min_value=date(1900, 1, 1),
         max_value=date.today() + timedelta(days=1),
         key="dashboard_dates",
         help="The article's published date when it states one, else the day it was imported.",
@@ -106,12 +107,17 @@ filters = DashboardFilter(
 )
 figures = dashboard_overview(actor, filters)
 
-totals = st.columns(5)
+totals = st.columns(6)
 totals[0].metric("Claims", figures["claims"])
 totals[1].metric("Checkable", figures["checkable"])
 totals[2].metric("Reviewed", figures["reviewed"])
 totals[3].metric("Decided", figures["decided"])
 totals[4].metric("In an open gap", figures["open_gap"], help="Checkable claims in any gap below")
+totals[5].metric(
+    "Awaiting adjudication",
+    figures["gaps"]["disagreement"],
+    help="Reviewers disagree and no editor has decided yet: the Adjudication page lists them.",
+)
 
 st.subheader("Gaps")
 gaps = pd.DataFrame({"Gap": list(GAPS.values()), "Claims": [figures["gaps"][g] for g in GAPS]})
@@ -226,6 +232,10 @@ st.subheader("Reviewer throughput")
 activity = pd.DataFrame(
     dashboard_throughput(actor, filters), columns=["Day", "Reviewer", "Reviews"]
 )
+st.caption(
+    "Throughput follows the article, date, section and reviewer filters; a review counts in the "
+    "week it was (last) submitted."
+)
 if activity.empty:
     st.caption(f"No reviews submitted in the last {THROUGHPUT_WEEKS} weeks for these filters.")
 else:
@@ -242,9 +252,8 @@ else:
         ),
         width="stretch",
     )
-    by_reviewer = weekly.pivot_table(
-        index="Week", columns="Reviewer", values="Reviews", fill_value=0
-    ).reset_index()
-    by_reviewer["Week"] = by_reviewer["Week"].dt.date
-    st.dataframe(by_reviewer, hide_index=True, key="dashboard_throughput")
-    csv_download(by_reviewer, "reviewer-throughput.csv", "dashboard_throughput_csv")
+    # One row per week and reviewer: usernames never become column headers.
+    weekly["Week"] = weekly["Week"].dt.date
+    weekly = weekly.sort_values(["Week", "Reviewer"], ascending=[False, True])
+    st.dataframe(weekly, hide_index=True, key="dashboard_throughput")
+    csv_download(weekly, "reviewer-throughput.csv", "dashboard_throughput_csv")

@@ -14,6 +14,7 @@ from db.workspace import STATUSES, claim_context, next_unreviewed, position_of, 
 from review_app.auth import current_actor
 from review_app.components.article_picker import pick_article
 from review_app.components.claim_view import claim_in_context
+from review_app.components.other_reviews import other_reviews
 from review_app.components.review_form import review_form
 from review_app.components.split_fixer import split_fixer
 from review_app.resources import database
@@ -148,5 +149,6 @@ with focus:
     if notice:
         st.success(notice)
     review_form(actor, claim, after_save)
+    other_reviews(actor, claim.id)
     if actor.can(EDIT_CLAIMS):
         split_fixer(actor, claim)

@@ -92,15 +92,18 @@ def test_logging_in_opens_the_articles_and_a_wrong_password_is_refused(
     [
         (
             "reviewer",
-            ["Articles", "Review", "Claims", "Evidence gaps", "Citation library", "My account"],
+            ["Articles", "My queue", "Review", "Claims", "Citation library", "My account"],
         ),
         (
             "editor",
             [
                 "Articles",
+                "My queue",
                 "Review",
                 "Claims",
                 "Evidence gaps",
+                "Assignments",
+                "Adjudication",
                 "Citation library",
                 "Audit trail",
                 "My account",

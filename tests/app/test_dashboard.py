@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import review_app
 from claims.permissions import Actor
 from db.accounts import actor_for, create_user
 from db.articles import import_demo_if_empty, import_file
@@ -16,18 +13,14 @@ from db.reviews import save_review
 from db.workspace import review_navigator
 from review_app.components.claim_map import claim_map_chart, claim_map_frame
 from review_app.components.table_download import safe_csv
+from tests.app.conftest import APP, run_app
 
-APP = str(Path(review_app.__file__).parent / "app.py")
 OPERATOR = Actor.operator("test")
 
 
 @pytest.fixture
-def world(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
-    monkeypatch.setenv("CLAIMREVIEW_DATABASE_URL", sqlite_database.url)
-    from review_app import resources
-
-    resources.database.clear()
-    resources.clear_cached_reads()
+def world(app_database: Database) -> dict:
+    sqlite_database = app_database
     article = import_demo_if_empty(sqlite_database)
     user, _ = create_user(sqlite_database, OPERATOR, "rita", ["reviewer"], password="p" * 14)
     rita = actor_for(user)
@@ -42,19 +35,19 @@ def world(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
         sqlite_database, b"Drug X cures all cancers. Drug Y lowers blood pressure.", "other.txt",
         actor=OPERATOR,
     ).article_id  # fmt: skip
+    editor, _ = create_user(sqlite_database, OPERATOR, "edna", ["editor"], password="e" * 14)
     return {"db": sqlite_database, "article": article.article_id, "other": other,
-            "rita": rita, "claims": claims}  # fmt: skip
+            "rita": rita, "editor": editor.id, "claims": claims}  # fmt: skip
 
 
 def _run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app(at)
 
 
 def _dashboard(world: dict, article: int | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["auth_user_id"] = world["rita"].user_id
+    # Dashboards sum everyone's reviews: editors only (a reviewer's would break blind review).
+    at.session_state["auth_user_id"] = world["editor"]
     if article is not None:
         at.query_params["article"] = str(article)
     at.switch_page("views/dashboard.py")
@@ -85,7 +78,7 @@ def _has_table(at: AppTest, name: str) -> bool:
 def test_all_articles_counts_and_a_gap_opens_its_claims(world: dict) -> None:
     at = _dashboard(world)
     assert _metrics(at) == {"Claims": "32", "Checkable": "26", "Reviewed": "2", "Decided": "0",
-                            "In an open gap": "26"}  # fmt: skip
+                            "In an open gap": "26", "Awaiting adjudication": "0"}  # fmt: skip
     gaps = at.dataframe[0].value.set_index("Gap")["Claims"]
     assert gaps["Checkable claims with no submitted review"] == 24
     assert gaps["Verdict and certainty clash"] == 1
@@ -99,7 +92,7 @@ def test_all_articles_counts_and_a_gap_opens_its_claims(world: dict) -> None:
     assert list(listed["#"]) == [9]
     assert listed["Open"][0] == f"review?article={world['article']}&claim={world['claims'][9]}"
     throughput = _table(at, "throughput")
-    assert throughput["rita"].sum() == 2
+    assert list(throughput["Reviewer"]) == ["rita"] and throughput["Reviews"].sum() == 2
 
 
 def test_filters_narrow_the_figures(world: dict) -> None:
@@ -153,8 +146,8 @@ def test_claim_map_cells_link_to_the_review_page_and_name_their_finding() -> Non
 def test_table_downloads_are_formula_safe() -> None:
     import pandas as pd
 
-    table = pd.DataFrame({"Claim": ['=HYPERLINK("x")', "+1", "plain"], "Claims": [1, 2, 3]})
+    table = pd.DataFrame({"Claim": ['=HYPERLINK("x")', "+1", "plain"], "=cmd": [1, 2, 3]})
     text = safe_csv(table).decode("utf-8-sig")
     assert text.splitlines() == [
-        "Claim,Claims", "\"'=HYPERLINK(\"\"x\"\")\",1", "'+1,2", "plain,3",
+        "Claim,'=cmd", "\"'=HYPERLINK(\"\"x\"\")\",1", "'+1,2", "plain,3",
     ]  # fmt: skip

@@ -7,23 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import review_app
 from claims.permissions import Actor
 from db.accounts import create_user
 from db.articles import import_demo_if_empty
 from db.engine import Database
-
-APP = str(Path(review_app.__file__).parent / "app.py")
-
-
-@pytest.fixture
-def app_database(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
-    monkeypatch.setenv("CLAIMREVIEW_DATABASE_URL", sqlite_database.url)
-    from review_app import resources
-
-    resources.database.clear()
-    resources.clear_cached_reads()
-    return sqlite_database
+from tests.app.conftest import APP, run_app
 
 
 @pytest.fixture
@@ -42,9 +30,7 @@ def _app(user_id: int) -> AppTest:
 
 
 def _run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app(at)
 
 
 def test_articles_page_lists_the_demo_article(app_database: Database, editor_id: int) -> None:

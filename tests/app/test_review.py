@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import review_app
 from claims.permissions import Actor
 from db.accounts import actor_for, create_user
 from db.articles import import_demo_if_empty
 from db.engine import Database
 from db.reviews import reviews_of_claim, save_review
 from db.workspace import review_navigator
+from tests.app.conftest import APP, run_app
 
-APP = str(Path(review_app.__file__).parent / "app.py")
 OPERATOR = Actor.operator("test")
 
 
 @pytest.fixture
-def world(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
-    monkeypatch.setenv("CLAIMREVIEW_DATABASE_URL", sqlite_database.url)
-    from review_app import resources
-
-    resources.database.clear()
-    resources.clear_cached_reads()
+def world(app_database: Database) -> dict:
+    sqlite_database = app_database
     article = import_demo_if_empty(sqlite_database)
     user, _ = create_user(
         sqlite_database, OPERATOR, "rita", ["reviewer"], password="long password1"
@@ -51,9 +44,7 @@ def _open(world: dict, claim_ordinal: int | None = None) -> AppTest:
 
 
 def _run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app(at)
 
 
 def _widget(at: AppTest, kind: str, suffix: str):

@@ -243,3 +243,19 @@ def test_reviewer_throughput_counts_submissions_by_day(
     assert sorted(rows) == sorted([(today, "ana", 1), (today, "raj", 1), (today, "rita", 5)])
     assert only_second == [(today, "ana", 1)]
     assert long_ago == []  # outside the window
+    # The article and date filters narrow throughput as they narrow the figures.
+    with database.write() as session:
+        session.get(Article, two_articles["article"]).published_on = date(2020, 3, 1)
+    with database.read() as session:
+        dated = review_throughput(session, OPERATOR, DashboardFilter(date_to=date(2020, 12, 31)))
+        dated_second = review_throughput(
+            session, OPERATOR,
+            DashboardFilter(article_id=two_articles["second"], date_to=date(2020, 12, 31)),
+        )  # fmt: skip
+    assert sorted(dated) == [(today, "raj", 1), (today, "rita", 5)] and dated_second == []
+    set_archived(database, OPERATOR, two_articles["second"], True)
+    with database.read() as session:
+        assert sorted(review_throughput(session, OPERATOR)) == [(today, "raj", 1),
+                                                                (today, "rita", 5)]  # fmt: skip
+        archived = overview(session, OPERATOR, DashboardFilter(article_id=two_articles["second"]))
+    assert archived.claims == 0  # archived articles leave the dashboards, even when named

@@ -1,0 +1,42 @@
+"""Other reviewers' reviews of the claim on the review page, as blind review allows.
+
+Which reviews appear is decided in db.reviews.readable_reviews, not here: under blind review a
+reviewer sees others' reviews only after submitting their own. Owns no session-state keys.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from claims.permissions import Actor
+from claims.scales import default_scales
+from db.reviews import readable_reviews
+from review_app.components.text import escape_markdown, plural
+from review_app.resources import database
+
+
+def other_reviews(actor: Actor, claim_id: int) -> None:
+    with database().read() as session:
+        readable = readable_reviews(session, actor, claim_id)
+    others = [r for r in readable.reviews if r.reviewer_id != actor.user_id]
+    if readable.hidden:
+        st.info(
+            f"Blind review: {plural(readable.hidden, 'other review')} of this claim "
+            "stay hidden until you submit your own."
+        )
+    if not others:
+        return
+    scales = default_scales()
+    verdicts = {v.code: v.label for v in scales["verdict"].values}
+    certainties = {v.code: v.label for v in scales["certainty"].values}
+    with st.expander(f"Other reviews ({len(others)})", expanded=False):
+        for review in others:
+            status = "" if review.status == "submitted" else f" · {review.status}"
+            st.markdown(
+                f"**{escape_markdown(review.reviewer)}**{status}: "
+                f"{verdicts.get(review.verdict or '', 'no verdict')}, "
+                f"certainty {certainties.get(review.certainty or '', 'not rated').lower()}, "
+                f"{plural(len(review.citations), 'source')}"
+            )
+            if review.rationale:
+                st.caption(escape_markdown(review.rationale))

@@ -1,0 +1,31 @@
+"""What every AppTest module shares: the app's entry file, a database the app will open, and a
+run that fails on any exception the page raised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import review_app
+from db.engine import Database
+
+APP = str(Path(review_app.__file__).parent / "app.py")
+
+
+@pytest.fixture
+def app_database(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """A fresh database that the app's cached resources point at."""
+    monkeypatch.setenv("CLAIMREVIEW_DATABASE_URL", sqlite_database.url)
+    from review_app import resources
+
+    resources.database.clear()
+    resources.clear_cached_reads()
+    return sqlite_database
+
+
+def run_app(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
