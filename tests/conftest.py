@@ -107,6 +107,23 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     server.drop(name)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database with no schema at all, on SQLite and on PostgreSQL (for upgrade tests)."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield db
+        db.dispose()
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"{server.prefix}_{next(_counter)}"
+    server.create(name)
+    db = Database(server.url_for(name))
+    yield db
+    db.dispose()
+    server.drop(name)
+
+
 @pytest.fixture
 def sqlite_database(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     db = _sqlite_database(sqlite_template, tmp_path)
