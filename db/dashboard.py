@@ -302,15 +302,15 @@ def review_throughput(
     actor.require(READ_ALL_REVIEWS)
     since = datetime.combine((today or date.today()) - timedelta(weeks=weeks), time.min, UTC)
     day = func.date(Review.submitted_at)
+    # Grouped by reviewer id first; names are joined to the few grouped rows afterwards.
     query = (
-        select(day, User.username, func.count())
-        .join(User, User.id == Review.reviewer_id)
+        select(day, Review.reviewer_id, func.count())
         .where(Review.status == "submitted", Review.submitted_at >= since)
-        .group_by(day, User.id, User.username)
-        .order_by(day)
+        .group_by(day, Review.reviewer_id)
     )
     if filters.reviewer_id is not None:
         query = query.where(Review.reviewer_id == filters.reviewer_id)
+    counts: dict[tuple[object, int], int] = {}
     if filters.article_id is not None or filters.date_from or filters.date_to or filters.section:
         # From the articles' claims to their reviews (by index), not through every review.
         query = query.join(Claim, Claim.id == Review.claim_id).where(
@@ -318,15 +318,27 @@ def review_throughput(
         )
         if filters.section:
             query = query.where(Claim.section == filters.section)
-    else:  # every article but the archived ones, which are few
-        archived = select(Claim.id).join(Article, Article.id == Claim.article_id)
-        query = query.where(
-            Review.claim_id.not_in(archived.where(Article.archived_at.is_not(None)))
+        counts = {(d, r): n for d, r, n in session.execute(query).all()}
+    else:
+        counts = {(d, r): n for d, r, n in session.execute(query).all()}
+        # Archived articles are few: count their reviews apart and take them away (a NOT IN
+        # on every review costs five times the count itself).
+        archived = query.join(Claim, Claim.id == Review.claim_id).where(
+            Claim.article_id.in_(select(Article.id).where(Article.archived_at.is_not(None)))
         )
-    return [
-        (value if isinstance(value, date) else date.fromisoformat(str(value)), name, int(n))
-        for value, name, n in session.execute(query).all()
+        for d, r, n in session.execute(archived).all():
+            counts[(d, r)] -= n
+    names = dict(
+        session.execute(
+            select(User.id, User.username).where(User.id.in_({r for _, r in counts}))
+        ).all()
+    )
+    rows = [
+        (value if isinstance(value, date) else date.fromisoformat(str(value)), names[r], n)
+        for (value, r), n in counts.items()
+        if n > 0
     ]
+    return sorted(rows)
 
 
 @dataclass(frozen=True)

@@ -132,9 +132,9 @@ class Database:
 
         Without statistics SQLite may read a million reviews through the date index to find one
         article's two hundred; with them it starts from the article's claims."""
+        # A full ANALYZE: sampled statistics (analysis_limit) misled the planner back onto the
+        # date index. It reads every index once: about 0.4 s at a million claims.
         with self.engine.connect() as connection:
-            if self.dialect == "sqlite":
-                connection.exec_driver_sql("PRAGMA analysis_limit=2000")
             connection.exec_driver_sql("ANALYZE")
             connection.commit()
 
