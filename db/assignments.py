@@ -25,10 +25,10 @@ from db.models import (
     User,
     UserRole,
 )
-from db.unanimity import settle_unanimous
+from db.unanimity import settle_article
 
 BLIND_MODES = {
-    "auto": "On once two or more reviewers are assigned",
+    "auto": "Turns on when a second reviewer is assigned",
     "on": "On",
     "off": "Off",
 }
@@ -147,6 +147,16 @@ def assign(
                     "claims": new_claims,
                 },
             )
+        article = _article(session, article_id)
+        if article.blind_review == "auto" and len(assigned_reviewers(session, article_id)) >= 2:
+            # "auto" turns blind review on for good: taking a reviewer off later must not
+            # show the others' reviews to the one who stays.
+            article.blind_review = "on"
+            record_event(
+                session, action="set_review_rules", entity_type="article", entity_id=article_id,
+                actor_id=actor.user_id, channel=actor.channel, article_id=article_id,
+                before={"blind_review": "auto"}, after={"blind_review": "on"},
+            )  # fmt: skip
         return added
 
 
@@ -179,6 +189,8 @@ def unassign(database: Database, actor: Actor, article_id: int, reviewer_id: int
             article_id=article_id,
             before={"reviewer": name, "article": bool(whole), "claims": some},
         )
+        # Those who stay may all agree now that the silent reviewer is gone.
+        settle_article(session, _article(session, article_id))
         return whole + some
 
 
@@ -235,17 +247,9 @@ def set_review_rules(
             before=before,
             after=after,
         )
-        settled = 0
         if article.auto_accept_unanimous and not before["auto_accept_unanimous"]:
-            reviewed = session.scalars(
-                select(Claim)
-                .where(Claim.article_id == article_id, Claim.checkable.is_(True))
-                .where(Claim.id.in_(select(Review.claim_id).where(Review.status == "submitted")))
-                .order_by(Claim.ordinal)
-            ).all()
-            for claim in reviewed:
-                settled += settle_unanimous(session, claim, article) == "accepted"
-        return settled
+            return settle_article(session, article)
+        return 0
 
 
 @dataclass(frozen=True)
@@ -259,7 +263,7 @@ class AssignmentRow:
 
 
 def article_assignments(session: Session, actor: Actor, article_id: int) -> list[AssignmentRow]:
-    actor.require(READ_ARTICLES)
+    actor.require(ASSIGN_REVIEWS)
     scope = _assigned_claims().subquery()
     rows = session.execute(
         select(
@@ -302,12 +306,16 @@ def _assigned_claims():
         .join(Claim, Claim.article_id == ArticleAssignment.article_id)
         .where(Claim.checkable.is_(True))
     )
-    one_by_one = select(
-        ClaimAssignment.reviewer_id,
-        ClaimAssignment.claim_id,
-        ClaimAssignment.article_id,
-        ClaimAssignment.assigned_at,
-        literal(0),
+    one_by_one = (
+        select(
+            ClaimAssignment.reviewer_id,
+            ClaimAssignment.claim_id,
+            ClaimAssignment.article_id,
+            ClaimAssignment.assigned_at,
+            literal(0),
+        )
+        .join(Claim, Claim.id == ClaimAssignment.claim_id)
+        .where(Claim.checkable.is_(True))  # a claim marked not checkable leaves the queue
     )
     return union_all(through_article, one_by_one)
 

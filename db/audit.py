@@ -59,8 +59,19 @@ class EventRow:
     after: dict[str, Any] | None
 
 
-def _rows(session: Session, query: Select[Any]) -> list[EventRow]:
+REDACTED = {"hidden": "review contents are shown only to those who may see every review"}
+
+
+def _rows(session: Session, query: Select[Any], *, redact: bool = False) -> list[EventRow]:
+    """Events as rows; with ``redact``, reviews' and decisions' values are withheld (an
+    administrator who is also a reviewer must not read a blind co-reviewer's review here)."""
     rows = session.execute(query.outerjoin(User, User.id == AuditEvent.actor_id)).all()
+
+    def shown(event: AuditEvent, values: Any) -> Any:
+        if redact and values is not None and event.entity_type in ("review", "decision"):
+            return REDACTED
+        return values
+
     return [
         EventRow(
             id=event.id,
@@ -71,8 +82,8 @@ def _rows(session: Session, query: Select[Any]) -> list[EventRow]:
             action=event.action,
             article_id=event.article_id,
             claim_id=event.claim_id,
-            before=event.before,
-            after=event.after,
+            before=shown(event, event.before),
+            after=shown(event, event.after),
         )
         for event, username in rows
     ]
@@ -104,7 +115,7 @@ def list_events(
             )
         if limit is not None:
             query = query.limit(limit)
-        return _rows(session, query)
+        return _rows(session, query, redact=not actor.can(READ_ALL_REVIEWS))
 
 
 def claim_history(database: Database, actor: Actor, claim_id: int) -> list[EventRow]:

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from claims.errors import ClaimreviewError
 from claims.identifiers import Identifier
-from claims.permissions import ADD_CITATIONS, READ_ARTICLES, Actor
+from claims.permissions import ADD_CITATIONS, READ_ALL_REVIEWS, READ_ARTICLES, Actor
 from claims.references import Reference, read_references_report
 from claims.vancouver import format_vancouver
 from db.audit import record_event
 from db.engine import Database
-from db.models import Citation, StudyDesign
+from db.models import Citation, Review, ReviewCitation, StudyDesign
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,11 @@ def import_reference_file(
 def search_library(
     database: Database, actor: Actor, text: str, *, limit: int = 20
 ) -> list[CitationInfo]:
-    """Citations whose identifier, title, authors or journal contain the text."""
+    """Citations whose identifier, title, authors or journal contain the text.
+
+    A reviewer (without the right to see every review) is not shown sources that only other
+    reviewers cite: under blind review the library would otherwise tell them what a
+    co-reviewer is citing for the article they share."""
     actor.require(READ_ARTICLES)
     needle = f"%{text.strip().lower()}%"
     columns = (Citation.identifier, Citation.title, Citation.authors, Citation.journal)
@@ -189,6 +193,19 @@ def search_library(
         .order_by(Citation.id.desc())
         .limit(limit)
     )
+    if not actor.can(READ_ALL_REVIEWS):
+        cited_by = (
+            select(ReviewCitation.id)
+            .join(Review, Review.id == ReviewCitation.review_id)
+            .where(ReviewCitation.citation_id == Citation.id)
+        )
+        query = query.where(
+            or_(
+                Citation.created_by_id == actor.user_id,
+                cited_by.where(Review.reviewer_id == actor.user_id).exists(),
+                ~cited_by.where(Review.reviewer_id != actor.user_id).exists(),
+            )
+        )
     with database.read() as session:
         return [citation_info(c) for c in session.scalars(query)]
 

@@ -50,9 +50,11 @@ def record_decision(
     expected_version: int | None = None,
 ) -> DecisionInfo:
     actor.require(RECORD_DECISIONS)
-    if reason is not None and reason not in DECISION_REASONS:
+    editors_reasons = [r for r in DECISION_REASONS if r != "unanimous"]
+    if reason is not None and reason not in editors_reasons:
         raise ClaimreviewError(
-            f"{reason!r} is not a decision reason ({', '.join(DECISION_REASONS)})."
+            f"{reason!r} is not a reason an editor gives ({', '.join(editors_reasons)}); "
+            "'unanimous' is kept for decisions accepted automatically."
         )
     with database.write() as session:
         claim = get_claim(session, claim_id)
@@ -78,6 +80,7 @@ def record_decision(
             session.add(decision)
             action = "create"
         else:
+            # expected_version 0: the editor saw no decision yet, so any decision is news.
             if expected_version is not None and expected_version != decision.version:
                 raise ClaimreviewError(
                     "This decision was changed elsewhere since you opened it; reload and decide "

@@ -152,6 +152,10 @@ def save_review(
             claim = get_claim(session, claim_id)
             check_scale_code(session, Verdict, verdict)
             check_scale_code(session, CertaintyLevel, certainty)
+            if citations is not None:
+                # Before a new review is added: a query after that would flush it early, and
+                # its first save would count as two versions.
+                _check_citations(session, citations)
             review = session.scalar(
                 select(Review).where(
                     Review.claim_id == claim_id, Review.reviewer_id == actor.user_id
@@ -167,10 +171,9 @@ def save_review(
             else:
                 if expected_version != review.version:
                     raise StaleReview(review_info(review))
+                _refuse_revision_after_unblinding(session, claim, review)
                 before = _snapshot(review)
                 action = "update"
-            if citations is not None:
-                _check_citations(session, citations)
             # One save is one change of version: no flush midway through the edit.
             with session.no_autoflush:
                 review.verdict = verdict
@@ -210,6 +213,31 @@ def save_review(
                 )
             )
             raise StaleReview(review_info(stored) if stored else None) from error
+
+
+def _refuse_revision_after_unblinding(session: Session, claim: Claim, review: Review) -> None:
+    """Under blind review, submitting opens the others' reviews; changing one's own review
+    after reading them would defeat the blinding (and inflate agreement). A wording change
+    of the claim (needs_second_look) still lets the reviewer revise."""
+    if review.status != "submitted" or review.needs_second_look:
+        return
+    if not is_blind(session, claim.article):
+        return
+    others = session.scalar(
+        select(Review.id)
+        .where(
+            Review.claim_id == claim.id,
+            Review.reviewer_id != review.reviewer_id,
+            Review.status == "submitted",
+        )
+        .limit(1)
+    )
+    if others is not None:
+        raise ClaimreviewError(
+            "Under blind review your submitted review is final once the other reviews of this "
+            "claim are open to you; an editor settles any change on the Adjudication page. "
+            "Nothing was saved."
+        )
 
 
 def _check_citations(session: Session, citations: Sequence[CitedSource]) -> None:

@@ -4,14 +4,15 @@ Runs inside the transaction that submitted a review (or turned the setting on). 
 settled when at least two reviews are submitted, every reviewer assigned to the claim is among
 them, and all agree on both verdict and certainty. A decision made this way (no editor, reason
 "unanimous") is withdrawn again if a later submitted review disagrees, so the claim returns to
-the adjudication backlog; an editor's own decision is never touched.
+the adjudication backlog (also when the setting has been turned off since); an editor's own
+decision is never touched.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.audit import record_event
@@ -48,22 +49,27 @@ def settle_unanimous(
     session: Session, claim: Claim, article: Article
 ) -> Literal["accepted", "withdrawn"] | None:
     """Accept or withdraw the automatic decision on ``claim``; returns what it did."""
-    if not article.auto_accept_unanimous or not claim.checkable:
-        return None
+    if session.get_bind().dialect.name == "postgresql":
+        # Two agreeing reviews submitted at once: the second transaction must see the first.
+        session.execute(select(Claim.id).where(Claim.id == claim.id).with_for_update())
     reviews = session.scalars(
         select(Review)
         .where(Review.claim_id == claim.id, Review.status == "submitted")
         .order_by(Review.id)
     ).all()
     findings = {(r.verdict, r.certainty) for r in reviews}
-    agree = (
-        len(reviews) >= 2
-        and len(findings) == 1
-        and _assigned_to(session, claim) <= {r.reviewer_id for r in reviews}
-    )
+    still_agree = len(reviews) >= 2 and len(findings) == 1
     decision = session.scalar(select(Decision).where(Decision.claim_id == claim.id))
     automatic = (
         decision is not None and decision.editor_id is None and decision.reason == "unanimous"
+    )
+    # Accepting needs the setting, a checkable claim and every assigned reviewer's review.
+    # Withdrawing does not: agreeing reviews that stop agreeing never stay "decided".
+    agree = (
+        article.auto_accept_unanimous
+        and claim.checkable
+        and still_agree
+        and _assigned_to(session, claim) <= {r.reviewer_id for r in reviews}
     )
     review_ids = [r.id for r in reviews]
     if decision is None and agree:
@@ -85,7 +91,7 @@ def settle_unanimous(
             after=_snapshot(decision, review_ids),
         )  # fmt: skip
         return "accepted"
-    if automatic and not agree:
+    if automatic and not still_agree:
         before = _snapshot(decision, sorted(d.review_id for d in decision.based_on))
         decision_id = decision.id
         session.delete(decision)
@@ -97,3 +103,17 @@ def settle_unanimous(
         )  # fmt: skip
         return "withdrawn"
     return None
+
+
+def settle_article(session: Session, article: Article) -> int:
+    """Settle every claim of the article that has two submitted reviews or more (after its
+    rules or its reviewers changed); returns how many decisions that made."""
+    twice = (
+        select(Review.claim_id)
+        .join(Claim, Claim.id == Review.claim_id)
+        .where(Claim.article_id == article.id, Review.status == "submitted")
+        .group_by(Review.claim_id)
+        .having(func.count() >= 2)
+    )
+    claims = session.scalars(select(Claim).where(Claim.id.in_(twice)).order_by(Claim.ordinal))
+    return sum(settle_unanimous(session, claim, article) == "accepted" for claim in claims.all())

@@ -254,7 +254,7 @@ def reviewed_demo(sqlite_url: str) -> tuple[str, int]:
         rationale='=HYPERLINK("http://x") overstated', submit=True,
     )  # fmt: skip
     record_decision(database, operator, claims[9], verdict="misleading", certainty="low",
-                    reason="unanimous", based_on=[review.id])  # fmt: skip
+                    reason="other", based_on=[review.id])  # fmt: skip
     save_review(database, rita, claims[10], verdict="needs_context", certainty="moderate",
                 submit=True)  # fmt: skip
     database.dispose()

@@ -244,7 +244,8 @@ def _used_reviews(claim: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     decision = claim.get("decision")
     if decision:
         based_on = set(decision.get("based_on_reviews") or ())
-        named = [r for r in claim.get("reviews") or () if r.get("id") in based_on]
+        # Only submitted ones: a named review reopened as a draft is no longer what was decided.
+        named = [r for r in submitted if r.get("id") in based_on]
         if named:
             return named
     return submitted

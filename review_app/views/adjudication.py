@@ -73,7 +73,7 @@ with database().read() as session:
 st.subheader(f"Claim {claim.ordinal}")
 st.markdown(f"> {escape_markdown(claim.text)}")
 st.caption(
-    (f"Section: {claim.section} · " if claim.section else "")
+    (f"Section: {escape_markdown(claim.section)} · " if claim.section else "")
     + f"[Open on the review page]({review_link(claim.article_id, claim.claim_id)})"
 )
 
@@ -111,8 +111,10 @@ if decision is not None:
         + escape_markdown(decision.note)
     )
 
-review_ids = [r.review_id for r in claim.reviews]
 form = f"adjudicate_{claim.claim_id}"  # one set of keys per claim: no answer carries over
+# The decision's version when the editor first saw this claim (0: no decision yet), so that a
+# decision recorded meanwhile by someone else is refused, not overwritten.
+opened_version = st.session_state.setdefault(f"{form}_opened", decision.version if decision else 0)
 with st.form(f"{form}_form"):
     st.markdown("**Final decision**")
     left, right = st.columns(2)
@@ -128,16 +130,18 @@ with st.form(f"{form}_form"):
         index=list(certainties).index(default_certainty)
         if default_certainty in certainties else None,
     )  # fmt: skip
+    reasons = [r for r in DECISION_REASONS if r != "unanimous"]  # kept for automatic ones
     reason = st.selectbox(
-        "Reason", list(DECISION_REASONS), format_func=DECISION_REASONS.get,
-        key=f"{form}_reason", index=None, placeholder="Why this decision",
+        "Reason", reasons, format_func=DECISION_REASONS.get, key=f"{form}_reason",
+        index=reasons.index(decision.reason) if decision and decision.reason in reasons else None,
+        placeholder="Why this decision",
     )  # fmt: skip
     note = st.text_area("Note", value=decision.note if decision else "", key=f"{form}_note")
+    reviewers = {r.review_id: f"{r.reviewer} (review {r.review_id})" for r in claim.reviews}
     based_on = st.multiselect(
-        "Rests on the reviews", review_ids, default=decision.based_on if decision else review_ids,
-        format_func=lambda i: next(f"{r.reviewer} (review {i})" for r in claim.reviews
-                                   if r.review_id == i),
-        key=f"{form}_based_on",
+        "Rests on the reviews", list(reviewers), format_func=reviewers.get, key=f"{form}_based_on",
+        # A review reopened as a draft since the decision is no longer one to rest on.
+        default=[i for i in decision.based_on if i in reviewers] if decision else list(reviewers),
     )  # fmt: skip
     if st.form_submit_button("Record the decision", type="primary"):
         if verdict is None or certainty is None or reason is None:
@@ -147,11 +151,13 @@ with st.form(f"{form}_form"):
                 record_decision(
                     database(), actor, claim.claim_id, verdict=verdict, certainty=certainty,
                     reason=reason, note=note, based_on=based_on,
-                    expected_version=decision.version if decision else None,
+                    expected_version=opened_version,
                 )  # fmt: skip
             except ClaimreviewError as error:
-                st.error(str(error))
+                st.error(escape_markdown(str(error)))
+                st.session_state.pop(f"{form}_opened", None)  # the next look starts afresh
             else:
                 clear_cached_reads()
+                st.session_state.pop(f"{form}_opened", None)
                 st.session_state["adjudicate_notice"] = f"Claim {claim.ordinal} decided."
                 st.rerun()

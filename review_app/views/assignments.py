@@ -21,7 +21,7 @@ from db.queries import claim_page
 from review_app.auth import current_actor
 from review_app.components.agreement_view import agreement_tables
 from review_app.components.article_picker import pick_article
-from review_app.components.text import plural
+from review_app.components.text import escape_markdown, plural
 from review_app.resources import clear_cached_reads, database
 
 actor = current_actor()
@@ -40,7 +40,7 @@ def _act(action, *args, **kwargs):
     try:
         result = action(database(), actor, *args, **kwargs)
     except ClaimreviewError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         return None
     clear_cached_reads()
     return result
@@ -112,13 +112,13 @@ with remove_tab:
             st.rerun()
     else:
         st.caption("Nobody to remove.")
-with rules_tab, st.form("assign_rules"):
+with rules_tab, st.form(f"assign_rules_{article_id}"):  # one form per article: no carry-over
     blind = st.radio(
         "Blind review",
         list(BLIND_MODES),
         index=list(BLIND_MODES).index(rules.blind_review),
         format_func=BLIND_MODES.get,
-        key="assign_blind",
+        key=f"assign_blind_{article_id}",
         help="Under blind review a reviewer sees nobody else's verdict, certainty, rationale "
         "or sources for a claim until they have submitted their own. Editors see everything.",
     )
@@ -126,7 +126,7 @@ with rules_tab, st.form("assign_rules"):
     accept = st.toggle(
         "Accept unanimous reviews as the decision",
         value=rules.auto_accept_unanimous,
-        key="assign_accept",
+        key=f"assign_accept_{article_id}",
         help="When at least two reviews are submitted, every assigned reviewer is among them, "
         "and all agree on verdict and certainty, they become the decision without an editor. "
         "A later review that disagrees sends the claim back to adjudication.",

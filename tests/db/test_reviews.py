@@ -167,7 +167,7 @@ def test_a_decision_rests_on_reviews_of_its_claim(database: Database, setup: dic
                          certainty="low", submit=True)  # fmt: skip
     decision = record_decision(
         database, setup["edna"], claim_id, verdict="misleading", certainty="low",
-        reason="unanimous", based_on=[review.id],
+        reason="other", based_on=[review.id],
     )  # fmt: skip
     assert decision.based_on == (review.id,)
     other = save_review(database, setup["rita"], setup["claims"][9], verdict="accurate",

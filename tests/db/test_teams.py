@@ -247,3 +247,102 @@ def test_the_editor_adjudicates_a_disagreement_on_the_record(
     assert events(database, "create") >= 1
     decided = next(c for c in bundle["claims"] if c["id"] == ids[3])
     assert decided["decision"]["verdict"] == "misleading"
+
+
+def test_blind_review_stays_on_when_a_reviewer_is_taken_off(database: Database, team: dict) -> None:
+    edna, rita, raj, claim = team["edna"], team["rita"], team["raj"], team["ids"][0]
+    assign(database, edna, team["article"], [rita.user_id, raj.user_id])
+    submit(database, rita, claim, "inaccurate", "low", rationale="Rita's reasons.")
+    unassign(database, edna, team["article"], rita.user_id)
+    with database.read() as session:
+        seen = readable_reviews(session, raj, claim)
+        assert review_rules(session, edna, team["article"]).blind_review == "on"
+    assert seen.reviews == [] and seen.hidden == 1
+
+
+def test_a_submitted_review_is_final_once_others_are_open(database: Database, team: dict) -> None:
+    edna, rita, raj, claim = team["edna"], team["rita"], team["raj"], team["ids"][0]
+    assign(database, edna, team["article"], [rita.user_id, raj.user_id])
+    first = submit(database, rita, claim, "inaccurate", "low")
+    # Alone so far, Rita may still revise her submitted review.
+    first = submit(database, rita, claim, "misleading", "low", expected_version=first.version)
+    placeholder = submit(database, raj, claim, "accurate", "high")
+    with pytest.raises(ClaimreviewError, match="final once the other reviews"):
+        submit(database, raj, claim, "misleading", "low", expected_version=placeholder.version)
+    assert [r.verdict for r in reviews_of_claim(database, raj, claim)] == ["misleading",
+                                                                          "accurate"]  # fmt: skip
+
+
+def test_an_automatic_decision_never_outlives_agreement(database: Database, team: dict) -> None:
+    edna, rita, raj, ana, ids = team["edna"], team["rita"], team["raj"], team["ana"], team["ids"]
+    set_review_rules(database, edna, team["article"], auto_accept_unanimous=True)
+    submit(database, rita, ids[0], "accurate", "high")
+    submit(database, raj, ids[0], "accurate", "high")
+    set_review_rules(database, edna, team["article"], auto_accept_unanimous=False)
+    submit(database, ana, ids[0], "inaccurate", "low")  # disagrees after the setting went off
+    with database.read() as session:
+        assert session.scalar(select(func.count()).select_from(Decision)) == 0
+        total, _ = adjudication_backlog(session, edna, team["article"])
+    assert total == 1
+
+    # Taking a silent assignee off lets the two who agree settle the claim.
+    set_review_rules(database, edna, team["article"], auto_accept_unanimous=True)
+    assign(database, edna, team["article"], [rita.user_id, raj.user_id, ana.user_id])
+    submit(database, rita, ids[1], "accurate", "high")
+    submit(database, raj, ids[1], "accurate", "high")
+    with database.read() as session:
+        assert session.scalar(select(Decision.id).where(Decision.claim_id == ids[1])) is None
+    unassign(database, edna, team["article"], ana.user_id)
+    with database.read() as session:
+        decided = session.scalar(select(Decision).where(Decision.claim_id == ids[1]))
+    assert decided is not None and decided.reason == "unanimous"
+    with pytest.raises(ClaimreviewError, match="kept for decisions accepted automatically"):
+        record_decision(database, edna, ids[2], verdict="accurate", certainty="high",
+                        reason="unanimous")  # fmt: skip
+
+
+def test_a_decision_made_meanwhile_is_not_overwritten(database: Database, team: dict) -> None:
+    edna, ids = team["edna"], team["ids"]
+    record_decision(database, edna, ids[0], verdict="accurate", certainty="high", reason="other")
+    # Another editor opened the claim when it had no decision (version 0) and decides now.
+    with pytest.raises(ClaimreviewError, match="changed elsewhere"):
+        record_decision(database, edna, ids[0], verdict="inaccurate", certainty="low",
+                        reason="new_evidence", expected_version=0)  # fmt: skip
+
+
+def test_the_library_keeps_a_co_reviewers_sources_to_them(database: Database, team: dict) -> None:
+    from db.citations import search_library
+
+    rita, raj, edna = team["rita"], team["raj"], team["edna"]
+    (source,) = add_citations(database, rita, parse_identifiers("PMID 27557302")[0])
+    save_review(database, rita, team["ids"][0], verdict="accurate", certainty="high",
+                citations=[CitedSource(source.id, "supports")])  # fmt: skip
+    assert [c.id for c in search_library(database, rita, "")] == [source.id]
+    assert search_library(database, raj, "") == []
+    assert [c.id for c in search_library(database, edna, "")] == [source.id]
+
+
+def test_an_administrator_who_reviews_reads_no_review_in_the_audit_trail(
+    database: Database, team: dict
+) -> None:
+    from db.audit import list_events
+
+    ada = actor_for(create_user(database, OPERATOR, "ada", ["reviewer", "admin"],
+                                password="ada-password-1")[0])  # fmt: skip
+    submit(database, team["rita"], team["ids"][0], "inaccurate", "low", rationale="Secret.")
+    events_seen = list_events(database, ada, article_id=team["article"])
+    reviews = [e for e in events_seen if e.entity_type == "review"]
+    assert reviews and all("Secret." not in str(e.after) for e in reviews)
+    editors = list_events(database, team["edna"], article_id=team["article"])
+    assert any("Secret." in str(e.after) for e in editors if e.entity_type == "review")
+
+
+def test_a_claim_marked_not_checkable_leaves_the_queue(database: Database, team: dict) -> None:
+    from db.claim_edits import set_checkable
+
+    edna, ana, ids = team["edna"], team["ana"], team["ids"]
+    assign(database, edna, team["article"], [ana.user_id], ids[:2])
+    set_checkable(database, edna, ids[0], False)
+    with database.read() as session:
+        total, queue = reviewer_queue(session, ana)
+    assert total == 1 and [q.claim_id for q in queue] == [ids[1]]

@@ -39,7 +39,7 @@ def _reviewed_demo(database: Database) -> int:
     save_review(database, raj, claims[9], verdict="misleading", certainty="low", submit=True)
     save_review(database, raj, claims[10], verdict="accurate", certainty=None)  # a draft
     record_decision(database, OPERATOR, claims[9], verdict="misleading", certainty="low",
-                    reason="unanimous", note="Agreed.", based_on=[first.id])  # fmt: skip
+                    reason="other", note="Agreed.", based_on=[first.id])  # fmt: skip
     return demo.article_id
 
 
