@@ -57,7 +57,12 @@ class Publisher:
 
 
 def _dump(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """JSON-LD that can be pasted into a <script type="application/ld+json"> element as it is:
+    no claim text can close the element ("</script>") or open a comment there."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escaped)
+    return text + "\n"
 
 
 def _claimreview(bundle: dict[str, Any], publisher: Publisher) -> str:

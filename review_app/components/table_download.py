@@ -15,7 +15,9 @@ def safe_csv(table: pd.DataFrame) -> bytes:
     for column in cleaned.columns:
         if cleaned[column].dtype == object or pd.api.types.is_string_dtype(cleaned[column]):
             cleaned[column] = cleaned[column].map(formula_safe)
-    return cleaned.to_csv(index=False).encode("utf-8-sig")
+    # CRLF line ends make the writer quote any cell holding a bare \r, which a spreadsheet
+    # would otherwise take for a new row (whose first cell could then be a formula).
+    return cleaned.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def csv_download(table: pd.DataFrame, file_name: str, key: str) -> None:
