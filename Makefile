@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 HOST   ?= localhost
 
-.PHONY: run test lint format clean screenshots
+.PHONY: run test reliability bench lint format clean screenshots
 
 # Each stamp records which extras are installed; pyproject.toml changes reinstall.
 $(BIN)/python:
@@ -28,6 +28,23 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The reliability suite at full counts (32 reviewers x 500 saves, 100+ crash trials, longer
+# fuzzing), on SQLite and, when CLAIMREVIEW_TEST_POSTGRES_URL is set, on PostgreSQL too. Its quick
+# form runs inside `make test`. Prints one table of figures; writes reliability-report.json.
+reliability: $(VENV)/.installed-test
+	CLAIMREVIEW_RELIABILITY=full CLAIMREVIEW_FUZZ_EXAMPLES=$${CLAIMREVIEW_FUZZ_EXAMPLES:-1000} \
+	CLAIMREVIEW_RELIABILITY_REPORT=reliability-report.json \
+	$(BIN)/python -m pytest -q tests/reliability $(PYTEST_ARGS)
+
+# Benchmarks against baselines measured in the same run; SCALE=small for a quick look.
+SCALE ?= full
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py --scale $(SCALE) --output bench/results.json
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

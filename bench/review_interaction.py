@@ -3,6 +3,8 @@
 Run: .venv/bin/python bench/review_interaction.py [N ...]   (default 20 2000)
 Measures AppTest's full script run (what the server spends per click) for "Submit and next
 unreviewed" and for "Next →", as the median of repeated clicks on one article of N claims.
+Alone it uses a new database per size; bench/run.py (bench/interaction.py) calls ``measure``
+on a copy of its large generated database, and ``empty_page_rerun`` for the floor.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 REPEATS = 15
+APP = str(Path(__file__).resolve().parent.parent / "review_app" / "app.py")
 
 
 def article_text(claims: int) -> str:
@@ -28,9 +31,13 @@ def article_text(claims: int) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-def measure(claims: int) -> dict[str, float]:
-    folder = Path(tempfile.mkdtemp())
-    url = f"sqlite:///{folder / 'bench.db'}"
+def measure(claims: int, url: str | None = None, repeats: int = REPEATS) -> dict[str, float]:
+    """Median milliseconds per click on a new article of ``claims`` claims.
+
+    ``url``: the database to add the article and its reviewer to (default: a new one).
+    """
+    if url is None:
+        url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     os.environ["CLAIMREVIEW_DATABASE_URL"] = url
     from claims.permissions import Actor
     from db.accounts import create_user
@@ -44,41 +51,63 @@ def measure(claims: int) -> dict[str, float]:
     operator = Actor.operator("bench")
     result = import_file(database, article_text(claims).encode(), "bench.txt", actor=operator)
     assert result.claim_count == claims, result
-    user, _ = create_user(database, operator, "bench", ["reviewer"], password="bench password")
+    user, _ = create_user(
+        database, operator, f"bench-{claims}", ["reviewer"], password="bench password"
+    )
+    database.dispose()
 
-    app = str(Path(__file__).resolve().parent.parent / "review_app" / "app.py")
-    at = AppTest.from_file(app, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["auth_user_id"] = user.id
     at.query_params["article"] = str(result.article_id)
     at.switch_page("views/review.py")
     at.run()
-    timings: dict[str, list[float]] = {"submit and next": [], "move to a claim": []}
-    for _ in range(REPEATS):
+    timings: dict[str, list[float]] = {
+        name: [] for name in ("submit and next", "move to a claim", "submit cpu", "move cpu")
+    }
+
+    def timed_run(name: str, cpu_name: str) -> None:
+        start, cpu = time.perf_counter(), time.process_time()  # the script runs in a thread
+        at.run()
+        timings[name].append(time.perf_counter() - start)
+        timings[cpu_name].append(time.process_time() - cpu)
+        assert not at.exception, at.exception
+
+    for _ in range(repeats):
         for box, value in (("_verdict", "accurate"), ("_certainty", "high")):
             next(w for w in at.selectbox if w.key and w.key.endswith(box)).set_value(value)
         at.run()
         button = next(b for b in at.button if b.label == "Submit and next unreviewed")
         button.click()
-        start = time.perf_counter()
-        at.run()
-        timings["submit and next"].append(time.perf_counter() - start)
+        timed_run("submit and next", "submit cpu")
         forward = next(b for b in at.button if b.label == "Next →")
         (
             forward if not forward.disabled else next(b for b in at.button if "Previous" in b.label)
         ).click()
-        start = time.perf_counter()
-        at.run()
-        timings["move to a claim"].append(time.perf_counter() - start)
-        assert not at.exception, at.exception
+        timed_run("move to a claim", "move cpu")
     return {name: statistics.median(values) * 1000 for name, values in timings.items()}
 
 
+def empty_page_rerun(repeats: int = 30) -> tuple[float, float]:
+    """Median milliseconds (wall, CPU) of an empty Streamlit page's rerun: any click's floor."""
+    at = AppTest.from_string("import streamlit as st\n", default_timeout=60)
+    at.run()
+    wall, cpu = [], []
+    for _ in range(repeats):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        at.run()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
+
+
 def main(sizes: list[int]) -> None:
-    print(f"{'claims':>7}  {'submit and next (ms)':>21}  {'move to a claim (ms)':>21}")
+    print("empty page rerun: {:.1f} ms ({:.1f} ms CPU)".format(*empty_page_rerun()))
+    print(f"{'claims':>7}  {'submit and next (ms)':>21}  {'move to a claim (ms)':>21}  (CPU ms)")
     for size in sizes:
-        figures = measure(size)
+        f = measure(size)
         print(
-            f"{size:>7}  {figures['submit and next']:>21.1f}  {figures['move to a claim']:>21.1f}"
+            f"{size:>7}  {f['submit and next']:>21.1f}  {f['move to a claim']:>21.1f}"
+            f"  ({f['submit cpu']:.1f}, {f['move cpu']:.1f})"
         )
 
 
