@@ -27,6 +27,18 @@ class ArticleSummary:
     archived: bool
 
 
+def article_titles(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(id, title) of every article not archived, newest first: what a picker needs, without
+    the per-article counts that cost a pass over every claim."""
+    actor.require(READ_ARTICLES)
+    rows = session.execute(
+        select(Article.id, Article.title)
+        .where(Article.archived_at.is_(None))
+        .order_by(Article.id.desc())
+    ).all()
+    return [(article_id, title) for article_id, title in rows]
+
+
 def list_articles(
     session: Session,
     actor: Actor,

@@ -24,7 +24,14 @@ from db.dashboard import (
     review_throughput,
 )
 from db.engine import Database
-from db.queries import article_bundle, claim_page, count_claims, get_article, list_articles
+from db.queries import (
+    article_bundle,
+    article_titles,
+    claim_page,
+    count_claims,
+    get_article,
+    list_articles,
+)
 from db.setup import prepare_database
 
 
@@ -37,6 +44,12 @@ def database() -> Database:
 def article_rows(actor: Actor, search: str = "") -> list[dict[str, Any]]:
     with database().read() as session:
         return [asdict(row) for row in list_articles(session, actor, search=search or None)]
+
+
+@st.cache_data(ttl=60, max_entries=64)
+def article_titles_of(actor: Actor) -> list[tuple[int, str]]:
+    with database().read() as session:
+        return article_titles(session, actor)
 
 
 @st.cache_data(ttl=60, max_entries=256)
@@ -154,6 +167,7 @@ def dashboard_filter_choices(actor: Actor, article_id: int | None) -> dict[str, 
 def clear_cached_reads() -> None:
     """Call after any write so every page shows the new state."""
     article_rows.clear()
+    article_titles_of.clear()
     article_header.clear()
     claim_total.clear()
     claim_rows.clear()

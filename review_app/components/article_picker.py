@@ -6,24 +6,24 @@ import streamlit as st
 
 from claims.permissions import Actor
 from review_app.components.text import escape_markdown
-from review_app.resources import article_rows
+from review_app.resources import article_titles_of
 
 
 def pick_article(actor: Actor, *, key: str) -> int | None:
     """The article chosen (from the URL, else the newest), or None when there is none."""
-    articles = article_rows(actor, "")
-    if not articles:
+    titles = dict(article_titles_of(actor))
+    if not titles:
         st.info("No articles yet: an editor imports them on the Articles page.")
         return None
-    titles = {row["id"]: row["title"] for row in articles}
+    newest = next(iter(titles))
     requested = st.query_params.get("article")
     try:
-        current = int(requested) if requested else articles[0]["id"]
+        current = int(requested) if requested else newest
     except ValueError:
-        current = articles[0]["id"]
+        current = newest
     if current not in titles:
         st.warning(f"There is no article {escape_markdown(str(requested))}; showing the latest.")
-        current = articles[0]["id"]
+        current = newest
     ids = list(titles)
     chosen = st.selectbox(
         "Article",
