@@ -108,6 +108,7 @@ _ABBREVIATION = re.compile(r"[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2})+")
 _BARE_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,24}(?:[/?#].*)?", re.DOTALL)
 _HOST_LABEL = re.compile(r"[\w-]{1,63}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Hosts whose addresses carry an identifier: accepted even without "https://".
 _KNOWN_BARE = re.compile(
     r"(?:dx\.doi\.org|doi\.org|pubmed\.ncbi\.nlm\.nih\.gov|pmc\.ncbi\.nlm\.nih\.gov|"
@@ -134,8 +135,10 @@ _ENDING = frozenset(_TRAILING + _QUOTES + _CLOSERS)
 
 
 def _show(text: str) -> str:
-    """A pasted token as a reason quotes it: on one line, at most _EXCERPT characters."""
-    text = " ".join(text.split())
+    """A pasted token as a reason quotes it: on one line, at most _EXCERPT characters, and
+    printable (control characters and unpaired surrogates are shown escaped, as "\\x1b")."""
+    text = " ".join(text.split()).encode("utf-8", "backslashreplace").decode("utf-8")
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
 
 
@@ -352,6 +355,12 @@ def _classify(token: str, source: str) -> Identifier:
             source,
             f'"{_show(source)}" contains control characters; copy the identifier again as '
             "plain text.",
+        )
+    if _SURROGATE.search(token):
+        raise _refuse(
+            source,
+            f'"{_show(source)}" contains characters that are not valid text (unpaired '
+            "surrogates); copy the identifier again as plain text.",
         )
     labelled = _LABELLED.fullmatch(token)
     if labelled:

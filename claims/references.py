@@ -47,6 +47,9 @@ MAX_REFERENCE_BYTES = 10 * 1024 * 1024
 MAX_RECORDS = 20_000  # more is a whole library, not the sources of one review
 MAX_PROBLEMS = 100  # problems listed one by one; the rest are counted in one last line
 MAX_BRACE_DEPTH = 100  # BibTeX braces nested deeper than this make the record unreadable
+# The text BibTeX @string macros may add to a file in all (each use adds the macro's value):
+# macros defined by repeating one another would otherwise grow exponentially ("billion laughs").
+MAX_MACRO_EXPANSION = 10 * 1024 * 1024
 MAX_JOURNAL_LENGTH = 500
 ET_AL = "et al."  # stands for further authors a file leaves out (BibTeX "and others")
 
@@ -117,7 +120,13 @@ def read_references_report(
 ) -> tuple[list[Reference], list[str]]:
     """The references in a file and one line per record skipped or field ignored."""
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ReferencesRefused(
+                f"{_describe(filename)} contains invalid characters (unpaired surrogates); "
+                "export the references again, or save the file as UTF-8."
+            ) from None
     if len(data) > MAX_REFERENCE_BYTES:
         raise ReferencesRefused(
             f"{_describe(filename)} is {_size(len(data))}, larger than the "
@@ -192,7 +201,14 @@ def _parse(fmt: str, text: str, filename: str | None) -> list[_Entry]:
     elif fmt == "medline":
         entries = list(islice(_read_medline(text), MAX_RECORDS + 1))
     elif fmt == "bibtex":
-        entries = list(islice(_read_bibtex(text), MAX_RECORDS + 1))
+        try:
+            entries = list(islice(_read_bibtex(text), MAX_RECORDS + 1))
+        except _MacroBomb:
+            raise ReferencesRefused(
+                f"{_describe(filename)} uses its @string macros to build more than "
+                f"{_size(MAX_MACRO_EXPANSION)} of text (macros that repeat one another); export "
+                "the references again without @string abbreviations."
+            ) from None
     else:
         entries = _read_csl_json(text, filename)
     if len(entries) > MAX_RECORDS:
@@ -373,17 +389,19 @@ def _finish(entries: list[_Entry]) -> tuple[list[Reference], list[str]]:
 
 # --- Field helpers ------------------------------------------------------------------------------
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _YEAR = re.compile(r"(?<![0-9])(1[5-9][0-9]{2}|20[0-9]{2}|21[0-9]{2})(?![0-9])")
 _DASHES = re.compile(r"\s*(?:-+|[–—‐‑−])\s*")
 
 
 def _clean(value: object) -> str | None:
-    """A field value on one line, trimmed; None when empty or not text."""
+    """A field value on one line, trimmed; None when empty or not text. An unpaired surrogate
+    (CSL-JSON can spell one, "\\ud800"; no database can store it) becomes U+FFFD."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
-    text = " ".join(str(value).split())
+    text = _SURROGATE.sub("\ufffd", " ".join(str(value).split()))
     return text or None
 
 
@@ -677,6 +695,25 @@ class _BibError(Exception):
     pass
 
 
+class _MacroBomb(Exception):
+    """@string macros expanded past MAX_MACRO_EXPANSION in one file."""
+
+
+class _Macros(dict[str, str]):
+    """A file's @string macros and how much more text their expansions may add."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.left = MAX_MACRO_EXPANSION
+
+    def expand(self, name: str) -> str:
+        value = self.get(name, _BIB_MONTHS.get(name, ""))
+        self.left -= len(value)
+        if self.left < 0:
+            raise _MacroBomb
+        return value
+
+
 _BIB_HEAD = re.compile(r"@[ \t]*([A-Za-z][\w-]*)\s*([{(])")
 _BIB_BRACE = re.compile(r"[{}]")
 _BIB_QUOTE = re.compile(r'[{}"]')
@@ -743,7 +780,7 @@ def _skip_quoted(text: str, pos: int) -> int:
             return pos
 
 
-def _bib_value(text: str, pos: int, macros: dict[str, str]) -> tuple[str, int]:
+def _bib_value(text: str, pos: int, macros: _Macros) -> tuple[str, int]:
     """A field value (parts joined by "#") starting at ``pos``; returns it and the end."""
     parts: list[str] = []
     while True:
@@ -765,7 +802,7 @@ def _bib_value(text: str, pos: int, macros: dict[str, str]) -> tuple[str, int]:
             if word.isdigit():
                 parts.append(word)
             else:
-                parts.append(macros.get(word.lower(), _BIB_MONTHS.get(word.lower(), "")))
+                parts.append(macros.expand(word.lower()))
         pos = _BIB_SPACE.match(text, end).end()
         if pos < len(text) and text[pos] == "#":
             pos = _BIB_SPACE.match(text, pos + 1).end()
@@ -773,9 +810,7 @@ def _bib_value(text: str, pos: int, macros: dict[str, str]) -> tuple[str, int]:
         return "".join(parts), pos
 
 
-def _bib_fields(
-    text: str, pos: int, closer: str, macros: dict[str, str]
-) -> tuple[dict[str, str], int]:
+def _bib_fields(text: str, pos: int, closer: str, macros: _Macros) -> tuple[dict[str, str], int]:
     """Fields ``name = value`` up to the entry's closer; returns them and the end."""
     fields: dict[str, str] = {}
     while True:
@@ -801,7 +836,7 @@ def _bib_fields(
 
 
 def _read_bibtex(text: str) -> Iterator[_Entry]:
-    macros: dict[str, str] = {}
+    macros = _Macros()
     pos = 0
     while True:
         at = text.find("@", pos)

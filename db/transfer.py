@@ -7,14 +7,18 @@ Users named in the file are matched by username, or created disabled and without
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError, StatementError
 
 from claims.errors import ClaimreviewError
 from claims.exports import JSON_FORMAT
+from claims.metadata import check_source_url
 from claims.permissions import IMPORT_ARTICLES, Actor
+from db.accounts import USERNAME_MAX, check_username
 from db.articles import ImportResult, content_hash
 from db.audit import record_event
 from db.engine import Database
@@ -37,6 +41,27 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _web_address(url: object) -> str | None:
+    """An http(s) address from the file, or None: a javascript: or data: link another instance
+    (or a hand-edited file) carries is dropped, as the import path and the library refuse it."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    try:
+        return check_source_url(url)
+    except ClaimreviewError:
+        return None
+
+
+def _username(name: str) -> str:
+    """The name as a valid username; one with markup or other characters that usernames do not
+    allow is kept readable with those characters replaced."""
+    try:
+        return check_username(name)
+    except ClaimreviewError:
+        cleaned = re.sub(r"[^\w.@-]", "-", str(name), flags=re.ASCII).strip("-")[: USERNAME_MAX - 9]
+        return f"{cleaned or 'reviewer'}-imported"
+
+
 def read_bundle(data: bytes) -> dict[str, Any]:
     """The bundle in a claimreview JSON export; refuses anything else clearly."""
     if len(data) > MAX_JSON_BYTES:
@@ -45,6 +70,10 @@ def read_bundle(data: bytes) -> dict[str, Any]:
         bundle = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise ClaimreviewError(f"The file is not valid JSON ({error}).") from error
+    except ValueError as error:  # a number longer than Python converts (4,300 digits)
+        raise ClaimreviewError(
+            "The file is not a claimreview export (it holds a number with thousands of digits)."
+        ) from error
     if not isinstance(bundle, dict) or bundle.get("format") != JSON_FORMAT:
         raise ClaimreviewError(
             "The file is not a claimreview article export (its format is not "
@@ -54,15 +83,34 @@ def read_bundle(data: bytes) -> dict[str, Any]:
 
 
 def import_bundle(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportResult:
-    """Recreate the article with its claims, reviews, citations and decisions, in one go."""
+    """Recreate the article with its claims, reviews, citations and decisions, in one go.
+
+    A bundle whose parts are missing or of the wrong type (or that the database refuses: a
+    value too long, a code not on a scale) is refused whole; the transaction is rolled back.
+    """
     actor.require(IMPORT_ARTICLES)
     try:
         return _import(database, actor, bundle)
-    except (KeyError, TypeError, ValueError) as error:
-        raise ClaimreviewError(
-            f"The export is incomplete or damaged ({type(error).__name__}: {error}); "
-            "nothing was imported."
-        ) from error
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
+        raise _damaged(error) from error
+    except StatementError as error:
+        # Rejected values (wrong type, too long, not null, unknown code); a database that
+        # cannot be reached or is locked (OperationalError and the like) is no damaged file.
+        if isinstance(error, DBAPIError) and not isinstance(
+            error, IntegrityError | DataError | ProgrammingError
+        ):
+            raise
+        raise _damaged(error.orig if error.orig is not None else error) from error
+
+
+def _damaged(error: BaseException) -> ClaimreviewError:
+    reason = (str(error).strip().splitlines() or [""])[0]
+    if len(reason) > 200:
+        reason = reason[:199] + "…"
+    return ClaimreviewError(
+        f"The export is incomplete or damaged ({type(error).__name__}: {reason}); nothing was "
+        "imported. Export the article again with `claimreview export ID --format json`."
+    )
 
 
 def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportResult:
@@ -77,7 +125,7 @@ def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportR
             )
         article = Article(
             title=source["title"],
-            source_url=source.get("source_url"),
+            source_url=_web_address(source.get("source_url")),
             author=source.get("author"),
             published_on=date.fromisoformat(source["published_on"])
             if source.get("published_on")
@@ -94,9 +142,10 @@ def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportR
 
         def user_id(username: str) -> int:
             if username not in users:
-                found = session.scalar(select(User.id).where(User.username == username))
+                name = _username(username)
+                found = session.scalar(select(User.id).where(User.username == name))
                 if found is None:
-                    user = User(username=username, is_active=False, password_hash=None)
+                    user = User(username=name, is_active=False, password_hash=None)
                     session.add(user)
                     session.flush()
                     found = user.id
@@ -111,7 +160,10 @@ def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportR
                 )
             )
             if found is None:
-                citation = Citation(**{k: v for k, v in item.items() if k != "id"})
+                fields = {k: v for k, v in item.items() if k != "id"}
+                if "url" in fields:
+                    fields["url"] = _web_address(fields["url"])
+                citation = Citation(**fields)
                 session.add(citation)
                 session.flush()
                 found = citation.id

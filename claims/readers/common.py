@@ -30,6 +30,9 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 # joiner, zero-width no-break space and soft hyphen join, so they are dropped.
 _INVISIBLE = str.maketrans({"\u200b": " ", "\u2060": None, "\ufeff": None, "\u00ad": None})
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
+# Unpaired surrogates: no text encoding (nor the database) can hold them, yet JSON-LD and YAML
+# front matter can spell them ("\\ud800"); in metadata they become U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -277,7 +280,7 @@ def clean_meta(value: object, limit: int = 300) -> str | None:
     """A metadata string on one line, or None for empty or non-text values."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
-    text = " ".join(str(value).split())
+    text = _SURROGATE.sub("\ufffd", " ".join(str(value).split()))
     if not text:
         return None
     return text if len(text) <= limit else excerpt(text, limit)
@@ -338,6 +341,8 @@ def clean_url(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     url = value.strip()
+    if _SURROGATE.search(url):
+        return None
     if re.match(r"https?://[^\s/]+", url, re.IGNORECASE) and not re.search(r"\s", url):
         return url
     return None

@@ -1,14 +1,18 @@
 """Word (.docx): the body's paragraphs and tables in reading order, via python-docx.
 
 The zip container is checked (signature, entry count, uncompressed sizes and compression
-ratio, main document part) before python-docx opens it, so a zip bomb is refused unread.
+ratio, encryption and compression method, main document part) before python-docx opens it,
+and every deflated part is inflated in bounded chunks to check it holds no more than its
+declared size, so a zip bomb (also one whose headers understate its sizes) is refused unread.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from datetime import UTC, date, datetime
 
 from lxml import etree
@@ -38,6 +42,9 @@ MAX_ENTRIES = 10_000
 # A part larger than this (uncompressed) must not be compressed more than MAX_RATIO times.
 RATIO_CHECK_BYTES = 1024 * 1024
 MAX_RATIO = 200
+# Parts are inflated this many bytes at a time when their declared sizes are checked.
+INFLATE_CHUNK = 64 * 1024
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... file name length, extra field length
 
 _HEADING_STYLE = re.compile(r"heading\s*([1-9])")
 # Elements whose children hold a paragraph's runs; anything else (deleted text, drawings,
@@ -78,6 +85,8 @@ def read_docx(data: bytes, filename: str | None, max_bytes: int) -> Document:
             f"{describe(filename)} could not be opened as a Word document (it is damaged or not "
             "really a .docx); open it in Word and save it again as .docx."
         ) from None
+    if body is None:
+        raise refuse_no_text(filename, " (the Word document has no body)")
 
     walker = _BodyWalker(styles, numbering)
     walker.walk(body)
@@ -123,11 +132,12 @@ def check_container(data: bytes, filename: str | None, max_bytes: int) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             _check_sizes(infos, len(data), name, max_bytes)
+            _check_parts(data, infos, name)
             names = {info.filename for info in infos}
             main = MAIN_PART if MAIN_PART in names else _main_part_from_rels(archive, names)
     except DocumentRefused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, OSError, EOFError):
         raise DocumentRefused(
             f"{name} is not a valid .docx file (its zip archive is damaged); "
             "open it in Word and save it again as .docx."
@@ -162,6 +172,58 @@ def _check_sizes(infos: list[zipfile.ZipInfo], size: int, name: str, max_bytes: 
                 f"({format_size(info.file_size)} from {format_size(info.compress_size)}); "
                 "it may be a zip bomb, so it was not opened."
             )
+
+
+def _check_parts(data: bytes, infos: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse encrypted parts, compression Word never writes, and deflated parts that unzip
+    to more than their declared size (zipfile trusts that size: it would inflate all of it)."""
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise DocumentRefused(
+                f"{name} is encrypted (its part {info.filename} needs a password); open it in "
+                "Word, remove the password and save it again as .docx."
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise DocumentRefused(
+                f"{name} uses a zip compression method Word does not write (method "
+                f"{info.compress_type}, in {info.filename}); open it in Word and save it again "
+                "as .docx."
+            )
+        if info.compress_type == zipfile.ZIP_DEFLATED and _inflates_past_size(data, info):
+            raise DocumentRefused(
+                f"{name} contains a part ({info.filename}) that unzips to more than the "
+                f"{format_size(info.file_size)} its zip archive declares; it may be a zip bomb, "
+                "so it was not opened."
+            )
+
+
+def _inflates_past_size(data: bytes, info: zipfile.ZipInfo) -> bool:
+    """Whether a deflated part inflates to more than ``info.file_size``, inflating at most
+    that much plus one chunk (never the whole bomb)."""
+    offset = info.header_offset
+    header = data[offset : offset + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size:
+        raise zipfile.BadZipFile("truncated local file header")
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    if signature != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local file header")
+    start = offset + _LOCAL_HEADER.size + name_length + extra_length
+    compressed = memoryview(data)[start : start + info.compress_size]
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    left = info.file_size
+    for at in range(0, len(compressed), INFLATE_CHUNK):
+        pending: bytes | memoryview = compressed[at : at + INFLATE_CHUNK]
+        while True:
+            out = inflater.decompress(pending, INFLATE_CHUNK)
+            left -= len(out)
+            if left < 0:
+                return True
+            pending = inflater.unconsumed_tail
+            if inflater.eof or (not pending and len(out) < INFLATE_CHUNK):
+                break
+        if inflater.eof:
+            break
+    return False
 
 
 def _main_part_from_rels(archive: zipfile.ZipFile, names: set[str]) -> str | None:

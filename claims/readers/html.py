@@ -526,10 +526,10 @@ class _PageMetadata:
         candidates = [
             self.meta.get("og:title"),
             title_tag,
-            self._linked("headline"),
+            self._linked("headline"),  # JSON-LD: any JSON value, only a string is a title
             h1.text_content() if h1 is not None else None,
         ]
-        return [strip_site_suffix(c, sites) if c else None for c in candidates]
+        return [strip_site_suffix(c, sites) if isinstance(c, str) else None for c in candidates]
 
     def author(self) -> str | None:
         for key in AUTHOR_META_KEYS:
@@ -619,14 +619,16 @@ def _clean_author(value: object) -> str | None:
     return text if 0 < len(text) <= 120 else None
 
 
-def _linked_names(value: object) -> str | None:
+def _linked_names(value: object, *, in_list: bool = False) -> str | None:
+    """A JSON-LD author: a name, a {"name": ...} object, or a list of those (a list nested in
+    the list is no name: followed, a deeply nested one would exhaust the recursion limit)."""
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
         name = value.get("name")
         return name if isinstance(name, str) else None
-    if isinstance(value, list):
-        names = [_linked_names(item) for item in value[:20]]
+    if isinstance(value, list) and not in_list:
+        names = [_linked_names(item, in_list=True) for item in value[:20]]
         return ", ".join(name for name in names if name) or None
     return None
 
@@ -648,7 +650,7 @@ def _linked_data(page: lxml_html.HtmlElement) -> list[dict]:
 
     def rank(item: dict) -> int:
         kind = item.get("@type")
-        kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
+        kinds = " ".join(map(str, kind)) if isinstance(kind, list) else str(kind or "")
         kinds = kinds.lower()
         if "article" in kinds or "posting" in kinds:
             return 0

@@ -125,11 +125,15 @@ def _first(meta: dict, keys: tuple[str, ...]) -> object:
     return None
 
 
-def _author(value: object) -> str | None:
+def _author(value: object, *, in_list: bool = False) -> str | None:
+    """A name, a {name: ...} mapping, or a list of those; a list inside the list is no name
+    (YAML aliases can make nested lists exponentially large, or make a list contain itself)."""
     if isinstance(value, dict):
         return clean_meta(value.get("name"))
     if isinstance(value, list):
-        names = [_author(item) for item in value[:50]]
+        if in_list:
+            return None
+        names = [_author(item, in_list=True) for item in value[:50]]
         return clean_meta(", ".join(name for name in names if name))
     return clean_meta(value)
 
