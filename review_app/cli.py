@@ -374,6 +374,64 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from db.backup import backup
+    from db.engine import Database
+
+    # Not _database(): the backup is of the database as it is, before any migration.
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty() and total > 1:
+            print(f"\r{done:,}/{total:,} pages", end="", file=sys.stderr, flush=True)
+
+    result = backup(Database(), args.path, overwrite=args.force, progress=progress)
+    if sys.stderr.isatty() and result.pages > 1:
+        print(file=sys.stderr)
+    _say(
+        f"Backed up {result.source} to {result.path} "
+        f"({result.bytes / MIB:.1f} MiB, {result.seconds:.1f} s; integrity check passed)."
+    )
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from db.backup import inspect_backup, restore
+    from db.engine import Database
+
+    database = Database()
+    info = inspect_backup(database, args.path)  # refuses a bad file before asking anything
+    _say(
+        f"{info.path}: a claimreview backup at schema revision {info.revision} with "
+        f"{info.articles} article(s), {info.claims} claim(s), {info.reviews} review(s), "
+        f"{info.users} user(s)."
+    )
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise ClaimreviewError(
+                "restore replaces everything in the database; confirm with --yes "
+                "(standard input is not a terminal to ask at). Nothing was changed."
+            )
+        if not _confirm(
+            f"Replace everything in {database.engine.url.database} with this backup "
+            "(a safety copy of the database is kept first)?"
+        ):
+            _say("Nothing was changed.")
+            return 1
+    result = restore(database, args.path)
+    if result.safety_copy is not None:
+        _say(f"Kept the database as it was in {result.safety_copy}")
+    _say(
+        f"Restored {result.database} from {info.path} in {result.seconds:.1f} s "
+        f"(schema revision {result.revision})."
+    )
+    return 0
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -498,6 +556,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=cmd_migrate)
+
+    backup_cmd = commands.add_parser(
+        "backup", help="copy the database to a new file while the app keeps running (SQLite)"
+    )
+    backup_cmd.add_argument("path", metavar="FILE", help="the backup file to create")
+    backup_cmd.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    backup_cmd.set_defaults(handler=cmd_backup)
+    restore_cmd = commands.add_parser(
+        "restore", help="replace the database with a backup (a safety copy is kept first)"
+    )
+    restore_cmd.add_argument("path", metavar="FILE", help="a file made by claimreview backup")
+    restore_cmd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore_cmd.set_defaults(handler=cmd_restore)
 
     user = commands.add_parser("user", help="manage user accounts")
     user_commands = user.add_subparsers(dest="command", required=True, metavar="ACTION")
