@@ -3,19 +3,27 @@
 SQLite gets WAL, a busy timeout and foreign keys on every connection, and write transactions
 start with BEGIN IMMEDIATE: in WAL mode a deferred transaction that reads and then writes fails
 at once with "database is locked" when another writer is active (see the engineering notes).
+
+``Database.write_retrying`` runs a write transaction again, whole, when the database refused it
+only because of other transactions: SQLite still busy after the busy timeout (its busy handler
+is not fair: under many writers one can wait out the whole timeout while newcomers get in), a
+PostgreSQL deadlock or serialization failure. Such a transaction was rolled back entirely.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import random
+import re
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from claims.errors import ClaimreviewError
@@ -23,7 +31,11 @@ from db.claim_facts import keep_current
 
 DEFAULT_DATABASE_URL = "sqlite:///data/claimreview.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_ATTEMPTS = 4  # write_retrying: the first try and up to three more
 _MODE = "claimreview_mode"
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6  # primary result codes (extended codes add high bits)
+_PG_RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+T = TypeVar("T")
 
 
 class DatabaseUnavailable(ClaimreviewError):
@@ -50,14 +62,20 @@ def database_url() -> str:
     return os.environ.get("CLAIMREVIEW_DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
+def _without_password(url: str) -> str:
+    """The URL with any password masked, for messages (it may not even parse)."""
+    return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError as error:
+        parsed.port  # noqa: B018  (a port that is not a number fails here, not later)
+    except (ArgumentError, ValueError) as error:
         raise DatabaseUnavailable(
-            f"{url!r} is not a database URL; use e.g. sqlite:///data/claimreview.db or "
-            "postgresql+psycopg://user:password@host/claimreview."
-        ) from error
+            f"{_without_password(url)!r} is not a database URL; use e.g. "
+            "sqlite:///data/claimreview.db or postgresql+psycopg://user:password@host/claimreview."
+        ) from None if isinstance(error, ValueError) else error
     if parsed.get_backend_name() == "sqlite":
         return _make_sqlite_engine(url, **kwargs)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
@@ -95,6 +113,19 @@ def _make_sqlite_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def is_retryable(error: BaseException) -> bool:
+    """Whether a write failed only because of concurrent transactions, so that running it
+    again from the start is right: SQLite busy or locked, a PostgreSQL serialization failure
+    or deadlock. Constraint violations and every other error are not."""
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return getattr(original, "sqlstate", None) in _PG_RETRYABLE
+
+
 class Database:
     """An engine with its two kinds of session: ``write()`` and ``read()``.
 
@@ -109,6 +140,7 @@ class Database:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         keep_current(self._writer)
         self._reader = sessionmaker(reader, expire_on_commit=False)
+        self.retries = 0  # transactions write_retrying ran again (a statistic, not exact)
 
     @property
     def dialect(self) -> str:
@@ -119,6 +151,24 @@ class Database:
         """A session in one write transaction: committed on success, rolled back on error."""
         with self._writer.begin() as session:
             yield session
+
+    def write_retrying(self, work: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
+        """Run ``work(session)`` in a write transaction, as ``write()`` does; when the database
+        refuses it only because of concurrent transactions (``is_retryable``), roll back and run
+        it again, whole, in a new transaction, up to ``attempts`` times in all, after a short
+        random pause. ``work`` must read what it needs inside the session and do nothing
+        outside it that a second run would repeat. Other errors pass through at once."""
+        attempt = 1
+        while True:
+            try:
+                with self.write() as session:
+                    return work(session)
+            except DBAPIError as error:
+                if attempt >= attempts or not is_retryable(error):
+                    raise
+            self.retries += 1
+            time.sleep(random.uniform(0.0, 0.05 * attempt))
+            attempt += 1
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -147,64 +147,73 @@ def save_review(
         raise ClaimreviewError("Reviews are written by a named reviewer: log in first.")
     if submit and (verdict is None or certainty is None):
         raise ClaimreviewError("Choose a verdict and an evidence certainty before submitting.")
-    try:
-        with database.write() as session:
-            claim = get_claim(session, claim_id)
-            check_scale_code(session, Verdict, verdict)
-            check_scale_code(session, CertaintyLevel, certainty)
+
+    def work(session: Session) -> ReviewInfo:
+        if session.get_bind().dialect.name == "postgresql":
+            # Saves of one claim take turns from their start. settle_unanimous locks the claim
+            # later on; two first saves that had each inserted their review by then (which
+            # takes a key-share lock on the claim) would deadlock there. FOR NO KEY UPDATE
+            # leaves other writers' key-share locks (facts, decisions) free.
+            session.execute(
+                select(Claim.id).where(Claim.id == claim_id).with_for_update(key_share=True)
+            )
+        claim = get_claim(session, claim_id)
+        check_scale_code(session, Verdict, verdict)
+        check_scale_code(session, CertaintyLevel, certainty)
+        if citations is not None:
+            # Before a new review is added: a query after that would flush it early, and
+            # its first save would count as two versions.
+            _check_citations(session, citations)
+        review = session.scalar(
+            select(Review).where(Review.claim_id == claim_id, Review.reviewer_id == actor.user_id)
+        )
+        before = None
+        if review is None:
+            if expected_version is not None:
+                raise StaleReview(None)
+            review = Review(claim_id=claim_id, reviewer_id=actor.user_id)
+            session.add(review)
+            action = "create"
+        else:
+            if expected_version != review.version:
+                raise StaleReview(review_info(review))
+            _refuse_revision_after_unblinding(session, claim, review)
+            before = _snapshot(review)
+            action = "update"
+        # One save is one change of version: no flush midway through the edit.
+        with session.no_autoflush:
+            review.verdict = verdict
+            review.certainty = certainty
+            review.rationale = rationale
+            review.needs_second_look = False
             if citations is not None:
-                # Before a new review is added: a query after that would flush it early, and
-                # its first save would count as two versions.
-                _check_citations(session, citations)
-            review = session.scalar(
-                select(Review).where(
-                    Review.claim_id == claim_id, Review.reviewer_id == actor.user_id
-                )
-            )
-            before = None
-            if review is None:
-                if expected_version is not None:
-                    raise StaleReview(None)
-                review = Review(claim_id=claim_id, reviewer_id=actor.user_id)
-                session.add(review)
-                action = "create"
+                _set_citations(review, citations)
+            if submit:
+                review.status = "submitted"
+                review.submitted_at = utcnow()
+                action = "submit"
             else:
-                if expected_version != review.version:
-                    raise StaleReview(review_info(review))
-                _refuse_revision_after_unblinding(session, claim, review)
-                before = _snapshot(review)
-                action = "update"
-            # One save is one change of version: no flush midway through the edit.
-            with session.no_autoflush:
-                review.verdict = verdict
-                review.certainty = certainty
-                review.rationale = rationale
-                review.needs_second_look = False
-                if citations is not None:
-                    _set_citations(review, citations)
-                if submit:
-                    review.status = "submitted"
-                    review.submitted_at = utcnow()
-                    action = "submit"
-                else:
-                    review.status = "draft"
-            session.flush()
-            record_event(
-                session,
-                action=action,
-                entity_type="review",
-                entity_id=review.id,
-                actor_id=actor.user_id,
-                channel=actor.channel,
-                article_id=claim.article_id,
-                claim_id=claim.id,
-                before=before,
-                after=_snapshot(review),
-            )
-            # An article may accept agreeing reviews as its decision (db/unanimity.py).
-            settle_unanimous(session, claim, claim.article)
-            session.refresh(review, ["reviewer"])
-            return review_info(review)
+                review.status = "draft"
+        session.flush()
+        record_event(
+            session,
+            action=action,
+            entity_type="review",
+            entity_id=review.id,
+            actor_id=actor.user_id,
+            channel=actor.channel,
+            article_id=claim.article_id,
+            claim_id=claim.id,
+            before=before,
+            after=_snapshot(review),
+        )
+        # An article may accept agreeing reviews as its decision (db/unanimity.py).
+        settle_unanimous(session, claim, claim.article)
+        session.refresh(review, ["reviewer"])
+        return review_info(review)
+
+    try:
+        return database.write_retrying(work)
     except StaleDataError as error:  # a concurrent save won between our read and write
         with database.read() as session:
             stored = session.scalar(
