@@ -51,7 +51,9 @@ def settle_unanimous(
     """Accept or withdraw the automatic decision on ``claim``; returns what it did."""
     if session.get_bind().dialect.name == "postgresql":
         # Two agreeing reviews submitted at once: the second transaction must see the first.
-        session.execute(select(Claim.id).where(Claim.id == claim.id).with_for_update())
+        session.execute(
+            select(Claim.id).where(Claim.id == claim.id).with_for_update(key_share=True)
+        )  # FOR NO KEY UPDATE: inserts that only reference the claim (reviews, facts) go on
     reviews = session.scalars(
         select(Review)
         .where(Review.claim_id == claim.id, Review.status == "submitted")
