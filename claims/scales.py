@@ -35,6 +35,10 @@ class Scale:
     def codes(self) -> tuple[str, ...]:
         return tuple(v.code for v in self.values)
 
+    def labels(self) -> dict[str, str]:
+        """Each code's label, in scale order (for select boxes and tables)."""
+        return {v.code: v.label for v in self.values}
+
     def get(self, code: str) -> ScaleValue:
         for value in self.values:
             if value.code == code:

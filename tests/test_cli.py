@@ -410,3 +410,27 @@ def test_team_commands_and_blind_review_on_the_command_line(database: Database) 
     figures = run("agreement", "--article", str(article), db_url=url)
     rows = {line.split("\t")[0]: line.split("\t") for line in figures.stdout.splitlines()}
     assert rows["verdict"][1:4] == ["1", "2", "0.000"]
+
+
+def test_assign_some_claims_then_unassign_and_bad_claim_numbers(database: Database) -> None:
+    from claims.permissions import Actor
+    from db.accounts import create_user
+    from db.articles import import_file
+    from db.assignments import article_assignments
+
+    url, operator = database.url, Actor.operator("test")
+    article = import_file(database, b"Drug A lowers pressure. Drug B lowers sugar.", "t.txt",
+                          actor=operator).article_id  # fmt: skip
+    create_user(database, operator, "rita", ["reviewer"], password="rita" * 4)
+    bad = run("assign", str(article), "--reviewer", "rita", "--claims", "1,two", db_url=url)
+    assert bad.returncode == 2 and "claim numbers separated by commas" in bad.stderr
+    missing = run("assign", str(article), "--reviewer", "rita", "--claims", "9", db_url=url)
+    assert missing.returncode == 2 and f"Article {article} has no claim 9" in missing.stderr
+    done = run("assign", str(article), "--reviewer", "rita", "--claims", "2", db_url=url)
+    assert done.returncode == 0 and "1 new assignment" in done.stderr
+    with database.read() as session:
+        (row,) = article_assignments(session, operator, article)
+    assert (row.reviewer, row.whole_article, row.claims) == ("rita", False, 1)
+    assert run("unassign", str(article), "--reviewer", "rita", db_url=url).returncode == 0
+    again = run("unassign", str(article), "--reviewer", "rita", db_url=url)
+    assert again.returncode == 2 and "no assignment in this article" in again.stderr

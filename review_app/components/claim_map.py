@@ -46,9 +46,7 @@ STATE_LABELS = {
 def finding_labels() -> dict[str, str]:
     """Every verdict and certainty code, and the states, as the words a reviewer reads."""
     scales = default_scales()
-    labels = {v.code: v.label for v in scales["verdict"].values}
-    labels |= {v.code: v.label for v in scales["certainty"].values}
-    return labels | STATE_LABELS
+    return scales["verdict"].labels() | scales["certainty"].labels() | STATE_LABELS
 
 
 def review_link(article_id: int, claim_id: int) -> str:

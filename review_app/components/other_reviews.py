@@ -27,8 +27,7 @@ def other_reviews(actor: Actor, claim_id: int) -> None:
     if not others:
         return
     scales = default_scales()
-    verdicts = {v.code: v.label for v in scales["verdict"].values}
-    certainties = {v.code: v.label for v in scales["certainty"].values}
+    verdicts, certainties = scales["verdict"].labels(), scales["certainty"].labels()
     with st.expander(f"Other reviews ({len(others)})", expanded=False):
         for review in others:
             status = "" if review.status == "submitted" else f" · {review.status}"

@@ -29,7 +29,7 @@ NONE = "—"
 
 
 def _labels(scale: str) -> dict[str, str]:
-    return {v.code: v.label for v in default_scales()[scale].values}
+    return default_scales()[scale].labels()
 
 
 def _choice(label: str, scale: str, current: str | None, key: str) -> str | None:

@@ -21,10 +21,8 @@ article_id = pick_article(actor, key="adjudicate_article")
 if article_id is None:
     st.stop()
 scales = default_scales()
-verdicts = {v.code: v.label for v in scales["verdict"].values}
-certainties = {v.code: v.label for v in scales["certainty"].values}
-designs = {v.code: v.label for v in scales["study_design"].values}
-stances = {v.code: v.label for v in scales["stance"].values}
+verdicts, certainties = scales["verdict"].labels(), scales["certainty"].labels()
+designs, stances = scales["study_design"].labels(), scales["stance"].labels()
 
 notice = st.session_state.pop("adjudicate_notice", None)
 if notice:

@@ -71,8 +71,8 @@ with st.container(border=True):
     )
     choices = dashboard_filter_choices(actor, article_id)
     reviewers = dict(choices["reviewers"])
-    verdict_states = [v.code for v in scales["verdict"].values] + ["disagreement", "unreviewed"]
-    certainty_states = [v.code for v in scales["certainty"].values] + ["not_rated"]
+    verdict_states = [*scales["verdict"].codes(), "disagreement", "unreviewed"]
+    certainty_states = [*scales["certainty"].codes(), "not_rated"]
     row = st.columns(5)
     section = row[0].selectbox(
         "Section", [None, *choices["sections"]], format_func=lambda s: s or "Any",

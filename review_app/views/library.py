@@ -17,7 +17,7 @@ from review_app.components.text import escape_markdown
 from review_app.resources import clear_cached_reads, database
 
 LIMIT = 200
-designs = {v.code: v.label for v in default_scales()["study_design"].values}
+designs = default_scales()["study_design"].labels()
 
 actor = current_actor()
 st.title("Citation library")

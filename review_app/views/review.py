@@ -40,8 +40,8 @@ if article_id is None:
 navigator, focus = st.columns([2, 3], gap="large")
 
 with navigator:
-    verdict_labels = {v.code: v.label for v in default_scales()["verdict"].values}
-    certainty_labels = {v.code: v.label for v in default_scales()["certainty"].values}
+    verdict_labels = default_scales()["verdict"].labels()
+    certainty_labels = default_scales()["certainty"].labels()
     with st.expander("Filters", expanded=False):
         status = st.multiselect("My status", STATUSES, key="review_f_status")
         checkable_only = st.toggle("Checkable claims only", value=True, key="review_f_checkable")
