@@ -3,6 +3,8 @@
 Run: .venv/bin/python bench/review_interaction.py [N ...]   (default 20 2000)
 Measures AppTest's full script run (what the server spends per click) for "Submit and next
 unreviewed" and for "Next →", as the median of repeated clicks on one article of N claims.
+AppTest compiles the page scripts afresh on every run, which a server does once per script:
+``compile_once`` gives AppTest one script cache for all its runs, as the server has.
 Alone it uses a new database per size; bench/run.py (bench/interaction.py) calls ``measure``
 on a copy of its large generated database, and ``empty_page_rerun`` for the floor.
 """
@@ -16,10 +18,20 @@ import tempfile
 import time
 from pathlib import Path
 
+import streamlit.testing.v1.app_test as app_test_module
+import streamlit.testing.v1.local_script_runner as local_runner_module
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest
 
 REPEATS = 15
 APP = str(Path(__file__).resolve().parent.parent / "review_app" / "app.py")
+
+
+def compile_once() -> None:
+    """Make every AppTest run share one script cache, like a server's runs (not the default)."""
+    shared = ScriptCache()
+    # AppTest makes new ones per run: one for the entry script, one for the pages.
+    app_test_module.ScriptCache = local_runner_module.ScriptCache = lambda: shared
 
 
 def article_text(claims: int) -> str:
@@ -56,6 +68,7 @@ def measure(claims: int, url: str | None = None, repeats: int = REPEATS) -> dict
     )
     database.dispose()
 
+    compile_once()
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["auth_user_id"] = user.id
     at.query_params["article"] = str(result.article_id)
@@ -89,6 +102,7 @@ def measure(claims: int, url: str | None = None, repeats: int = REPEATS) -> dict
 
 def empty_page_rerun(repeats: int = 30) -> tuple[float, float]:
     """Median milliseconds (wall, CPU) of an empty Streamlit page's rerun: any click's floor."""
+    compile_once()
     at = AppTest.from_string("import streamlit as st\n", default_timeout=60)
     at.run()
     wall, cpu = [], []

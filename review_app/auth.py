@@ -34,6 +34,7 @@ _TOKEN = "auth_token"
 _COOKIE_TODO = "auth_cookie_todo"  # ("set", token) or ("clear", "") for the next page draw
 COOKIE = "claimreview_session"
 AFTER_LOGIN = "auth_after_login"  # the query of a claim link followed before logging in
+_THIS_RUN = "auth_this_run"  # the user app.py checked at the start of this run, for its page
 
 
 def identity() -> IdentityProvider:
@@ -86,8 +87,10 @@ def current_user() -> UserInfo | None:
     """The logged-in user, re-read from the database on every run (roles or status may change).
 
     Returns None (and forgets the login) when nobody is logged in, the session has been idle
-    too long, or the account was disabled meanwhile.
+    too long, or the account was disabled meanwhile. The user found is handed to this run's
+    page (``current_actor``), which then need not read it again.
     """
+    st.session_state.pop(_THIS_RUN, None)
     if st.session_state.get(_USER_ID) is None:
         _resume_from_cookie()
     user_id = st.session_state.get(_USER_ID)
@@ -104,12 +107,17 @@ def current_user() -> UserInfo | None:
         _sign_out("Your account is no longer active.")
         return None
     st.session_state[_LAST_SEEN] = now
+    st.session_state[_THIS_RUN] = user
     return user
 
 
 def current_actor() -> Actor:
-    """The acting user for a page that only logged-in users reach (see app.py)."""
-    user = current_user()
+    """The acting user for a page that only logged-in users reach (see app.py).
+
+    app.py checked the login at the start of this very run; taking (and removing) what it found
+    saves a second database read per click, and leaves nothing for a later run to trust.
+    """
+    user = st.session_state.pop(_THIS_RUN, None) or current_user()
     if user is None:
         st.stop()
     return actor_for(user)

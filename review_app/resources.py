@@ -164,13 +164,13 @@ def dashboard_filter_choices(actor: Actor, article_id: int | None) -> dict[str, 
         return asdict(filter_choices(session, actor, article_id))
 
 
-def clear_cached_reads() -> None:
-    """Call after any write so every page shows the new state."""
+def clear_review_reads() -> None:
+    """Call after a review (or decision) is saved: clears what sums or shows reviews.
+
+    Titles, headers and the claims' own rows do not change with a review; keeping them saves
+    the next run of the review page their queries.
+    """
     article_rows.clear()
-    article_titles_of.clear()
-    article_header.clear()
-    claim_total.clear()
-    claim_rows.clear()
     article_bundle_data.clear()
     dashboard_overview.clear()
     dashboard_gap_claims.clear()
@@ -178,4 +178,13 @@ def clear_cached_reads() -> None:
     dashboard_claim_map.clear()
     dashboard_throughput.clear()
     dashboard_filter_choices.clear()
+
+
+def clear_cached_reads() -> None:
+    """Call after any write so every page shows the new state."""
+    clear_review_reads()
+    article_titles_of.clear()
+    article_header.clear()
+    claim_total.clear()
+    claim_rows.clear()
     dashboard_article_choices.clear()

@@ -21,10 +21,11 @@ from db.citations import CitationInfo, add_citations, search_library, set_study_
 from db.reviews import CitedSource, ReviewInfo, StaleReview, save_review
 from db.workspace import ClaimContext
 from review_app.components.text import escape_markdown
-from review_app.resources import clear_cached_reads, database
+from review_app.resources import clear_review_reads, database
 
 _CONFLICT = "review_conflict"
 _OPENED = "review_opened"
+_ERROR = "review_save_error"  # a refused save's message, for the run after the click
 NONE = "—"
 
 
@@ -80,7 +81,11 @@ def _code(scale: str, label: str | None) -> str | None:
 
 
 def review_form(actor: Actor, claim: ClaimContext, on_saved: Callable[[str], None]) -> None:
-    """Draw the form; ``on_saved(action)`` runs after a save ("draft", "submit", "next")."""
+    """Draw the form; ``on_saved(action)`` runs after a save ("draft", "submit", "next").
+
+    ``on_saved`` runs in the save button's callback, before the next run of the page: it may
+    set query parameters and session state, not draw.
+    """
     review = claim.my_review
     stored_version = review.version if review else 0
     # The version this reviewer opened stays the form's basis until they save, even if someone
@@ -116,20 +121,33 @@ def review_form(actor: Actor, claim: ClaimContext, on_saved: Callable[[str], Non
 
     st.markdown("**Cited sources**")
     table = _sources_table(review, claim.cited)
-    edited = st.data_editor(
-        table,
-        key=f"{key}_sources",
-        hide_index=True,
-        disabled=["id", "Source"],
-        column_order=["Source", "Stance", "Study design", "Quoted passage", "Locator", "Remove"],
-        column_config={
-            "Stance": st.column_config.SelectboxColumn(options=[NONE, *_labels("stance").values()]),
-            "Study design": st.column_config.SelectboxColumn(
-                options=[NONE, *_labels("study_design").values()], width="medium"
-            ),
-            "Source": st.column_config.TextColumn(width="large"),
-        },
-    )
+    if table.empty:
+        # Nothing to edit yet: a caption instead of an empty editor (one less table per run).
+        st.caption("None yet: paste identifiers or find a source in the library below.")
+    else:
+        st.data_editor(
+            table,
+            key=f"{key}_sources",
+            hide_index=True,
+            disabled=["id", "Source"],
+            column_order=[
+                "Source",
+                "Stance",
+                "Study design",
+                "Quoted passage",
+                "Locator",
+                "Remove",
+            ],
+            column_config={
+                "Stance": st.column_config.SelectboxColumn(
+                    options=[NONE, *_labels("stance").values()]
+                ),
+                "Study design": st.column_config.SelectboxColumn(
+                    options=[NONE, *_labels("study_design").values()], width="medium"
+                ),
+                "Source": st.column_config.TextColumn(width="large"),
+            },
+        )
     pasted = st.text_area(
         "Add sources: paste PMIDs, DOIs, NCT numbers, PMCIDs or web addresses",
         key=f"{key}_paste",
@@ -142,7 +160,6 @@ def review_form(actor: Actor, claim: ClaimContext, on_saved: Callable[[str], Non
     for item in refused:
         st.error(f"{escape_markdown(item.source[:80])}: {escape_markdown(item.reason)}")
     library_query = st.text_input("Find a source in the library", key=f"{key}_find")
-    from_library: list[int] = []
     if library_query.strip():
         matches = search_library(database(), actor, library_query)
         if matches:
@@ -150,30 +167,75 @@ def review_form(actor: Actor, claim: ClaimContext, on_saved: Callable[[str], Non
                 c.id: c.vancouver() if c.title else f"{c.kind.upper()} {c.identifier}"
                 for c in matches
             }
-            from_library = st.multiselect(
+            st.multiselect(
                 "Cite from the library", list(names), format_func=names.get, key=f"{key}_library"
             )
         else:
             st.caption("No source in the library matches.")
 
-    stances = [_code("stance", s) for s in edited["Stance"]] if len(edited) else []
-    designs = [_code("study_design", d) for d in edited["Study design"]] if len(edited) else []
+    edited = _edited_sources(claim, key) if not table.empty else table
+    stances = [_code("stance", s) for s in edited["Stance"]]
+    designs = [_code("study_design", d) for d in edited["Study design"]]
     for warning in clash_warnings(verdict, certainty, stances, designs):
         st.warning(warning, icon=":material/warning:")
 
+    # The buttons save in their callback, before the next run draws anything: that run then
+    # draws the claim to go to, so a click costs one run of the page instead of two.
     left, middle, right = st.columns(3)
-    action = None
-    if left.button("Save draft", key=f"{key}_draft", use_container_width=True):
-        action = "draft"
-    if middle.button("Submit", key=f"{key}_submit", type="primary", use_container_width=True):
-        action = "submit"
-    if right.button("Submit and next unreviewed", key=f"{key}_next", use_container_width=True):
-        action = "next"
-    if action is None:
-        return
+    for column, label, action, kind in (
+        (left, "Save draft", "draft", "secondary"),
+        (middle, "Submit", "submit", "primary"),
+        (right, "Submit and next unreviewed", "next", "secondary"),
+    ):
+        column.button(
+            label,
+            key=f"{key}_{action}",
+            type=kind,
+            use_container_width=True,
+            on_click=_save,
+            args=(actor, claim, version, action, on_saved),
+        )
+    error = st.session_state.pop(_ERROR, None)
+    if error:
+        st.error(escape_markdown(error))
+
+
+def _edited_sources(claim: ClaimContext, key: str) -> pd.DataFrame:
+    """The sources table as the reviewer left it: the stored rows with their edits applied.
+
+    Inside a callback the data editor's value is only its edits (``edited_rows``, by row
+    position and column name); the table they apply to is rebuilt from the same claim.
+    """
+    table = _sources_table(claim.my_review, claim.cited)
+    edits = st.session_state.get(f"{key}_sources") or {}
+    for position, changes in (edits.get("edited_rows") or {}).items():
+        for column, value in changes.items():
+            if column in table.columns and int(position) < len(table):
+                table.iloc[int(position), table.columns.get_loc(column)] = value
+    return table
+
+
+def _save(
+    actor: Actor,
+    claim: ClaimContext,
+    version: int,
+    action: str,
+    on_saved: Callable[[str], None],
+) -> None:
+    """A save button's callback: save what the form holds, or keep it and say what is wrong."""
+    key = f"review_{claim.id}_{version}"
+    verdict = st.session_state.get(f"{key}_verdict")
+    certainty = st.session_state.get(f"{key}_certainty")
+    rationale = st.session_state.get(f"{key}_rationale") or ""
+    pasted = st.session_state.get(f"{key}_paste") or ""
+    found, refused = parse_identifiers(pasted) if pasted.strip() else ([], [])
     if refused:
-        st.error("Fix or remove the refused sources above first; nothing was saved.")
+        st.session_state[_ERROR] = (
+            "Fix or remove the refused sources above first; nothing was saved."
+        )
         return
+    from_library = list(st.session_state.get(f"{key}_library") or [])
+    edited = _edited_sources(claim, key)
     try:
         new_ids = [c.id for c in add_citations(database(), actor, found)] if found else []
         sources = [
@@ -214,13 +276,13 @@ def review_form(actor: Actor, claim: ClaimContext, on_saved: Callable[[str], Non
             "certainty": certainty,
             "rationale": rationale,
         }
-        st.rerun()
+        return
     except ClaimreviewError as error:
-        st.error(escape_markdown(str(error)))
+        st.session_state[_ERROR] = str(error)
         return
     st.session_state.pop(_CONFLICT, None)
     st.session_state.pop(_OPENED, None)
-    clear_cached_reads()
+    clear_review_reads()
     on_saved(action)
 
 

@@ -97,10 +97,15 @@ with navigator:
             selection_mode="single-row",
             column_config={"Claim": st.column_config.TextColumn(width="large")},
         )
+        # A row picked in the table opens its claim once; the selection stays on the table
+        # afterwards, and must not pull the reviewer back when Next or a save moves them on.
         chosen_rows = picked.selection.rows if picked else []
-        if chosen_rows and rows[chosen_rows[0]].id != claim_id:
-            claim_id = rows[chosen_rows[0]].id
-            st.query_params["claim"] = str(claim_id)
+        chosen = rows[chosen_rows[0]].id if chosen_rows and chosen_rows[0] < len(rows) else None
+        if chosen != st.session_state.get("review_nav_opened"):
+            st.session_state["review_nav_opened"] = chosen
+            if chosen is not None and chosen != claim_id:
+                claim_id = chosen
+                st.query_params["claim"] = str(claim_id)
     if claim_id is None and rows:
         claim_id = rows[0].id
 
@@ -121,29 +126,33 @@ with focus:
         st.query_params["claim"] = str(claim.id)
 
     def go_to(target: int | None) -> None:
+        """A button callback: the run that follows opens the target claim."""
         if target is not None:
             st.query_params["claim"] = str(target)
-        st.rerun()
 
     back, _, forward = st.columns([1, 3, 1])
-    if back.button("← Previous", disabled=claim.previous_id is None, key="review_prev"):
-        go_to(claim.previous_id)
-    if forward.button("Next →", disabled=claim.next_id is None, key="review_next"):
-        go_to(claim.next_id)
+    for column, label, target, button_key in (
+        (back, "← Previous", claim.previous_id, "review_prev"),
+        (forward, "Next →", claim.next_id, "review_next"),
+    ):
+        column.button(
+            label, disabled=target is None, key=button_key, on_click=go_to, args=(target,)
+        )
 
     claim_in_context(claim)
     if claim.my_review and claim.my_review.needs_second_look:
         st.warning("This claim's wording changed after you reviewed it: check your review.")
 
     def after_save(action: str) -> None:
+        """Runs in the save button's callback, before the run that shows where to go next."""
         if action == "next":
             with database().read() as session:
                 target = next_unreviewed(session, actor, article_id, claim.ordinal)
             if target is None:
                 st.session_state["review_notice"] = "Every checkable claim has your review."
             go_to(target)
+            return
         st.session_state["review_notice"] = "Saved as draft." if action == "draft" else "Submitted."
-        go_to(claim.id)
 
     notice = st.session_state.pop("review_notice", None)
     if notice:

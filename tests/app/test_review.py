@@ -205,3 +205,58 @@ def test_the_navigator_pages_through_a_long_article(world: dict) -> None:
     at.number_input(key="review_page").set_value(3)
     _run(at)
     assert list(at.dataframe[0].value["#"]) == list(range(101, 121))
+
+
+def test_a_row_picked_in_the_navigator_opens_once_and_next_moves_on(world: dict) -> None:
+    at = _open(world, 2)
+    at.session_state[f"review_nav_{world['article']}_1"] = {
+        "selection": {"rows": [4], "columns": [], "cells": []}
+    }
+    _run(at)
+    assert any("Claim 5 of 30" in c.value for c in at.caption)
+    _button(at, "Next →").click()
+    _run(at)
+    # The row still selected in the table does not pull the reviewer back to claim 5.
+    assert any("Claim 6 of 30" in c.value for c in at.caption)
+    assert at.query_params["claim"] == str(world["claims"][6])
+    _button(at, "← Previous").click()
+    _run(at)
+    assert any("Claim 5 of 30" in c.value for c in at.caption)
+
+
+def test_edits_in_the_sources_table_are_saved(world: dict) -> None:
+    from claims.identifiers import parse_identifiers
+    from db.citations import add_citations
+    from db.reviews import CitedSource
+
+    claim_id = world["claims"][9]
+    found, _ = parse_identifiers("PMID 27557302, NCT01234567")
+    first, second = add_citations(world["db"], world["rita"], found)
+    save_review(world["db"], world["rita"], claim_id, verdict="accurate", certainty="high",
+                citations=[CitedSource(first.id, "supports"), CitedSource(second.id)])  # fmt: skip
+    at = _open(world, 9)
+    # What the data editor reports when the reviewer edits cells: changes by row and column
+    # (the form's widgets are keyed by claim and by the version of the review opened).
+    at.session_state[f"review_{claim_id}_1_sources"] = {
+        "edited_rows": {
+            0: {
+                "Stance": "Contradicts",
+                "Quoted passage": "no benefit",
+                "Study design": "Non-randomised controlled cohort / follow-up study",
+            },
+            1: {"Remove": True},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    _button(at, "Save draft").click()
+    _run(at)
+    assert any("Saved as draft" in s.value for s in at.success)
+    [review] = reviews_of_claim(world["db"], world["rita"], claim_id)
+    assert [(c.citation_id, c.stance, c.quote) for c in review.citations] == [
+        (first.id, "contradicts", "no benefit")
+    ]
+    from db.citations import search_library
+
+    [stored] = [c for c in search_library(world["db"], world["rita"], "27557302")]
+    assert stored.study_design == "cohort"
