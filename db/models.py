@@ -173,10 +173,12 @@ class Article(Base):
     source_url: Mapped[str | None] = mapped_column(String(2000))
     author: Mapped[str | None] = mapped_column(String(500))
     published_on: Mapped[date | None] = mapped_column(Date)
-    # The plain text every claim offset points into, kept exactly as imported.
-    text: Mapped[str] = mapped_column(Text)
+    # The plain text every claim offset points into, kept exactly as imported. Both texts are
+    # loaded only when read: an article reached from a claim (blind review, auto-accept, the
+    # review page's checks) would otherwise carry its whole text on every click.
+    text: Mapped[str] = mapped_column(Text, deferred=True)
     # The decoded source (Markdown or HTML markup) verbatim; None for binary formats (Word).
-    source_text: Mapped[str | None] = mapped_column(Text)
+    source_text: Mapped[str | None] = mapped_column(Text, deferred=True)
     source_format: Mapped[str] = mapped_column(String(10))
     source_filename: Mapped[str | None] = mapped_column(String(500))
     # sha256 of `text`: importing the same content again finds this article.

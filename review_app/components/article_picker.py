@@ -8,6 +8,10 @@ from claims.permissions import Actor
 from review_app.components.text import escape_markdown
 from review_app.resources import article_titles_of
 
+# A picker of thousands of titles would cost every run of the page that shows it; older
+# articles open from the Articles page (which searches) or from a link.
+PICKER_LIMIT = 200
+
 
 def pick_article(actor: Actor, *, key: str) -> int | None:
     """The article chosen (from the URL, else the newest), or None when there is none."""
@@ -24,7 +28,14 @@ def pick_article(actor: Actor, *, key: str) -> int | None:
     if current not in titles:
         st.warning(f"There is no article {escape_markdown(str(requested))}; showing the latest.")
         current = newest
-    ids = list(titles)
+    ids = list(titles)[:PICKER_LIMIT]
+    if current not in ids:
+        ids.append(current)
+    if len(titles) > len(ids):
+        st.caption(
+            f"The list holds the {PICKER_LIMIT} newest of {len(titles):,} articles: open an "
+            "older one from the Articles page."
+        )
     chosen = st.selectbox(
         "Article",
         ids,

@@ -29,7 +29,11 @@ def _apply(action, *args, **kwargs) -> None:
 
 def split_fixer(actor: Actor, claim: ClaimContext) -> None:
     key = f"split_{claim.id}_{claim.version}"
-    with st.expander("Fix the split"):
+    # Drawn only while open (a lazy expander): its seven widgets would otherwise cost every
+    # run of the review page, for a tool most clicks never use.
+    with st.expander("Fix the split", key="split_open", on_change="rerun") as fixer:
+        if not fixer.open:
+            return
         st.caption(
             f"Characters {claim.start}–{claim.end} of the article. Reviews of a changed claim "
             "are kept and flagged for a second look."

@@ -129,6 +129,9 @@ def test_a_stale_save_shows_both_versions_and_overwrites_nothing(world: dict) ->
 def test_fix_the_split_from_the_review_page(world: dict) -> None:
     at = _open(world, 9)
     claim_id = world["claims"][9]
+    assert not any(b.label == "Split here" for b in at.button)  # drawn once opened
+    at.session_state["split_open"] = True  # the reviewer opens "Fix the split"
+    _run(at)
     _button(at, "Split here").click()
     _run(at)
     with world["db"].read() as session:
@@ -260,3 +263,27 @@ def test_edits_in_the_sources_table_are_saved(world: dict) -> None:
 
     [stored] = [c for c in search_library(world["db"], world["rita"], "27557302")]
     assert stored.study_design == "cohort"
+
+
+def test_the_article_picker_lists_the_newest_and_the_one_asked_for(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.articles import import_file
+    from review_app.components import article_picker
+
+    monkeypatch.setattr(article_picker, "PICKER_LIMIT", 2)
+    texts = [f"Drug {i} lowered blood pressure.".encode() for i in range(3)]
+    newer = [
+        import_file(world["db"], text, f"{i}.txt", actor=OPERATOR).article_id
+        for i, text in enumerate(texts)
+    ]
+    at = _open(world)  # asks for the demo article, now the oldest of four
+    picker = _widget(at, "selectbox", "review_article")
+    # The two newest, then the (older) article the address asks for; not article newer[0].
+    assert [option.split(" · ")[0] for option in picker.options] == [
+        str(newer[2]),
+        str(newer[1]),
+        str(world["article"]),
+    ]
+    assert picker.value == world["article"]
+    assert any("2 newest of 4 articles" in c.value for c in at.caption)
