@@ -7,7 +7,8 @@ Fill a database first with the bulk generator, then measure it:
 
 Prints the median time of each query the page runs, and of the whole page (AppTest's script
 run, caches cleared before every run, so nothing is served from memory; the page scripts are
-compiled once, as on a server), for all articles and for one article. bench/run.py (bench/dashboards.py) uses ``setup``, ``queries`` and ``page``.
+compiled once, as on a server), for all articles and for one article. bench/run.py
+(bench/dashboards.py) uses ``setup``, ``queries`` and ``page``.
 """
 
 from __future__ import annotations
@@ -102,8 +103,9 @@ def queries(
 def page(editor: int, article: int | None) -> Callable[[], tuple[float, float]]:
     """An action that opens the dashboard page with caches cleared; returns its server time
     (wall and CPU seconds: the script runs in a thread of this process)."""
-    from review_app import resources
     from review_interaction import compile_once
+
+    from review_app import resources
 
     compile_once()  # as a server does: the page scripts are compiled once, not per run
 

@@ -87,7 +87,14 @@ def step_raw(scale: Scale, context: dict[str, Any]) -> dict[str, Any]:
     from sqlalchemy.orm import Session
 
     from claims.permissions import Actor
-    from db.articles import content_hash, read_and_split
+    from db.articles import (
+        article_row,
+        claim_row,
+        content_hash,
+        cue_rows,
+        import_event_row,
+        read_and_split,
+    )
     from db.claim_facts import rebuild_all
     from db.models import Article, AuditEvent, Claim, ClaimCue
 
@@ -104,77 +111,30 @@ def step_raw(scale: Scale, context: dict[str, Any]) -> dict[str, Any]:
 
     def write_all() -> None:
         # A new database: ids are known in advance, so no RETURNING round trips are needed.
-        articles, claim_rows, cue_rows, events = [], [], [], []
+        # The rows are the import path's own (db.articles' row builders).
+        articles, claim_rows, cues, events = [], [], [], []
         claim_id = 0
         for article_id, (filename, document, claims) in enumerate(split, start=1):
             digest = content_hash(document.text)
-            title = document.title or "Untitled article"
             articles.append(
-                {
-                    "id": article_id,
-                    "title": title,
-                    "source_url": document.source_url,
-                    "author": document.author,
-                    "published_on": document.published,
-                    "text": document.text,
-                    "source_text": document.source_text,
-                    "source_format": document.source_format,
-                    "source_filename": filename,
-                    "content_hash": digest,
-                    "imported_by_id": actor.user_id,
-                }
+                {"id": article_id, **article_row(document, filename, digest, actor.user_id)}
             )
             for ordinal, claim in enumerate(claims, start=1):
                 claim_id += 1
-                claim_rows.append(
-                    {
-                        "id": claim_id,
-                        "article_id": article_id,
-                        "ordinal": ordinal,
-                        "start": claim.start,
-                        "end": claim.end,
-                        "text": claim.text,
-                        "section": claim.section,
-                        "checkable": claim.checkable,
-                        "kind": claim.kind,
-                    }
-                )
-                cue_rows.extend(
-                    {
-                        "claim_id": claim_id,
-                        "kind": cue.kind,
-                        "start": cue.start,
-                        "end": cue.end,
-                        "text": cue.text,
-                        "reason": cue.reason,
-                    }
-                    for cue in claim.cues
-                )
+                claim_rows.append({"id": claim_id, **claim_row(article_id, ordinal, claim)})
+                cues.extend(cue_rows(claim_id, claim))
             events.append(
-                {
-                    "action": "import",
-                    "entity_type": "article",
-                    "entity_id": article_id,
-                    "article_id": article_id,
-                    "actor_id": actor.user_id,
-                    "channel": actor.channel,
-                    "after": {
-                        "title": title,
-                        "source_format": document.source_format,
-                        "source_filename": filename,
-                        "content_hash": digest,
-                        "claims": len(claims),
-                        "checkable_claims": sum(1 for c in claims if c.checkable),
-                    },
-                }
+                import_event_row(
+                    article_id, document, claims, filename, digest, actor.user_id, actor.channel
+                )
             )
         # A plain Session: no facts bookkeeping at commit; the facts are one INSERT ... SELECT.
         with Session(database.engine) as session, session.begin():
-            session.execute(insert(Article), articles)
-            session.execute(insert(Claim), claim_rows)
-            if cue_rows:
-                session.execute(insert(ClaimCue), cue_rows)
-            session.execute(insert(AuditEvent), events)
+            session.execute(insert(Article.__table__), articles)
+            session.execute(insert(Claim.__table__), claim_rows)
+            if cues:
+                session.execute(insert(ClaimCue.__table__), cues)
+            session.execute(insert(AuditEvent.__table__), events)
             rebuild_all(session)
 
     cpu = time.process_time()

@@ -6,8 +6,9 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,9 +19,9 @@ from claims.metadata import with_overrides
 from claims.permissions import ARCHIVE_ARTICLES, IMPORT_ARTICLES, Actor
 from claims.readers import read_document
 from db.audit import record_event
-from db.claim_facts import touch_articles
+from db.claim_facts import write_new_article_facts
 from db.engine import Database
-from db.models import Article, Claim, ClaimCue, utcnow
+from db.models import Article, AuditEvent, Claim, ClaimCue, utcnow
 
 DEMO_ARTICLE = "multiple-myeloma-immunotherapy.txt"
 
@@ -58,46 +59,13 @@ def save_article(
     actor.require(IMPORT_ARTICLES)
     _check_offsets(document.text, claims)
     digest = content_hash(document.text)
-    with database.read() as session:
-        existing = _existing(session, digest)
-    if existing is not None:
-        return existing
     title = document.title or "Untitled article"
     try:
         with database.write() as session:
-            article = Article(
-                title=title,
-                source_url=document.source_url,
-                author=document.author,
-                published_on=document.published,
-                text=document.text,
-                source_text=document.source_text,
-                source_format=document.source_format,
-                source_filename=filename,
-                content_hash=digest,
-                imported_by_id=actor.user_id,
-            )
-            session.add(article)
-            session.flush()
-            _insert_claims(session, article.id, claims)
-            record_event(
-                session,
-                action="import",
-                entity_type="article",
-                entity_id=article.id,
-                article_id=article.id,
-                actor_id=actor.user_id,
-                channel=actor.channel,
-                after={
-                    "title": title,
-                    "source_format": document.source_format,
-                    "source_filename": filename,
-                    "content_hash": digest,
-                    "claims": len(claims),
-                    "checkable_claims": sum(1 for c in claims if c.checkable),
-                },
-            )
-            article_id = article.id
+            existing = _existing(session, digest)
+            if existing is not None:
+                return existing
+            article_id = _insert_article(session, document, claims, actor, filename, digest)
     except IntegrityError:
         # Another import of the same content won the race: theirs is the article.
         with database.read() as session:
@@ -108,53 +76,157 @@ def save_article(
     return ImportResult(article_id=article_id, created=True, claim_count=len(claims), title=title)
 
 
+_ARTICLE_BY_HASH = select(Article.id, Article.title).where(
+    Article.content_hash == bindparam("digest")
+)
+_CLAIM_COUNT = (
+    select(func.count()).select_from(Claim).where(Claim.article_id == bindparam("article_id"))
+)
+
+
 def _existing(session: Session, digest: str) -> ImportResult | None:
-    row = session.execute(
-        select(Article.id, Article.title).where(Article.content_hash == digest)
-    ).first()
+    connection = session.connection()
+    row = connection.execute(_ARTICLE_BY_HASH, {"digest": digest}).first()
     if row is None:
         return None
-    count = session.scalar(
-        select(func.count()).select_from(Claim).where(Claim.article_id == row.id)
-    )
+    count = connection.scalar(_CLAIM_COUNT, {"article_id": row.id})
     return ImportResult(article_id=row.id, created=False, claim_count=count or 0, title=row.title)
 
 
-def _insert_claims(session: Session, article_id: int, claims: Sequence[ExtractedClaim]) -> None:
-    if not claims:
-        return
-    rows = [
-        {
-            "article_id": article_id,
-            "ordinal": ordinal,
-            "start": claim.start,
-            "end": claim.end,
-            "text": claim.text,
-            "section": claim.section,
-            "checkable": claim.checkable,
-            "kind": claim.kind,
-        }
-        for ordinal, claim in enumerate(claims, start=1)
-    ]
-    # Bulk insert in one round trip per batch, ids back in order (SQLite and PostgreSQL).
-    ids = session.scalars(
-        insert(Claim).returning(Claim.id, sort_by_parameter_order=True), rows
-    ).all()
-    cue_rows = [
+# A new article is written with Core statements on the session's connection, built once: none
+# of its rows needs the ORM's unit of work, and its facts are written with it (not recomputed
+# by query at commit). Python-side column defaults (timestamps, versions) apply as with the ORM.
+_INSERT_ARTICLE = insert(Article.__table__).returning(Article.__table__.c.id)
+_INSERT_CLAIMS = insert(Claim.__table__)
+_INSERT_CUES = insert(ClaimCue.__table__)
+_INSERT_EVENT = insert(AuditEvent.__table__)
+_CLAIM_IDS = (
+    select(Claim.id).where(Claim.article_id == bindparam("article_id")).order_by(Claim.ordinal)
+)
+
+
+def article_row(
+    document: Document, filename: str | None, digest: str, imported_by_id: int | None
+) -> dict[str, Any]:
+    """The ``articles`` row of an imported document (column names; defaults fill the rest)."""
+    return {
+        "title": document.title or "Untitled article",
+        "source_url": document.source_url,
+        "author": document.author,
+        "published_on": document.published,
+        "text": document.text,
+        "source_text": document.source_text,
+        "source_format": document.source_format,
+        "source_filename": filename,
+        "content_hash": digest,
+        "imported_by_id": imported_by_id,
+    }
+
+
+def claim_row(article_id: int, ordinal: int, claim: ExtractedClaim) -> dict[str, Any]:
+    """The ``claims`` row of an extracted claim."""
+    return {
+        "article_id": article_id,
+        "ordinal": ordinal,
+        "char_start": claim.start,
+        "char_end": claim.end,
+        "text": claim.text,
+        "section": claim.section,
+        "checkable": claim.checkable,
+        "kind": claim.kind,
+    }
+
+
+def cue_rows(claim_id: int, claim: ExtractedClaim) -> list[dict[str, Any]]:
+    """The ``claim_cues`` rows of an extracted claim."""
+    return [
         {
             "claim_id": claim_id,
             "kind": cue.kind,
-            "start": cue.start,
-            "end": cue.end,
+            "char_start": cue.start,
+            "char_end": cue.end,
             "text": cue.text,
             "reason": cue.reason,
         }
-        for claim_id, claim in zip(ids, claims, strict=True)
         for cue in claim.cues
     ]
-    if cue_rows:
-        session.execute(insert(ClaimCue), cue_rows)
-    touch_articles(session, [article_id])  # bulk inserts are invisible to the ORM's events
+
+
+def import_event_row(
+    article_id: int,
+    document: Document,
+    claims: Sequence[ExtractedClaim],
+    filename: str | None,
+    digest: str,
+    actor_id: int | None,
+    channel: str,
+) -> dict[str, Any]:
+    """The ``audit_events`` row that records an import (by whom, and through which channel)."""
+    return {
+        "action": "import",
+        "entity_type": "article",
+        "entity_id": article_id,
+        "article_id": article_id,
+        "claim_id": None,
+        "actor_id": actor_id,
+        "channel": channel,
+        "before": None,  # JSON null, as record_event stores it
+        "after": {
+            "title": document.title or "Untitled article",
+            "source_format": document.source_format,
+            "source_filename": filename,
+            "content_hash": digest,
+            "claims": len(claims),
+            "checkable_claims": sum(1 for c in claims if c.checkable),
+        },
+    }
+
+
+def _insert_article(
+    session: Session,
+    document: Document,
+    claims: Sequence[ExtractedClaim],
+    actor: Actor,
+    filename: str | None,
+    digest: str,
+) -> int:
+    """Write a new article, its claims, cues, facts and import event; returns its id."""
+    connection = session.connection()
+    row = article_row(document, filename, digest, actor.user_id)
+    article_id = connection.execute(_INSERT_ARTICLE, row).scalar_one()
+    _insert_claims(session, article_id, claims)
+    write_new_article_facts(session, article_id)  # from the claims and cues just written
+    connection.execute(
+        _INSERT_EVENT,
+        import_event_row(
+            article_id, document, claims, filename, digest, actor.user_id, actor.channel
+        ),
+    )
+    return article_id
+
+
+def _insert_claims(session: Session, article_id: int, claims: Sequence[ExtractedClaim]) -> None:
+    """Insert a new article's claims and their cues."""
+    if not claims:
+        return
+    connection = session.connection()
+    connection.execute(
+        _INSERT_CLAIMS,
+        [claim_row(article_id, ordinal, claim) for ordinal, claim in enumerate(claims, start=1)],
+    )
+    # An executemany, then the ids by ordinal: RETURNING ids in parameter order would make
+    # SQLite insert one row per statement. The article is new and not yet visible to other
+    # transactions, so these are exactly the rows just inserted.
+    ids = list(connection.scalars(_CLAIM_IDS, {"article_id": article_id}))
+    if len(ids) != len(claims):
+        raise AssertionError(f"article {article_id} has {len(ids)} claims, not {len(claims)}")
+    cues = [
+        row
+        for claim_id, claim in zip(ids, claims, strict=True)
+        for row in cue_rows(claim_id, claim)
+    ]
+    if cues:
+        connection.execute(_INSERT_CUES, cues)
 
 
 def read_and_split(

@@ -143,6 +143,87 @@ def test_facts_stay_current_through_every_kind_of_write(database: Database) -> N
     assert len(assert_current(database)) > 200
 
 
+# Every kind of new claim: checkable or not (headings, a question), with no cue, only hedges,
+# or a cue that is not a hedge; sections from headings and from a list label.
+MIXED = b"""# Background
+
+Drug A may lower blood pressure in adults. Drug B always cures migraine in children.
+Does drug C always cure gout? Drug D might possibly be the only cure for gout.
+
+# Results
+
+1. Targeted Treatment: Drug E reduces pain after surgery in adults.
+2. Drug F shortens colds by two days.
+"""
+
+
+def test_imported_articles_facts_equal_a_fresh_computation(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import db.claim_facts
+
+    def no_refresh(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("an import's facts were computed again by query at commit")
+
+    # An import writes its facts itself, and the commit does not compute them again.
+    monkeypatch.setattr(db.claim_facts, "refresh", no_refresh)
+    first = import_file(database, MIXED, "mixed.md", actor=OPERATOR).article_id
+    second = import_file(database, ARTICLE, "drugs.md", actor=OPERATOR).article_id
+    facts = assert_current(database)
+    monkeypatch.undo()
+
+    by_text = {}
+    with database.read() as session:
+        for claim in claim_page(session, OPERATOR, first):
+            by_text[claim.text] = next(f for f in facts if f[0] == claim.id)
+    column = {name: 5 + COUNT_COLUMNS.index(name) for name in COUNT_COLUMNS}
+    heading, hedged = by_text["Background"], by_text["Drug A may lower blood pressure in adults."]
+    absolute = by_text["Drug B always cures migraine in children."]
+    question = by_text["Does drug C always cure gout?"]
+    mixed = by_text["Drug D might possibly be the only cure for gout."]
+    plain = by_text["Drug E reduces pain after surgery in adults."]
+    assert heading[3:5] == question[3:5] == ("not_a_claim", "not_a_claim")
+    assert question[column["cues_unreviewed"]] == 0 and question[column["checkable"]] == 0
+    assert plain[2] == "Targeted Treatment" and plain[3:5] == ("unreviewed", "not_rated")
+    assert [f[column["cues_unreviewed"]] for f in (hedged, absolute, mixed, plain)] == [0, 1, 1, 0]
+    assert all(f[column["no_review"]] == f[column["open_gap"]] == 1 for f in (hedged, plain))
+    with database.read() as session:
+        sums = stored_sums(session)
+    assert {key[0] for key in sums} == {first, second}
+    claims = COUNT_COLUMNS.index("claims")
+    assert sums[first, "not_a_claim", "not_a_claim"][claims] == 4  # three headings, a question
+    assert sums[first, "unreviewed", "not_rated"][claims] == 5
+
+    # Its facts then change with reviews and edits like any other article's.
+    rita = actor_for(create_user(database, OPERATOR, "rita", ["reviewer"], password="p" * 12)[0])
+    with database.read() as session:
+        ids = [c.id for c in claim_page(session, OPERATOR, first) if c.checkable]
+    save_review(database, rita, ids[1], verdict="accurate", certainty="high", submit=True)
+    set_checkable(database, OPERATOR, ids[0], False)
+    assert_current(database)
+
+
+def test_a_rejected_import_leaves_no_facts(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import db.articles
+
+    real = db.articles.write_new_article_facts
+
+    def write_then_fail(*args: object, **kwargs: object) -> None:
+        real(*args, **kwargs)  # the facts are written...
+        raise RuntimeError("disk full")  # ...then the transaction dies
+
+    monkeypatch.setattr(db.articles, "write_new_article_facts", write_then_fail)
+    with pytest.raises(RuntimeError):
+        import_file(database, MIXED, "mixed.md", actor=OPERATOR)
+    monkeypatch.undo()
+    with database.read() as session:
+        assert stored(session) == [] and stored_sums(session) == {}
+    import_file(database, MIXED, "mixed.md", actor=OPERATOR)  # and the same file imports later
+    assert len(assert_current(database)) == 9
+
+
 def test_facts_are_rebuilt_when_missing(database: Database) -> None:
     import_file(database, ARTICLE, "drugs.md", actor=OPERATOR)
     with database.read() as session:

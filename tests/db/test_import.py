@@ -11,7 +11,7 @@ import db.articles
 from claims.permissions import Actor
 from db.articles import demo_article_bytes, import_demo_if_empty, import_file
 from db.engine import Database
-from db.models import Article, AuditEvent, Claim, ClaimCue
+from db.models import Article, ArticleFact, AuditEvent, Claim, ClaimCue, ClaimFact
 from db.queries import article_bundle, list_articles
 
 EDITOR = Actor(user_id=None, username="ed", roles=frozenset({"editor"}), channel="test")
@@ -83,7 +83,7 @@ def test_failed_import_leaves_nothing_behind(
     monkeypatch.setattr(db.articles, "_insert_claims", insert_then_fail)
     with pytest.raises(RuntimeError):
         import_file(database, demo_text.encode(), "demo.txt", actor=EDITOR)
-    for model in (Article, Claim, ClaimCue, AuditEvent):
+    for model in (Article, Claim, ClaimCue, AuditEvent, ClaimFact, ArticleFact):
         assert _count(database, model) == 0, model.__name__
 
 
@@ -135,3 +135,53 @@ def test_bundle_holds_article_text_and_claims(database: Database, demo_text: str
     for claim in bundle["claims"]:
         assert text[claim["start"] : claim["end"]] == claim["text"]
         assert set(claim) >= {"id", "ordinal", "section", "checkable", "cues", "reviews"}
+
+
+def test_import_writes_every_column_as_the_models_define(database: Database) -> None:
+    data = b"# Dosing\n\nVitamin D always cures colds. It may help sleep.\n"
+    result = import_file(database, data, "vitamin.md", actor=EDITOR)
+    with database.read() as session:
+        article = session.get(Article, result.article_id)
+        assert (article.title, article.source_format, article.source_filename) == (
+            "Dosing",
+            "md",
+            "vitamin.md",
+        )
+        assert article.source_text == data.decode() and article.imported_by_id is None
+        assert article.imported_at.tzinfo is not None and article.archived_at is None
+        assert (article.blind_review, article.auto_accept_unanimous) == ("auto", False)
+        claims = article.claims
+        assert [(c.ordinal, c.section, c.checkable, c.kind) for c in claims] == [
+            (1, "Dosing", False, "heading"),
+            (2, "Dosing", True, "claim"),
+            (3, "Dosing", True, "claim"),
+        ]
+        for claim in claims:
+            assert claim.version == 1 and claim.created_at.tzinfo is not None
+            assert claim.updated_at is not None
+            for cue in claim.cues:
+                assert claim.text[cue.start : cue.end].lower() == cue.text.lower()
+        assert {cue.kind for cue in claims[1].cues} >= {"absolute", "cure"}
+        assert [cue.kind for cue in claims[2].cues] == ["hedge"]
+        (event,) = session.scalars(select(AuditEvent)).all()
+    assert (event.action, event.entity_type, event.entity_id, event.article_id) == (
+        "import",
+        "article",
+        result.article_id,
+        result.article_id,
+    )
+    assert (event.claim_id, event.actor_id, event.channel, event.before) == (
+        None,
+        None,
+        "test",
+        None,
+    )
+    assert event.occurred_at.tzinfo is not None
+    assert event.after == {
+        "title": "Dosing",
+        "source_format": "md",
+        "source_filename": "vitamin.md",
+        "content_hash": article.content_hash,
+        "claims": 3,
+        "checkable_claims": 2,
+    }
