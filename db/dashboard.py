@@ -18,7 +18,17 @@ from sqlalchemy.orm import Session
 from claims.cues import CUE_KINDS
 from claims.permissions import READ_ALL_REVIEWS, Actor
 from db.claim_facts import NOT_CHECKABLE
-from db.models import GAP_COLUMNS, Article, ArticleFact, Claim, ClaimCue, ClaimFact, Review, User
+from db.models import (
+    GAP_COLUMNS,
+    Article,
+    ArticleFact,
+    Claim,
+    ClaimCue,
+    ClaimFact,
+    Review,
+    ReviewDay,
+    User,
+)
 
 GAPS = {
     "no_review": "Checkable claims with no submitted review",
@@ -310,7 +320,11 @@ def review_throughput(
     )
     if filters.reviewer_id is not None:
         query = query.where(Review.reviewer_id == filters.reviewer_id)
-    counts: dict[tuple[object, int], int] = {}
+
+    def as_date(value: object) -> date:  # SQLite's date() gives text
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+    counts: dict[tuple[date, int], int] = {}
     if filters.article_id is not None or filters.date_from or filters.date_to or filters.section:
         # From the articles' claims to their reviews (by index), not through every review.
         query = query.join(Claim, Claim.id == Review.claim_id).where(
@@ -318,26 +332,29 @@ def review_throughput(
         )
         if filters.section:
             query = query.where(Claim.section == filters.section)
-        counts = {(d, r): n for d, r, n in session.execute(query).all()}
+        counts = {(as_date(d), r): n for d, r, n in session.execute(query).all()}
     else:
-        counts = {(d, r): n for d, r, n in session.execute(query).all()}
+        # Every article: the per-reviewer day counts (db/review_days.py), a row per reviewer
+        # and day instead of every review.
+        days = select(ReviewDay.day, ReviewDay.reviewer_id, ReviewDay.reviews).where(
+            ReviewDay.day >= since.date()
+        )
+        if filters.reviewer_id is not None:
+            days = days.where(ReviewDay.reviewer_id == filters.reviewer_id)
+        counts = {(d, r): n for d, r, n in session.execute(days).all()}
         # Archived articles are few: count their reviews apart and take them away (a NOT IN
         # on every review costs five times the count itself).
         archived = query.join(Claim, Claim.id == Review.claim_id).where(
             Claim.article_id.in_(select(Article.id).where(Article.archived_at.is_not(None)))
         )
         for d, r, n in session.execute(archived).all():
-            counts[(d, r)] -= n
+            counts[(as_date(d), r)] -= n
     names = dict(
         session.execute(
             select(User.id, User.username).where(User.id.in_({r for _, r in counts}))
         ).all()
     )
-    rows = [
-        (value if isinstance(value, date) else date.fromisoformat(str(value)), names[r], n)
-        for (value, r), n in counts.items()
-        if n > 0
-    ]
+    rows = [(day, names[r], n) for (day, r), n in counts.items() if n > 0]
     return sorted(rows)
 
 

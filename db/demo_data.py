@@ -25,6 +25,7 @@ from db.models import (
     User,
     utcnow,
 )
+from db.review_days import rebuild as rebuild_review_days
 
 CLAIMS_PER_ARTICLE = 200
 BATCH_ARTICLES = 25
@@ -204,5 +205,7 @@ def generate(
                 done += len(ids)
         if progress:
             progress(done, articles * CLAIMS_PER_ARTICLE)
+    with database.write() as session:
+        rebuild_review_days(session)  # the reviews above were bulk inserts, past the ORM
     database.refresh_statistics()
     return done

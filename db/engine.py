@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claims.errors import ClaimreviewError
 from db.claim_facts import keep_current
+from db.review_days import keep_counted
 
 DEFAULT_DATABASE_URL = "sqlite:///data/claimreview.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -139,6 +140,7 @@ class Database:
         reader = self.engine.execution_options(**{_MODE: "read"})
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         keep_current(self._writer)
+        keep_counted(self._writer)  # after the facts: its locks come after theirs
         self._reader = sessionmaker(reader, expire_on_commit=False)
         self.retries = 0  # transactions write_retrying ran again (a statistic, not exact)
 

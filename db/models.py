@@ -476,6 +476,21 @@ class ArticleFact(_FactCounts, Base):
     certainty_state: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
+class ReviewDay(Base):
+    """How many of a reviewer's reviews stand submitted on each day (UTC): the throughput
+    chart sums these few rows instead of grouping every review. Derived data, kept current by
+    db/review_days.py just before each commit."""
+
+    __tablename__ = "review_days"
+    __table_args__ = (Index("ix_review_days_day", "day"),)
+
+    reviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    reviews: Mapped[int] = mapped_column(Integer)
+
+
 # --- Audit trail ----------------------------------------------------------------------------------
 
 

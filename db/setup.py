@@ -7,6 +7,7 @@ from alembic.util.exc import CommandError
 from db.claim_facts import ensure_facts
 from db.engine import Database, DatabaseUnavailable, database_errors
 from db.migrate import upgrade
+from db.review_days import ensure_review_days
 from db.scales import sync_scales
 
 
@@ -24,5 +25,6 @@ def prepare_database(database: Database) -> Database:
         with database.write() as session:
             sync_scales(session)
             ensure_facts(session)
+            ensure_review_days(session)
         database.refresh_statistics()
     return database

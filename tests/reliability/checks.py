@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from datetime import UTC
 from itertools import pairwise
 from typing import Any
 
@@ -17,7 +18,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.claim_facts import COUNT_COLUMNS, live_facts
 from db.engine import Database
-from db.models import Article, ArticleFact, AuditEvent, Claim, ClaimFact, Decision, Review
+from db.models import (
+    Article,
+    ArticleFact,
+    AuditEvent,
+    Claim,
+    ClaimFact,
+    Decision,
+    Review,
+    ReviewDay,
+)
 
 MAX_PROBLEMS = 20  # per check: enough to see a pattern, not a wall of text
 
@@ -119,7 +129,32 @@ def facts_problems(database: Database) -> list[str]:
             f"article_facts {k}: stored {sums.get(k)} != summed {summed.get(k)}"
             for k in wrong[:MAX_PROBLEMS]
         ]
-    return problems
+    return problems + review_day_problems(database)
+
+
+def review_day_problems(database: Database) -> list[str]:
+    """review_days equals the submitted reviews counted per reviewer and day."""
+    with database.read() as session:
+        stored = {
+            (r, str(d)): n
+            for r, d, n in session.execute(
+                select(ReviewDay.reviewer_id, ReviewDay.day, ReviewDay.reviews)
+            )
+        }
+        # Counted here in Python from each review's time, apart from the SQL that keeps them.
+        counted: dict[tuple[int, str], int] = {}
+        for reviewer, submitted in session.execute(
+            select(Review.reviewer_id, Review.submitted_at).where(
+                Review.status == "submitted", Review.submitted_at.is_not(None)
+            )
+        ):
+            key = (reviewer, str(submitted.astimezone(UTC).date()))
+            counted[key] = counted.get(key, 0) + 1
+    wrong = sorted(k for k in stored.keys() | counted.keys() if stored.get(k) != counted.get(k))
+    return [
+        f"review_days {k}: stored {stored.get(k)} != counted {counted.get(k)}"
+        for k in wrong[:MAX_PROBLEMS]
+    ]
 
 
 def review_problems(database: Database) -> list[str]:
