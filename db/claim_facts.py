@@ -338,18 +338,31 @@ def refresh(
                 .order_by(Citation.id)
                 .with_for_update(read=True)
             )
+    session.flush()
+    connection = session.connection()  # Core statements with bound ids, not ORM bulk inserts
     for chunk in _chunks(article_ids):
-        session.execute(delete(ClaimFact).where(ClaimFact.article_id.in_(chunk)))
-        session.execute(
-            insert(ClaimFact).from_select(_FACT_COLUMNS, live_facts(Claim.article_id.in_(chunk)))
-        )
+        connection.execute(_DELETE_FACTS_OF_ARTICLES, {"ids": chunk})
+        connection.execute(_INSERT_FACTS_OF_ARTICLES, {"ids": chunk})
     for chunk in _chunks(claim_ids):
-        session.execute(delete(ClaimFact).where(ClaimFact.claim_id.in_(chunk)))
-        session.execute(
-            insert(ClaimFact).from_select(_FACT_COLUMNS, live_facts(Claim.id.in_(chunk)))
-        )
+        connection.execute(_DELETE_FACTS_OF_CLAIMS, {"ids": chunk})
+        connection.execute(_INSERT_FACTS_OF_CLAIMS, {"ids": chunk})
     for chunk in _chunks(affected):
-        _sum_articles(session, ArticleFact.article_id.in_(chunk), ClaimFact.article_id.in_(chunk))
+        connection.execute(_DELETE_SUMS_OF_ARTICLES, {"ids": chunk})
+        connection.execute(_INSERT_SUMS_OF_ARTICLES, {"ids": chunk})
+
+
+# Built once, run with the ids bound: building live_facts' statement and its cache key cost
+# more than running it for one claim (about 7 ms of every review save, measured).
+_IDS = bindparam("ids", expanding=True)
+_FACTS, _SUMS = ClaimFact.__table__, ArticleFact.__table__
+_DELETE_FACTS_OF_ARTICLES = delete(_FACTS).where(_FACTS.c.article_id.in_(_IDS))
+_INSERT_FACTS_OF_ARTICLES = insert(_FACTS).from_select(
+    _FACT_COLUMNS, live_facts(Claim.article_id.in_(_IDS))
+)
+_DELETE_FACTS_OF_CLAIMS = delete(_FACTS).where(_FACTS.c.claim_id.in_(_IDS))
+_INSERT_FACTS_OF_CLAIMS = insert(_FACTS).from_select(_FACT_COLUMNS, live_facts(Claim.id.in_(_IDS)))
+_DELETE_SUMS_OF_ARTICLES = delete(_SUMS).where(_SUMS.c.article_id.in_(_IDS))
+_INSERT_SUMS_OF_ARTICLES = _summed(ClaimFact.article_id.in_(_IDS))
 
 
 def _sum_articles(session: Session, summary_condition, facts_condition) -> None:
