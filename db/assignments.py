@@ -50,11 +50,16 @@ def assigned_reviewers(session: Session, article_id: int) -> set[int]:
 
 def is_blind(session: Session, article: Article) -> bool:
     """Whether reviewers of this article see others' reviews only after submitting their own."""
-    if article.blind_review == "on":
+    return blind_under(session, article.id, article.blind_review)
+
+
+def blind_under(session: Session, article_id: int, setting: str) -> bool:
+    """``is_blind`` from the article's id and its ``blind_review`` setting alone."""
+    if setting == "on":
         return True
-    if article.blind_review == "off":
+    if setting == "off":
         return False
-    return len(assigned_reviewers(session, article.id)) >= 2
+    return len(assigned_reviewers(session, article_id)) >= 2
 
 
 def _reviewers_by_id(session: Session, reviewer_ids: Iterable[int]) -> dict[int, str]:

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from claims.errors import ClaimreviewError
 from claims.permissions import READ_ALL_REVIEWS, READ_ARTICLES, REVIEW_CLAIMS, Actor
-from db.assignments import is_blind
+from db.assignments import blind_under, is_blind
 from db.audit import record_event
 from db.engine import Database
 from db.models import (
+    Article,
     CertaintyLevel,
     Citation,
     Claim,
@@ -286,9 +287,21 @@ def readable_reviews(session: Session, actor: Actor, claim_id: int) -> ReadableR
     own, and others' submitted reviews: at once where review is not blind, and under blind
     review only once they have submitted their own. Nobody else's draft is ever shown."""
     actor.require(READ_ARTICLES)
-    claim = get_claim(session, claim_id)
-    blind = is_blind(session, claim.article)
-    reviews = session.scalars(select(Review).where(Review.claim_id == claim_id).order_by(Review.id))
+    # The claim's article and its rule in one light read (not the claim's and article's rows).
+    found = session.execute(
+        select(Claim.article_id, Article.blind_review)
+        .join(Article, Article.id == Claim.article_id)
+        .where(Claim.id == claim_id)
+    ).first()
+    if found is None:
+        raise ClaimreviewError(f"There is no claim {claim_id}; it may have been merged away.")
+    blind = blind_under(session, found.article_id, found.blind_review)
+    reviews = session.scalars(
+        select(Review)
+        .where(Review.claim_id == claim_id)
+        .order_by(Review.id)
+        .options(joinedload(Review.reviewer), selectinload(Review.citations))
+    )
     if actor.can(READ_ALL_REVIEWS):
         return ReadableReviews([review_info(r) for r in reviews], 0, blind)
     reviews = list(reviews)

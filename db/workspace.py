@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from claims.errors import ClaimreviewError
@@ -172,17 +172,14 @@ def claim_context(session: Session, actor: Actor, claim_id: int) -> ClaimContext
     paragraph_start = 0 if cut < 0 else cut + 2
     cut = around.find("\n\n", rel_end)
     paragraph_end = len(around) if cut < 0 else cut
-    neighbours = dict(
-        session.execute(
-            select(Claim.ordinal, Claim.id).where(
-                Claim.article_id == claim.article_id,
-                Claim.ordinal.in_([claim.ordinal - 1, claim.ordinal + 1]),
-            )
-        ).all()
-    )
-    count = session.scalar(
-        select(func.count()).select_from(Claim).where(Claim.article_id == claim.article_id)
-    )
+    # The claims before and after, and how many there are, in one pass over the article's.
+    count, previous_id, next_id = session.execute(
+        select(
+            func.count(),
+            func.max(case((Claim.ordinal == claim.ordinal - 1, Claim.id))),
+            func.max(case((Claim.ordinal == claim.ordinal + 1, Claim.id))),
+        ).where(Claim.article_id == claim.article_id)
+    ).one()
     review = session.scalar(
         select(Review)
         .where(Review.claim_id == claim.id, Review.reviewer_id == actor.user_id)
@@ -209,8 +206,8 @@ def claim_context(session: Session, actor: Actor, claim_id: int) -> ClaimContext
         cues=tuple(CueInfo(c.kind, c.start, c.end, c.text, c.reason) for c in claim.cues),
         paragraph=around[paragraph_start:paragraph_end],
         paragraph_start=lo + paragraph_start,
-        previous_id=neighbours.get(claim.ordinal - 1),
-        next_id=neighbours.get(claim.ordinal + 1),
+        previous_id=previous_id,
+        next_id=next_id,
         claims_in_article=count or 0,
         my_review=review_info(review) if review is not None else None,
         cited=cited,
