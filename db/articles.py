@@ -247,7 +247,22 @@ def read_and_split(
     claims = extract_claims(document)
     if not claims:
         raise ClaimreviewError("No sentences were found in the document; nothing to review.")
+    refuse_too_many_claims(len(claims))
     return document, claims
+
+
+# One article is one review task: a document beyond this is a book or a data dump, whose
+# claims no page, report or reviewer could take in one piece (a 20 MB text holds ~200,000).
+MAX_CLAIMS_PER_ARTICLE = 20_000
+
+
+def refuse_too_many_claims(count: int) -> None:
+    if count > MAX_CLAIMS_PER_ARTICLE:
+        raise ClaimreviewError(
+            f"The document splits into {count:,} claims; an article holds at most "
+            f"{MAX_CLAIMS_PER_ARTICLE:,}. Split it into parts (by chapter or section) and "
+            "import each part as its own article; nothing was imported."
+        )
 
 
 def import_file(

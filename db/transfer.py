@@ -19,7 +19,7 @@ from claims.exports import JSON_FORMAT
 from claims.metadata import check_source_url
 from claims.permissions import IMPORT_ARTICLES, Actor
 from db.accounts import USERNAME_MAX, check_username
-from db.articles import ImportResult, content_hash
+from db.articles import ImportResult, content_hash, refuse_too_many_claims
 from db.audit import record_event
 from db.engine import Database
 from db.models import (
@@ -117,6 +117,7 @@ def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportR
     source = bundle["article"]
     text = source["text"]
     digest = content_hash(text)
+    refuse_too_many_claims(len(bundle["claims"]))
     with database.write() as session:
         existing = session.scalar(select(Article.id).where(Article.content_hash == digest))
         if existing is not None:

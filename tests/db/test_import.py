@@ -185,3 +185,26 @@ def test_import_writes_every_column_as_the_models_define(database: Database) -> 
         "claims": 3,
         "checkable_claims": 2,
     }
+
+
+def test_a_document_of_too_many_claims_is_refused_whole(
+    database: Database, demo_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claims.errors import ClaimreviewError
+    from db.transfer import import_bundle
+
+    actor = Actor.operator("test")
+    first = import_file(database, demo_text.encode(), "demo.txt", actor=actor)
+    with database.read() as session:
+        bundle = article_bundle(session, actor, first.article_id)
+    monkeypatch.setattr(db.articles, "MAX_CLAIMS_PER_ARTICLE", 5)
+    text = " ".join(f"Drug {i} lowered blood pressure in adults." for i in range(6)).encode()
+    with pytest.raises(ClaimreviewError, match="splits into 6 claims; an article holds at most 5"):
+        import_file(database, text, "long.txt", actor=actor)
+    # A transfer of an article over the limit is refused the same way.
+    bundle["article"]["text"] += " "  # another article's content, as far as the hash goes
+    with pytest.raises(ClaimreviewError, match=r"splits into 30 claims.*Split it into parts"):
+        import_bundle(database, actor, bundle)
+    with database.read() as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 1
+        assert session.scalar(select(func.count()).select_from(Claim)) == 30
