@@ -40,6 +40,7 @@ from db.models import (
     GAP_COLUMNS,
     Article,
     ArticleFact,
+    ArticleTotal,
     Citation,
     Claim,
     ClaimCue,
@@ -257,9 +258,21 @@ def _summed(facts_condition: ColumnElement[bool]) -> Insert:
     )
 
 
-# Built once: every import runs the same two statements, only the article's id differs.
+def _totalled(sums_condition: ColumnElement[bool]) -> Insert:
+    """INSERT ... SELECT of the totals (over every finding) of the articles whose
+    ``article_facts`` match ``sums_condition``: one ``article_totals`` row per article."""
+    return insert(ArticleTotal).from_select(
+        ("article_id", *COUNT_COLUMNS),
+        select(ArticleFact.article_id, *(func.sum(getattr(ArticleFact, c)) for c in COUNT_COLUMNS))
+        .where(sums_condition)
+        .group_by(ArticleFact.article_id),
+    )
+
+
+# Built once: every import runs the same statements, only the article's id differs.
 _INSERT_NEW_CLAIM_FACTS = _new_claim_facts()
 _INSERT_NEW_ARTICLE_SUMS = _summed(ClaimFact.article_id == bindparam("article_id"))
+_INSERT_NEW_ARTICLE_TOTALS = _totalled(ArticleFact.article_id == bindparam("article_id"))
 
 
 def write_new_article_facts(session: Session, article_id: int) -> None:
@@ -275,6 +288,7 @@ def write_new_article_facts(session: Session, article_id: int) -> None:
     connection = session.connection()
     connection.execute(_INSERT_NEW_CLAIM_FACTS, {"article_id": article_id})
     connection.execute(_INSERT_NEW_ARTICLE_SUMS, {"article_id": article_id})
+    connection.execute(_INSERT_NEW_ARTICLE_TOTALS, {"article_id": article_id})
     _mark_current(session, article_id)
 
 
@@ -349,6 +363,8 @@ def refresh(
     for chunk in _chunks(affected):
         connection.execute(_DELETE_SUMS_OF_ARTICLES, {"ids": chunk})
         connection.execute(_INSERT_SUMS_OF_ARTICLES, {"ids": chunk})
+        connection.execute(_DELETE_TOTALS_OF_ARTICLES, {"ids": chunk})
+        connection.execute(_INSERT_TOTALS_OF_ARTICLES, {"ids": chunk})
 
 
 # Built once, run with the ids bound: building live_facts' statement and its cache key cost
@@ -363,6 +379,9 @@ _DELETE_FACTS_OF_CLAIMS = delete(_FACTS).where(_FACTS.c.claim_id.in_(_IDS))
 _INSERT_FACTS_OF_CLAIMS = insert(_FACTS).from_select(_FACT_COLUMNS, live_facts(Claim.id.in_(_IDS)))
 _DELETE_SUMS_OF_ARTICLES = delete(_SUMS).where(_SUMS.c.article_id.in_(_IDS))
 _INSERT_SUMS_OF_ARTICLES = _summed(ClaimFact.article_id.in_(_IDS))
+_TOTALS = ArticleTotal.__table__
+_DELETE_TOTALS_OF_ARTICLES = delete(_TOTALS).where(_TOTALS.c.article_id.in_(_IDS))
+_INSERT_TOTALS_OF_ARTICLES = _totalled(ArticleFact.article_id.in_(_IDS))
 
 
 def _sum_articles(session: Session, summary_condition, facts_condition) -> None:
@@ -376,17 +395,29 @@ def rebuild_all(session: Session) -> None:
     session.execute(delete(ClaimFact))
     session.execute(insert(ClaimFact).from_select(_FACT_COLUMNS, live_facts(literal(True))))
     _sum_articles(session, literal(True), literal(True))
+    _total_all(session)
+
+
+def _total_all(session: Session) -> None:
+    session.execute(delete(ArticleTotal))
+    session.execute(_totalled(literal(True)))
 
 
 def ensure_facts(session: Session) -> bool:
     """Rebuild the facts if they do not cover every claim (a database made before they
-    existed, or restored from elsewhere). Returns whether it rebuilt them."""
+    existed, or restored from elsewhere), and the article totals if they do not cover every
+    article with facts (a database made before they existed). Returns whether it rebuilt."""
     claims = session.scalar(select(func.count()).select_from(Claim)) or 0
     facts = session.scalar(select(func.count()).select_from(ClaimFact)) or 0
-    if claims == facts:
-        return False
-    rebuild_all(session)
-    return True
+    if claims != facts:
+        rebuild_all(session)
+        return True
+    summed = session.scalar(select(func.count(distinct(ArticleFact.article_id)))) or 0
+    totalled = session.scalar(select(func.count()).select_from(ArticleTotal)) or 0
+    if summed != totalled:
+        _total_all(session)
+        return True
+    return False
 
 
 def touch_articles(session: Session, article_ids: Iterable[int]) -> None:

@@ -22,6 +22,7 @@ from db.models import (
     GAP_COLUMNS,
     Article,
     ArticleFact,
+    ArticleTotal,
     Claim,
     ClaimCue,
     ClaimFact,
@@ -140,9 +141,43 @@ def _source(filters: DashboardFilter) -> type:
     return ClaimFact if filters.per_claim else ArticleFact
 
 
+def _by_article_only(filters: DashboardFilter) -> bool:
+    """Whether the filters narrow only which articles count (article, dates): then the
+    per-article totals answer, without the rows per finding."""
+    return not filters.per_claim and not filters.verdict and not filters.certainty
+
+
+def _everything(filters: DashboardFilter) -> bool:
+    return filters.article_id is None and not filters.date_from and not filters.date_to
+
+
+def _findings(session: Session, filters: DashboardFilter) -> list[tuple[str, str, int]]:
+    """(verdict state, certainty state, claims) of the articles the filters cover."""
+    query = select(
+        ArticleFact.verdict_state, ArticleFact.certainty_state, func.sum(ArticleFact.claims)
+    ).group_by(ArticleFact.verdict_state, ArticleFact.certainty_state)
+    if not _everything(filters):
+        return [
+            tuple(r)
+            for r in session.execute(
+                query.where(*_article_conditions(filters, ArticleFact.article_id))
+            )
+        ]
+    # Every article: the finding index in order (no sort), less the few archived articles.
+    counts = {(v, c): int(n) for v, c, n in session.execute(query)}
+    archived = query.where(
+        ArticleFact.article_id.in_(select(Article.id).where(Article.archived_at.is_not(None)))
+    )
+    for v, c, n in session.execute(archived):
+        counts[(v, c)] -= int(n)
+    return [(v, c, n) for (v, c), n in counts.items() if n]
+
+
 def overview(session: Session, actor: Actor, filters: DashboardFilter = EVERYTHING) -> Overview:
     """Totals, gap counts and the verdict and certainty distributions, as filtered."""
     actor.require(READ_ALL_REVIEWS)
+    if _by_article_only(filters):
+        return _overview_of_articles(session, filters)
     source = _source(filters)
     conditions = _conditions(filters, source)
     counted = ("claims", "checkable", "reviewed", "decided", "open_gap", *GAP_COLUMNS)
@@ -167,6 +202,34 @@ def overview(session: Session, actor: Actor, filters: DashboardFilter = EVERYTHI
             verdicts[verdict_state] = verdicts.get(verdict_state, 0) + claims
         if certainty_state != NOT_CHECKABLE and claims:
             certainties[certainty_state] = certainties.get(certainty_state, 0) + claims
+    return Overview(
+        claims=totals["claims"],
+        checkable=totals["checkable"],
+        reviewed=totals["reviewed"],
+        decided=totals["decided"],
+        open_gap=totals["open_gap"],
+        gaps={name: totals[name] for name in GAP_COLUMNS},
+        verdicts=verdicts,
+        certainties=certainties,
+    )
+
+
+def _overview_of_articles(session: Session, filters: DashboardFilter) -> Overview:
+    """``overview`` from the per-article totals and the finding distributions."""
+    counted = ("claims", "checkable", "reviewed", "decided", "open_gap", *GAP_COLUMNS)
+    sums = session.execute(
+        select(*(func.sum(getattr(ArticleTotal, c)) for c in counted)).where(
+            *_article_conditions(filters, ArticleTotal.article_id)
+        )
+    ).one()
+    totals = {name: int(value or 0) for name, value in zip(counted, sums, strict=True)}
+    verdicts: dict[str, int] = {}
+    certainties: dict[str, int] = {}
+    for verdict_state, certainty_state, claims in _findings(session, filters):
+        if verdict_state != NOT_CHECKABLE:
+            verdicts[verdict_state] = verdicts.get(verdict_state, 0) + int(claims)
+        if certainty_state != NOT_CHECKABLE:
+            certainties[certainty_state] = certainties.get(certainty_state, 0) + int(claims)
     return Overview(
         claims=totals["claims"],
         checkable=totals["checkable"],
@@ -225,18 +288,28 @@ def articles_by_gaps(
 ) -> list[ArticleGaps]:
     """Articles with the most checkable claims in an open gap first."""
     actor.require(READ_ALL_REVIEWS)
-    source = _source(filters)
-    conditions = _conditions(filters, source)
     counted = ("claims", "checkable", "reviewed", "open_gap", *GAP_COLUMNS)
-    sums = (
-        select(
-            source.article_id.label("article_id"),
-            *(func.sum(getattr(source, c)).label(c) for c in counted),
+    if _by_article_only(filters):
+        # One row per article already: no grouping of the rows per finding.
+        sums = (
+            select(
+                ArticleTotal.article_id.label("article_id"),
+                *(getattr(ArticleTotal, c).label(c) for c in counted),
+            )
+            .where(*_article_conditions(filters, ArticleTotal.article_id))
+            .subquery()
         )
-        .where(*conditions)
-        .group_by(source.article_id)
-        .subquery()
-    )
+    else:
+        source = _source(filters)
+        sums = (
+            select(
+                source.article_id.label("article_id"),
+                *(func.sum(getattr(source, c)).label(c) for c in counted),
+            )
+            .where(*_conditions(filters, source))
+            .group_by(source.article_id)
+            .subquery()
+        )
     rows = session.execute(
         select(sums, Article.title)
         .join(Article, Article.id == sums.c.article_id)

@@ -18,7 +18,7 @@ from db.claim_facts import COUNT_COLUMNS, ensure_facts, live_facts
 from db.dashboard import DashboardFilter, overview
 from db.decisions import record_decision
 from db.engine import Database
-from db.models import ArticleFact, ClaimFact
+from db.models import ArticleFact, ArticleTotal, ClaimFact
 from db.queries import article_bundle, claim_page
 from db.reviews import CitedSource, StaleReview, save_review
 from db.transfer import import_bundle
@@ -66,11 +66,26 @@ def computed_sums(session) -> dict[tuple, tuple]:
     return {tuple(r[:3]): tuple(int(v) for v in r[3:]) for r in rows}
 
 
+def stored_totals(session) -> dict[int, tuple]:
+    columns = (getattr(ArticleTotal, c) for c in COUNT_COLUMNS)
+    rows = session.execute(select(ArticleTotal.article_id, *columns)).all()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def computed_totals(session) -> dict[int, tuple]:
+    totals: dict[int, tuple] = {}
+    for (article_id, _verdict, _certainty), counts in computed_sums(session).items():
+        before = totals.get(article_id, (0,) * len(counts))
+        totals[article_id] = tuple(a + b for a, b in zip(before, counts, strict=True))
+    return totals
+
+
 def assert_current(database: Database) -> list[tuple]:
     with database.read() as session:
         facts = stored(session)
         assert facts == computed(session)
         assert stored_sums(session) == computed_sums(session)
+        assert stored_totals(session) == computed_totals(session)
     return facts
 
 
@@ -235,6 +250,14 @@ def test_facts_are_rebuilt_when_missing(database: Database) -> None:
         assert ensure_facts(session) is True
     with database.write() as session:
         assert ensure_facts(session) is False  # current: nothing to do
+    assert_current(database)
+    with database.read() as session:
+        assert overview(session, OPERATOR, DashboardFilter()) == before
+    # A database upgraded to the per-article totals gets them filled at the next start.
+    with database.write() as session:
+        session.execute(delete(ArticleTotal))
+    with database.write() as session:
+        assert ensure_facts(session) is True
     assert_current(database)
     with database.read() as session:
         assert overview(session, OPERATOR, DashboardFilter()) == before

@@ -21,6 +21,7 @@ from db.engine import Database
 from db.models import (
     Article,
     ArticleFact,
+    ArticleTotal,
     AuditEvent,
     Claim,
     ClaimFact,
@@ -129,6 +130,24 @@ def facts_problems(database: Database) -> list[str]:
             f"article_facts {k}: stored {sums.get(k)} != summed {summed.get(k)}"
             for k in wrong[:MAX_PROBLEMS]
         ]
+    with database.read() as session:
+        totals = {
+            r[0]: tuple(int(v) for v in r[1:])
+            for r in session.execute(
+                select(ArticleTotal.article_id, *(getattr(ArticleTotal, c) for c in COUNT_COLUMNS))
+            )
+        }
+    totalled: dict[int, tuple[int, ...]] = {}
+    for (article_id, _verdict, _certainty), counts in summed.items():
+        before = totalled.get(article_id, (0,) * len(counts))
+        totalled[article_id] = tuple(a + b for a, b in zip(before, counts, strict=True))
+    wrong_totals = sorted(
+        k for k in totals.keys() | totalled.keys() if totals.get(k) != totalled.get(k)
+    )
+    problems += [
+        f"article_totals {k}: stored {totals.get(k)} != summed {totalled.get(k)}"
+        for k in wrong_totals[:MAX_PROBLEMS]
+    ]
     return problems + review_day_problems(database)
 
 
