@@ -202,6 +202,12 @@ def overview(session: Session, actor: Actor, filters: DashboardFilter = EVERYTHI
             verdicts[verdict_state] = verdicts.get(verdict_state, 0) + claims
         if certainty_state != NOT_CHECKABLE and claims:
             certainties[certainty_state] = certainties.get(certainty_state, 0) + claims
+    return _overview(totals, verdicts, certainties)
+
+
+def _overview(
+    totals: dict[str, int], verdicts: dict[str, int], certainties: dict[str, int]
+) -> Overview:
     return Overview(
         claims=totals["claims"],
         checkable=totals["checkable"],
@@ -230,16 +236,7 @@ def _overview_of_articles(session: Session, filters: DashboardFilter) -> Overvie
             verdicts[verdict_state] = verdicts.get(verdict_state, 0) + int(claims)
         if certainty_state != NOT_CHECKABLE:
             certainties[certainty_state] = certainties.get(certainty_state, 0) + int(claims)
-    return Overview(
-        claims=totals["claims"],
-        checkable=totals["checkable"],
-        reviewed=totals["reviewed"],
-        decided=totals["decided"],
-        open_gap=totals["open_gap"],
-        gaps={name: totals[name] for name in GAP_COLUMNS},
-        verdicts=verdicts,
-        certainties=certainties,
-    )
+    return _overview(totals, verdicts, certainties)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from claims.errors import ClaimreviewError
 from claims.permissions import READ_ARTICLES, Actor
@@ -154,8 +154,11 @@ def position_of(session: Session, actor: Actor, claim_id: int) -> tuple[int, int
 
 def claim_context(session: Session, actor: Actor, claim_id: int) -> ClaimContext:
     actor.require(READ_ARTICLES)
-    claim = session.scalar(
-        select(Claim).where(Claim.id == claim_id).options(selectinload(Claim.cues))
+    # Joined loads: one query each for the claim with its cues and my review with its sources.
+    claim = (
+        session.scalars(select(Claim).where(Claim.id == claim_id).options(joinedload(Claim.cues)))
+        .unique()
+        .first()
     )
     if claim is None:
         raise ClaimreviewError(f"There is no claim {claim_id}; it may have been merged away.")
@@ -180,10 +183,14 @@ def claim_context(session: Session, actor: Actor, claim_id: int) -> ClaimContext
             func.max(case((Claim.ordinal == claim.ordinal + 1, Claim.id))),
         ).where(Claim.article_id == claim.article_id)
     ).one()
-    review = session.scalar(
-        select(Review)
-        .where(Review.claim_id == claim.id, Review.reviewer_id == actor.user_id)
-        .options(selectinload(Review.citations))
+    review = (
+        session.scalars(
+            select(Review)
+            .where(Review.claim_id == claim.id, Review.reviewer_id == actor.user_id)
+            .options(joinedload(Review.citations), joinedload(Review.reviewer))
+        )
+        .unique()
+        .first()
     )
     cited: dict[int, CitationInfo] = {}
     if review is not None and review.citations:
