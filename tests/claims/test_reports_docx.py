@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 
 import docx
+import pytest
+from docx.oxml.ns import qn
+from lxml import etree
 
 from claims.reports import build_report
-from claims.reports.docx_report import to_docx
+from claims.reports.docx_report import _Body, to_docx
 from tests.claims.test_reports_model import CLAIM_1, CLAIM_2, CLAIM_3, FORMULA, make_bundle
 
 
@@ -73,3 +76,53 @@ def test_control_characters_and_empty_report():
     assert "Bad char text" in [p.text for p in document.paragraphs]
     _, paragraphs = _read({"article": {"id": 1, "title": "", "text": ""}, "claims": []})
     assert "No checkable claims." in paragraphs and "No sources cited." in paragraphs
+
+
+# --- _Body writes paragraphs as python-docx's own API writes them, without its per-paragraph
+# --- costs (a style lookup by name scanning every style, an insert scanning the whole body).
+
+RUN_TEXTS = [
+    "plain",
+    " leading",
+    "trailing ",
+    "a\tb",
+    "one\ntwo\r\nthree\rfour",
+    "",
+    "\t",
+    "x\u00a0",
+]
+STYLES = [None, "Normal", "Title", "Heading 1", "Heading 2", "Quote", "List Bullet"]
+
+
+def _body_xml(document) -> bytes:
+    return etree.tostring(document.element.body)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_paragraphs_are_written_as_python_docx_writes_them(style):
+    reference = docx.Document()
+    ours = docx.Document()
+    body = _Body(ours)
+    for text in RUN_TEXTS:
+        reference.add_paragraph(text, style=style)
+        body.text(text, style=style)
+        p = reference.add_paragraph(style=style)
+        p.add_run("Name: ").bold = True
+        p.add_run(text)
+        body.field("Name", text, style=style)
+        reference.add_paragraph().add_run(text).italic = True
+        body.paragraph(((text, "italic"),))
+    reference.add_table(rows=1, cols=1)  # python-docx's own blocks still land in order
+    ours.add_table(rows=1, cols=1)
+    reference.add_paragraph("after")
+    body.text("after")
+    assert _body_xml(ours) == _body_xml(reference)
+
+
+def test_rationale_keeps_tabs_line_breaks_and_spaces():
+    bundle = make_bundle()
+    two = next(c for c in bundle["claims"] if c["ordinal"] == 3)
+    two["reviews"][0]["rationale"] = "  First\tpoint.\nSecond line.  "
+    document, paragraphs = _read(bundle)
+    assert "carol:   First\tpoint.\nSecond line.  " in paragraphs
+    assert document.element.body[-1].tag == qn("w:sectPr")  # the section stays last
