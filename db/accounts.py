@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from claims.errors import ClaimreviewError
 from claims.passwords import (
@@ -112,8 +112,9 @@ def list_users(database: Database, actor: Actor) -> list[UserInfo]:
 
 
 def get_user(database: Database, user_id: int) -> UserInfo | None:
+    # Read on every page run (roles or status may change): the user and roles in one query.
     with database.read() as session:
-        user = session.get(User, user_id)
+        user = session.get(User, user_id, options=[joinedload(User.roles)])
         return _info(user) if user is not None else None
 
 

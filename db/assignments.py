@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, literal, or_, select, union_all
+from sqlalchemy import and_, delete, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
 from claims.errors import ClaimreviewError
@@ -59,7 +59,10 @@ def blind_under(session: Session, article_id: int, setting: str) -> bool:
         return True
     if setting == "off":
         return False
-    return len(assigned_reviewers(session, article_id)) >= 2
+    whole = select(ArticleAssignment.reviewer_id).where(ArticleAssignment.article_id == article_id)
+    some = select(ClaimAssignment.reviewer_id).where(ClaimAssignment.article_id == article_id)
+    reviewers = union(whole, some).subquery()  # a union: each reviewer once
+    return (session.scalar(select(func.count()).select_from(reviewers)) or 0) >= 2
 
 
 def _reviewers_by_id(session: Session, reviewer_ids: Iterable[int]) -> dict[int, str]:
