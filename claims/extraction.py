@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import islice
+from re import _constants, _parser  # the parsed form of a pattern, to see where it can match
 from typing import Any
 
 from claims.cues import CUE_KINDS, Cue, find_cues
@@ -78,9 +79,14 @@ _UNDERLINE = re.compile(r"\n[ \t]*(?:=+|-+)[ \t]*$")
 # it may be wrapped over lines ("1. Targeted\nTreatment: ..."); in a paragraph it is on one line.
 _LABEL = re.compile(r"([^\s:.!?;,][^\n:.!?;,]{0,79}):\s+(?=\S)")
 _WRAPPED_LABEL = re.compile(r"([^\s:.!?;,][^:.!?;,]{0,79}):\s+(?=\S)")
+_LABEL_COLON_WITHIN = 81  # both find the colon within this many characters of the start
 _WORD = re.compile(r"[^\W_]\S*+")  # a word: from its first letter or digit on
 _TRAILING_CLOSERS = TRAILING_CLOSERS + " \t\n"
 _FRAGMENT_MAX_WORDS = 2  # a sentence of fewer than 3 words is a fragment
+# Enough runs of non-space characters, each beginning with a letter or digit: no fragment.
+_FIRST_RUNS_ARE_WORDS = re.compile(
+    r"\s*+" + r"\S*+\s++".join([r"[^\W_]"] * (_FRAGMENT_MAX_WORDS + 1))
+)
 _LABEL_MAX_WORDS = 8
 _UNMARKED_LABEL_MAX_WORDS = 5
 _SENTENCE_CASE_LABEL_MAX_WORDS = 4
@@ -128,11 +134,22 @@ class _Pattern:
 @dataclass(frozen=True)
 class _PatternList:
     patterns: tuple[_Pattern, ...]
-    any: re.Pattern[str]  # matches where one of the patterns does: one search rules most out
 
     def matches(self, sentence: str) -> bool:
-        return self.any.search(sentence) is not None and any(
-            p.matches(sentence) for p in self.patterns
+        return any(p.matches(sentence) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class _AnyPattern:
+    """Where one of some patterns may match, told in one or two steps for most sentences: the
+    patterns anchored at the start ("^...") are tried there only, the others anywhere."""
+
+    at_start: re.Pattern[str] | None
+    anywhere: re.Pattern[str] | None
+
+    def may_match(self, sentence: str) -> bool:
+        return (self.at_start is not None and self.at_start.match(sentence) is not None) or (
+            self.anywhere is not None and self.anywhere.search(sentence) is not None
         )
 
 
@@ -140,18 +157,45 @@ class _PatternList:
 class _Patterns:
     signpost: _PatternList
     opinion: _PatternList
+    either: _AnyPattern  # rules out most sentences before the patterns are tried one by one
 
 
 def _compile_patterns(items: list[dict[str, str]]) -> _PatternList:
     return _PatternList(
-        patterns=tuple(
+        tuple(
             _Pattern(
                 regex=re.compile(item["pattern"], re.IGNORECASE),
                 unless=re.compile(item["unless"], re.IGNORECASE) if item.get("unless") else None,
             )
             for item in items
-        ),
-        any=re.compile("|".join(f"(?:{item['pattern']})" for item in items), re.IGNORECASE),
+        )
+    )
+
+
+def _any_pattern(items: list[dict[str, str]]) -> _AnyPattern:
+    anchored: list[str] = []
+    unanchored: list[str] = []
+    for item in items:
+        (anchored if _anchored_at_start(item["pattern"]) else unanchored).append(item["pattern"])
+    return _AnyPattern(at_start=_any_of(anchored), anywhere=_any_of(unanchored))
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _anchored_at_start(pattern: str) -> bool:
+    """Whether ``pattern`` can only match at the start of the string (it begins with "^")."""
+    try:
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return False
+    first = parsed[0] if len(parsed) else None
+    return first in (
+        (_constants.AT, _constants.AT_BEGINNING),
+        (_constants.AT, _constants.AT_BEGINNING_STRING),
     )
 
 
@@ -162,6 +206,7 @@ def _patterns() -> _Patterns:
     return _Patterns(
         signpost=_compile_patterns(data["signpost"]),
         opinion=_compile_patterns(data["opinion"]),
+        either=_any_pattern(data["signpost"] + data["opinion"]),
     )
 
 
@@ -284,6 +329,8 @@ def _label(text: str, start: int, end: int, *, marked: bool) -> tuple[str, int] 
     ("Side effects:") only before a capital or a digit; none that reads as prose or reports
     what someone said ("One study found:", "Experts warn:").
     """
+    if text.find(":", start, min(end, start + _LABEL_COLON_WITHIN)) < 0:
+        return None  # the usual paragraph: no colon near its start
     m = (_WRAPPED_LABEL if marked else _LABEL).match(text, start, end)
     if m is None:
         return None
@@ -319,9 +366,17 @@ def classify_sentence(sentence: str) -> str:
     if sentence.rstrip(_TRAILING_CLOSERS).endswith("?"):
         return "question"
     patterns = _patterns()
-    if patterns.signpost.matches(sentence):
-        return "signpost"
-    if patterns.opinion.matches(sentence):
-        return "opinion"
-    words = sum(1 for _ in islice(_WORD.finditer(sentence), _FRAGMENT_MAX_WORDS + 1))
-    return "fragment" if words <= _FRAGMENT_MAX_WORDS else "claim"
+    if patterns.either.may_match(sentence):
+        if patterns.signpost.matches(sentence):
+            return "signpost"
+        if patterns.opinion.matches(sentence):
+            return "opinion"
+    return "fragment" if _is_fragment(sentence) else "claim"
+
+
+def _is_fragment(sentence: str) -> bool:
+    """Whether ``sentence`` has too few words for a claim (a word begins at a letter or digit)."""
+    if _FIRST_RUNS_ARE_WORDS.match(sentence):
+        return False  # the usual case, told in one step
+    needed = _FRAGMENT_MAX_WORDS + 1
+    return sum(1 for _ in islice(_WORD.finditer(sentence), needed)) < needed

@@ -18,11 +18,17 @@ from claims.markers import CONTINUING_WORDS, LIST_MARKER, TRAILING_CLOSERS
 
 __all__ = ["LIST_MARKER", "sentence_spans"]
 
-_CANDIDATE = re.compile(r"[.!?\u2026]++|\n")
 # Closing quotes and brackets that stay with the sentence they end.
-_CLOSERS = re.compile("[" + re.escape(TRAILING_CLOSERS) + "]*+")
+_CLOSERS = "[" + re.escape(TRAILING_CLOSERS) + "]*+"
 # Numbered citations right after the full stop: ".[12]", ". [3, 4]", ".[5-7][9]".
-_CITATION = re.compile(r"(?:[ \t]?\[\d{1,4}(?:[ \t]*[,\u2013\u2014-][ \t]*\d{1,4})*+\])++")
+_CITATION = r"(?:[ \t]?\[\d{1,4}(?:[ \t]*[,\u2013\u2014-][ \t]*\d{1,4})*+\])++"
+# A candidate end of sentence, then the spaces after it: a line break, or a run of sentence
+# punctuation with the closers and the citation that stay with it. One search per candidate; it
+# begins with one character class, so the regex engine skips quickly from one to the next.
+_CANDIDATE = re.compile(
+    r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*+"
+    rf"(?P<closers>{_CLOSERS})(?P<citation>{_CITATION})?)(?P<space>\s*+)"
+)
 # Citation numbers flattened from superscripts: ".12 ", ".3,4 ", ".5-7 ", ".11 12 ".
 _SUPERSCRIPT = re.compile(r"\d{1,3}(?:(?:, ?|[\u2013-]| )\d{1,3})*+(?=\s)")
 _SPACE = re.compile(r"\s*+")
@@ -44,11 +50,12 @@ _LINE_CONTINUES = ".,;:!?-\u2013\u2014(/&+=<>"
 class _Table:
     exact: frozenset[str]
     lower: frozenset[str]
+    both: frozenset[str]  # exact | lower: one look-up for the usual case
 
     def __contains__(self, token: object) -> bool:
         if not isinstance(token, str) or not token:
             return False
-        if token in self.exact or token in self.lower:
+        if token in self.both:
             return True
         return token[0].isupper() and (token[0].lower() + token[1:]) in self.lower
 
@@ -58,6 +65,7 @@ class _Abbreviations:
     prefix: _Table
     numeric: _Table
     ambiguous: _Table
+    listed: _Table  # in prefix, numeric or ambiguous: most words are in none, one look-up tells
     designators: frozenset[str]
     starters: frozenset[str]
 
@@ -86,15 +94,15 @@ def _parse_abbreviations(content: str) -> _Abbreviations:
         current.append(line[:-1] if line.endswith(".") else line)
 
     def table(entries: list[str]) -> _Table:
-        return _Table(
-            exact=frozenset(e for e in entries if e != e.lower()),
-            lower=frozenset(e for e in entries if e == e.lower()),
-        )
+        exact = frozenset(e for e in entries if e != e.lower())
+        lower = frozenset(e for e in entries if e == e.lower())
+        return _Table(exact=exact, lower=lower, both=exact | lower)
 
     return _Abbreviations(
         prefix=table(sections["prefix"]),
         numeric=table(sections["numeric"]),
         ambiguous=table(sections["ambiguous"]),
+        listed=table(sections["prefix"] + sections["numeric"] + sections["ambiguous"]),
         designators=frozenset(e.lower() for e in sections["designators"]),
         starters=frozenset(sections["starters"]),
     )
@@ -125,9 +133,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         m = _CANDIDATE.search(text, pos, end)
         if m is None:
             break
-        i, j = m.span()
+        i = m.start()
+        w = m.end()  # the first character after the spaces that follow the candidate
         if text[i] == "\n":
-            w = _SPACE.match(text, i, end).end()
             if w >= end:
                 break
             if (
@@ -140,24 +148,28 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
                 at_line_start = True
             else:
                 at_line_start = False
-                pos = j
+                pos = i + 1
             continue
 
-        k = _CLOSERS.match(text, j, end).end()
-        closed = k > j
-        citation = _CITATION.match(text, k, end)
-        if citation:
-            k = citation.end()
-        if k < end and not text[k].isspace():
-            k = _superscript_citation(text, m.group(), i, k, s, end, abbreviations)
+        j = m.start("closers")  # the end of the punctuation
+        if j < end and text[j].isdigit() and i > s and text[i - 1].isdigit():
+            # A decimal point ("2.5", "p < 0.05"): a number goes on. A shortcut for what the
+            # checks below decide (citation numbers follow a word, never a digit).
+            pos = j
+            continue
+        punct = text[i:j]
+        closed = m.end("closers") > j
+        k = m.start("space")  # after the closers and the citation
+        if k == w and k < end:  # no space after them: maybe superscript citation numbers
+            k = _superscript_citation(text, punct, i, k, s, end, abbreviations)
             if k < 0:
                 pos = j
                 continue
-        w = _SPACE.match(text, k, end).end()
+            w = _SPACE.match(text, k, end).end()
         if w >= end:
             break
         if text.count("\n", k, w) >= 2 or _is_boundary(
-            text, m.group(), i, s, w, end, closed, abbreviations
+            text, punct, i, s, w, end, closed, abbreviations
         ):
             _emit(spans, text, s, k)
             at_line_start = "\n" in text[k:w]
@@ -212,11 +224,14 @@ def _is_boundary(
         if _previous_word(text, token_start, s).lower() in abbreviations.designators:
             return True  # "vitamin D. The ..."
         return _starts_sentence(text, w, end, abbreviations)  # an initial: "J. Smith"
-    if token in abbreviations.prefix:
-        return False
-    if token in abbreviations.numeric:
-        return not nxt.isdigit()
-    if token in abbreviations.ambiguous or _DOTTED.fullmatch(token):
+    if token in abbreviations.listed:
+        if token in abbreviations.prefix:
+            return False
+        if token in abbreviations.numeric:
+            return not nxt.isdigit()
+        if token in abbreviations.ambiguous:
+            return _starts_sentence(text, w, end, abbreviations)
+    if _DOTTED.fullmatch(token):
         return _starts_sentence(text, w, end, abbreviations)
     # Before an initial it is a reference: "... in myeloma. J. Clin. Oncol. 2020"
     return not _is_initial(text, w, end)
@@ -227,13 +242,14 @@ def _token_before(text: str, i: int, s: int) -> tuple[int, str | None]:
 
     ``None`` for a word longer than the window (a URL or DOI), which is no abbreviation.
     """
-    token_start = i
     limit = max(s, i - _TOKEN_WINDOW)
-    while token_start > limit and not text[token_start - 1].isspace():
-        token_start -= 1
+    if i == limit or text[i - 1].isspace():
+        return i, ""
+    token = text[limit:i].rsplit(None, 1)[-1]  # the last run of non-space characters
+    token_start = i - len(token)
     if token_start == limit and limit > s and not text[limit - 1].isspace():
         return token_start, None
-    return token_start, text[token_start:i].lstrip(_OPENERS)
+    return token_start, token.lstrip(_OPENERS)
 
 
 def _superscript_citation(
@@ -253,14 +269,7 @@ def _superscript_citation(
     if w >= end or not text[w].isupper():
         return -1
     _, token = _token_before(text, i, s)
-    if (
-        token is None
-        or len(token) < 2
-        or not token.isalpha()
-        or token in abbreviations.prefix
-        or token in abbreviations.numeric
-        or token in abbreviations.ambiguous
-    ):
+    if token is None or len(token) < 2 or not token.isalpha() or token in abbreviations.listed:
         return -1
     return numbers.end()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from importlib import resources
 
@@ -298,3 +299,65 @@ def test_quantities_negations_and_frequencies_are_not_absolute(sentence: str) ->
 )
 def test_absolute_words_stay_absolute_next_to_those_exceptions(sentence: str, word: str) -> None:
     assert ("absolute", word) in cues_of(sentence)
+
+
+# Words and phrases of the lexicon, look-alikes and the punctuation around them, for sentences
+# that put every cue in many surroundings.
+PHRASES = [
+    "only", "not only", "only 5", "always", "not always", "never", "all", "after all", "every",
+    "every day", "everyone", "completely", "100%", "100 percent", "guaranteed", "ensures",
+    "proven", "no side effects", "side-effect-free", "risk-free", "no risk", "no risk factors",
+    "cure", "cures", "cure-all", "secure", "breakthrough", "game-changer", "studies have shown",
+    "research shows", "a recent study found", "a meta-analysis showed", "experts say",
+    "it is well known", "has shown promising results", "more effective", "than", "fewer",
+    "side effects", "better outcomes", "safer", "boosts your immune system",
+    "immune system's ability", "detox", "natural defences", "may", "may 5", "in may", "might",
+    "could", "it is possible", "[12]", "(Smith et al., 2020)", "according to", "Mayo",
+    "overall", "nevertheless", "the", "patients", "drug",
+]  # fmt: skip
+SEPARATORS = [" ", " ", " ", "  ", ", ", ". ", "-", "\n", "\t", "\u00a0", "_", "'", "/"]
+LEXICON = _parse_lexicon(resources.files("claims").joinpath("data", "cues.json").read_text("utf-8"))
+
+
+def every_match(entry_regex: re.Pattern[str], sentence: str) -> list[re.Match[str]]:
+    """Every match of a lexicon entry, at every position (also inside a longer match)."""
+    found = (entry_regex.match(sentence, position) for position in range(len(sentence)))
+    return [m for m in found if m]
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_every_phrase_of_the_lexicon_is_found_wherever_it_stands(seed: int) -> None:
+    rng = random.Random(seed)
+    words = [rng.choice(PHRASES) for _ in range(rng.randint(1, 14))]
+    words = [w.capitalize() if rng.random() < 0.2 else w for w in words]
+    sentence = "".join(w + rng.choice(SEPARATORS) for w in words).strip()
+    found = find_cues(sentence)
+    expected_kinds = set()
+    for entry in LEXICON.entries:
+        if entry.unless is not None and entry.unless.search(sentence):
+            continue
+        for m in every_match(entry.regex, sentence):
+            expected_kinds.add(entry.kind)
+            # Overlapping cues of one kind are merged: each match starts inside a cue of its kind.
+            assert any(c.kind == entry.kind and c.start <= m.start() < c.end for c in found), (
+                sentence,
+                entry.kind,
+                m.group(),
+            )
+    assert {c.kind for c in found} == expected_kinds, sentence
+
+
+def test_without_pythons_private_pattern_parser_every_cue_is_still_found(
+    monkeypatch: pytest.MonkeyPatch, demo_text: str
+) -> None:
+    # The word index that skips most sentences reads patterns with re's private parser; a
+    # Python without it tries every entry on every sentence and finds the same cues.
+    from claims import cues
+
+    expected = [find_cues(line) for line in demo_text.splitlines()]
+    monkeypatch.setattr(cues, "_parser", None)
+    cues._lexicon.cache_clear()
+    try:
+        assert [find_cues(line) for line in demo_text.splitlines()] == expected
+    finally:
+        cues._lexicon.cache_clear()

@@ -440,6 +440,21 @@ def test_fragments_are_not_checkable(sentence: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("\u2014 Dr. Smith", "fragment"),
+        ("(See above.)", "fragment"),
+        ("\u201cCure\u201d rates doubled.", "claim"),
+        ("(Most) patients improved.", "claim"),
+        ("\u2014 Response rates doubled.", "claim"),
+    ],
+)
+def test_words_are_counted_whatever_punctuation_opens_them(sentence: str, kind: str) -> None:
+    (claim,) = extract(document(sentence))
+    assert claim.kind == kind
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "I think immunotherapy cures myeloma.",

@@ -58,6 +58,7 @@ GOLDEN_RULES = [
     ("money with decimal", "The test costs $12.50 now. It used to be free.", 2),
     ("decimal number", "Her temperature was 38.2 degrees. It fell by night.", 2),
     ("number at sentence end", "The score was 7.5. The next one was 8.", 2),
+    ("decimal number before a capital", "Version 2.5 Trials began in May.", 1),
     (
         "parenthetical sentence inside",
         "He studied nursing (He had worked as a porter.) in Leeds.",
