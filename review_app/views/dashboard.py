@@ -6,13 +6,13 @@ facts tables (db/dashboard.py); this page only lays them out.
 
 from datetime import date, timedelta
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from claims.scales import default_scales
 from db.dashboard import GAPS, THROUGHPUT_WEEKS, DashboardFilter
 from review_app.auth import current_actor
+from review_app.components.article_picker import PICKER_LIMIT
 from review_app.components.claim_map import (
     claim_map_chart,
     claim_map_frame,
@@ -52,12 +52,19 @@ def _article_changed() -> None:
     st.session_state["dashboard_section"] = None  # sections belong to one article
 
 
+# The newest articles and the one chosen: a list of thousands would cost every run.
+offered = list(articles)[:PICKER_LIMIT]
+if st.session_state["dashboard_article"] not in (None, *offered):
+    offered.append(st.session_state["dashboard_article"])
+
 with st.container(border=True):
     top = st.columns([3, 2])
     article_id = top[0].selectbox(
         "Article",
-        [None, *articles],
+        [None, *offered],
         format_func=lambda i: "All articles" if i is None else f"{i} · {articles[i]}",
+        help=f"All articles, or one of the {PICKER_LIMIT} newest; an older article opens from "
+        "its link in the ranking below.",
         key="dashboard_article",
         on_change=_article_changed,
     )
@@ -164,14 +171,20 @@ def _distribution(title: str, counts: dict[str, int], key: str) -> None:
         {"Finding": [labels.get(code, code) for code in counts], "Claims": list(counts.values())}
     )
     chart, numbers = st.columns([3, 2])
-    chart.altair_chart(
-        alt.Chart(table, title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X("Claims:Q"),
-            y=alt.Y("Finding:N", sort="-x", title=None),
-            tooltip=["Finding", "Claims"],
-        ),
+    chart.vega_lite_chart(
+        table,
+        {
+            "title": title,
+            "mark": "bar",
+            "encoding": {
+                "x": {"field": "Claims", "type": "quantitative"},
+                "y": {"field": "Finding", "type": "nominal", "sort": "-x", "title": None},
+                "tooltip": [
+                    {"field": "Finding", "type": "nominal"},
+                    {"field": "Claims", "type": "quantitative"},
+                ],
+            },
+        },
         width="stretch",
     )
     numbers.dataframe(table, hide_index=True)  # the same figures as text, not colour alone
@@ -190,7 +203,7 @@ if article_id is not None:
     )
     frame = claim_map_frame(article_id, claims)
     st.caption("Each cell is a claim in article order; click one to review it.")
-    st.altair_chart(claim_map_chart(frame, colour_by or "Verdict"), width="stretch")
+    st.vega_lite_chart(frame, claim_map_chart(frame, colour_by or "Verdict"), width="stretch")
     table = frame.drop(columns=["verdict_code", "certainty_code"])
     st.dataframe(
         table,
@@ -241,15 +254,22 @@ if activity.empty:
 else:
     activity["Week"] = pd.to_datetime(activity["Day"]).dt.to_period("W-SUN").dt.start_time
     weekly = activity.groupby(["Week", "Reviewer"], as_index=False)["Reviews"].sum()
-    st.altair_chart(
-        alt.Chart(weekly, title=f"Reviews submitted per week, last {THROUGHPUT_WEEKS} weeks")
-        .mark_bar()
-        .encode(
-            x=alt.X("Week:T", title="Week starting"),
-            y=alt.Y("Reviews:Q"),
-            color=alt.Color("Reviewer:N"),
-            tooltip=["Week", "Reviewer", "Reviews"],
-        ),
+    st.vega_lite_chart(
+        weekly,
+        {
+            "title": f"Reviews submitted per week, last {THROUGHPUT_WEEKS} weeks",
+            "mark": "bar",
+            "encoding": {
+                "x": {"field": "Week", "type": "temporal", "title": "Week starting"},
+                "y": {"field": "Reviews", "type": "quantitative"},
+                "color": {"field": "Reviewer", "type": "nominal"},
+                "tooltip": [
+                    {"field": "Week", "type": "temporal"},
+                    {"field": "Reviewer", "type": "nominal"},
+                    {"field": "Reviews", "type": "quantitative"},
+                ],
+            },
+        },
         width="stretch",
     )
     # One row per week and reviewer: usernames never become column headers.

@@ -133,8 +133,9 @@ def test_claim_map_cells_link_to_the_review_page_and_name_their_finding() -> Non
          "certainty_state": "high", "open_gaps": (), "preview": f"Claim {n}"}
         for n, state in enumerate(["accurate", "disagreement", "not_a_claim"], start=1)
     ]  # fmt: skip
-    spec = claim_map_chart(claim_map_frame(7, claims), "Verdict").to_dict()
-    values = next(iter(spec["datasets"].values()))
+    frame = claim_map_frame(7, claims)
+    spec = claim_map_chart(frame, "Verdict")
+    values = frame.to_dict("records")  # the chart's data, passed beside the spec
     assert [v["Open"] for v in values] == [f"review?article=7&claim={n}" for n in (41, 42, 43)]
     assert [v["Verdict"] for v in values] == [
         "Accurate", "Reviewers disagree", "Not checkable (set aside)",
@@ -151,3 +152,24 @@ def test_table_downloads_are_formula_safe() -> None:
     assert text.splitlines() == [
         "Claim,'=cmd", "\"'=HYPERLINK(\"\"x\"\")\",1", "'+1,2", "plain,3",
     ]  # fmt: skip
+
+
+def test_the_article_choice_lists_the_newest_and_the_one_linked_to(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from review_app.components import article_picker
+
+    monkeypatch.setattr(article_picker, "PICKER_LIMIT", 1)
+    at = _dashboard(world, world["article"])  # the demo article is the older of the two
+    picker = at.selectbox(key="dashboard_article")
+    assert [o.split(" · ")[0] for o in picker.options] == [
+        "All articles",
+        str(world["other"]),
+        str(world["article"]),
+    ]
+    assert picker.value == world["article"]
+    at = _dashboard(world)
+    assert [o.split(" · ")[0] for o in at.selectbox(key="dashboard_article").options] == [
+        "All articles",
+        str(world["other"]),
+    ]
