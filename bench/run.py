@@ -124,6 +124,19 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def calibration_seconds() -> float:
+    """CPU seconds of a fixed pure-Python loop: how fast this machine runs Python right now.
+
+    Shared machines drift (the same code measured 1.4x slower an hour apart on the development
+    machine); this figure, taken at the start and the end of a run, says how fast it was.
+    """
+    started = time.process_time()
+    total = 0
+    for number in range(5_000_000):
+        total += number
+    return time.process_time() - started
+
+
 def machine() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
@@ -163,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix=f"bench-run-{scale.name}-", dir=DATA))
     started_at, started, load = datetime.now(UTC), time.perf_counter(), machine()["load_average"]
+    speed_before = calibration_seconds()
     context: dict[str, Any] = {"run_dir": str(run_dir)}
     measurements: dict[str, dict[str, Any]] = {}
     rows: list[dict[str, Any]] = []
@@ -182,9 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     rows += [
         failed_row(step, found["error"]) for step, found in measurements.items() if "error" in found
     ]
+    speed = {"start": round(speed_before, 3), "end": round(calibration_seconds(), 3)}
     result = {
         "date": started_at.isoformat(timespec="seconds"),
-        "machine": {**machine(), "load_average_at_start": load},
+        "machine": {**machine(), "load_average_at_start": load, "calibration_cpu_s": speed},
         "scale": scale.to_dict(),
         "duration_s": round(time.perf_counter() - started, 1),
         "rows": rows,
@@ -197,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nscale {scale.name}; {cpus} CPUs, {result['machine']['platform']}; "
         f"{result['duration_s']:.0f} s; written to {args.output}"
+    )
+    print(
+        f"Machine speed: a fixed Python loop took {speed['start']:.2f} s of CPU at the start and "
+        f"{speed['end']:.2f} s at the end (the less, the faster); compare runs by it."
     )
     if load and end and cpus and max(load[0], end[0]) > cpus:
         print(
