@@ -169,8 +169,8 @@ def _findings(session: Session, filters: DashboardFilter) -> list[tuple[str, str
         ArticleFact.article_id.in_(select(Article.id).where(Article.archived_at.is_not(None)))
     )
     for v, c, n in session.execute(archived):
-        counts[(v, c)] -= int(n)
-    return [(v, c, n) for (v, c), n in counts.items() if n]
+        counts[(v, c)] = counts.get((v, c), 0) - int(n)
+    return [(v, c, n) for (v, c), n in counts.items() if n > 0]
 
 
 def overview(session: Session, actor: Actor, filters: DashboardFilter = EVERYTHING) -> Overview:
@@ -418,7 +418,7 @@ def review_throughput(
             Claim.article_id.in_(select(Article.id).where(Article.archived_at.is_not(None)))
         )
         for d, r, n in session.execute(archived).all():
-            counts[(as_date(d), r)] -= n
+            counts[(as_date(d), r)] = counts.get((as_date(d), r), 0) - n
     names = dict(
         session.execute(
             select(User.id, User.username).where(User.id.in_({r for _, r in counts}))

@@ -17,9 +17,11 @@ from claims.errors import ClaimreviewError
 from claims.identifiers import parse_identifiers
 from claims.permissions import Actor
 from claims.scales import default_scales
+from db.accounts import actor_for
 from db.citations import CitationInfo, add_citations, search_library, set_study_design
 from db.reviews import CitedSource, ReviewInfo, StaleReview, save_review
 from db.workspace import ClaimContext
+from review_app.auth import current_user
 from review_app.components.text import escape_markdown
 from review_app.resources import clear_review_reads, database
 
@@ -193,7 +195,7 @@ def review_form(actor: Actor, claim: ClaimContext, on_saved: Callable[[str], Non
             type=kind,
             use_container_width=True,
             on_click=_save,
-            args=(actor, claim, version, action, on_saved),
+            args=(claim, version, action, on_saved),
         )
     error = st.session_state.pop(_ERROR, None)
     if error:
@@ -216,13 +218,21 @@ def _edited_sources(claim: ClaimContext, key: str) -> pd.DataFrame:
 
 
 def _save(
-    actor: Actor,
     claim: ClaimContext,
     version: int,
     action: str,
     on_saved: Callable[[str], None],
 ) -> None:
-    """A save button's callback: save what the form holds, or keep it and say what is wrong."""
+    """A save button's callback: save what the form holds, or keep it and say what is wrong.
+
+    Callbacks run before app.py checks the login, so the login is checked here again and the
+    save acts as the user is now (still active, not idle too long, with today's roles); the
+    actor drawn into the form may be stale.
+    """
+    user = current_user()
+    if user is None:
+        return  # logged out: the run that follows shows the login page and says why
+    actor = actor_for(user)
     key = f"review_{claim.id}_{version}"
     verdict = st.session_state.get(f"{key}_verdict")
     certainty = st.session_state.get(f"{key}_certainty")

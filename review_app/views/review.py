@@ -97,14 +97,16 @@ with navigator:
             selection_mode="single-row",
             column_config={"Claim": st.column_config.TextColumn(width="large")},
         )
-        # A row picked in the table opens its claim once; the selection stays on the table
-        # afterwards, and must not pull the reviewer back when Next or a save moves them on.
-        chosen_rows = picked.selection.rows if picked else []
-        chosen = rows[chosen_rows[0]].id if chosen_rows and chosen_rows[0] < len(rows) else None
-        if chosen != st.session_state.get("review_nav_opened"):
-            st.session_state["review_nav_opened"] = chosen
-            if chosen is not None and chosen != claim_id:
-                claim_id = chosen
+        # A row picked in the table opens its claim once, when the pick is made. The selection
+        # stays on the table afterwards: it must not pull the reviewer back when Next or a save
+        # moves them on, nor open another claim when the rows under it change (a save under a
+        # status filter, a new filter).
+        chosen_rows = tuple(picked.selection.rows) if picked else ()
+        pick = (f"review_nav_{article_id}_{page}", chosen_rows)
+        if pick != st.session_state.get("review_nav_opened"):
+            st.session_state["review_nav_opened"] = pick
+            if chosen_rows and chosen_rows[0] < len(rows) and rows[chosen_rows[0]].id != claim_id:
+                claim_id = rows[chosen_rows[0]].id
                 st.query_params["claim"] = str(claim_id)
     if claim_id is None and rows:
         claim_id = rows[0].id

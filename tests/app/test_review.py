@@ -287,3 +287,25 @@ def test_the_article_picker_lists_the_newest_and_the_one_asked_for(
     ]
     assert picker.value == world["article"]
     assert any("2 newest of 4 articles" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("change", ["deactivated", "idle", "role removed"])
+def test_a_click_after_the_login_lapsed_saves_nothing(world: dict, change: str) -> None:
+    from db.accounts import set_active, set_roles
+
+    at = _open(world, 9)
+    _widget(at, "selectbox", "_verdict").set_value("misleading")
+    _widget(at, "selectbox", "_certainty").set_value("low")
+    _run(at)
+    # Meanwhile an administrator acts, or the tab sits idle past the timeout.
+    if change == "deactivated":
+        set_active(world["db"], OPERATOR, "rita", False)
+    elif change == "idle":
+        at.session_state["auth_last_seen"] = at.session_state["auth_last_seen"] - 10 * 86400
+    else:
+        set_roles(world["db"], OPERATOR, "rita", ["admin"])  # who may not review
+    _button(at, "Submit").click()
+    _run(at)
+    assert reviews_of_claim(world["db"], OPERATOR, world["claims"][9]) == []
+    if change != "role removed":
+        assert any(h.value == "Log in to claimreview" for h in at.title)
