@@ -952,6 +952,12 @@ def _bib_words(value: str) -> list[str]:
     return words
 
 
+# Names read from one BibTeX author list; the rest become "et al.". Citations show six; the
+# largest consortium papers list a few thousand, and each name costs parsing (a hostile file's
+# 500,000 names took seconds).
+MAX_BIB_NAMES = 1000
+
+
 def _bib_names(value: str) -> list[str]:
     names: list[list[str]] = [[]]
     for word in _bib_words(value):
@@ -960,9 +966,12 @@ def _bib_names(value: str) -> list[str]:
         else:
             names[-1].append(word)
     result: list[str] = []
-    for words in names:
+    for number, words in enumerate(names):
         if not words:
             continue
+        if number >= MAX_BIB_NAMES:
+            result.append(ET_AL)
+            break
         if len(words) == 1 and words[0].lower() == "others":
             result.append(ET_AL)
             continue

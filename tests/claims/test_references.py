@@ -541,3 +541,14 @@ MB = 1_000_000
 def test_hostile_input_completes_quickly(data, filename):
     with contextlib.suppress(ClaimreviewError):
         read_references_report(data, filename)
+
+
+def test_a_bibtex_author_list_keeps_its_first_thousand_names_then_et_al():
+    from claims.references import MAX_BIB_NAMES
+
+    names = " and ".join(f"Author{i}, Ann" for i in range(MAX_BIB_NAMES + 5))
+    text = "@article{big, title = {A consortium paper}, author = {" + names + "}}\n"
+    [reference] = read_references(text.encode(), "x.bib")
+    assert len(reference.authors) == MAX_BIB_NAMES + 1
+    assert reference.authors[:2] == ("Author0 A", "Author1 A")
+    assert reference.authors[-2:] == (f"Author{MAX_BIB_NAMES - 1} A", ET_AL)
