@@ -5,8 +5,8 @@ milliseconds. Every session made by ``Database`` notes which claims, reviews, ci
 decisions it changed (``after_flush``) and rewrites their claims' facts and their articles'
 sums just before it commits (``before_commit``), in the same transaction, so the figures can
 never disagree with what was saved. Bulk writes that bypass the ORM call ``touch_articles``.
-An article created in the transaction, whose claims nothing refers to yet, has facts known
-without a query: ``write_new_article_facts`` writes them and marks the article current.
+An import writes its new article's facts itself (``write_new_article_facts``) and marks the
+article current, so the commit does not compute them a second time.
 
 A claim's *current* finding is the editor's decision when there is one; otherwise the verdict
 and certainty its submitted reviews agree on ("disagreement" when they do not).
@@ -15,7 +15,6 @@ and certainty its submitted reviews agree on ("disagreement" when they do not).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -27,7 +26,6 @@ from sqlalchemy import (
     delete,
     distinct,
     event,
-    exists,
     func,
     insert,
     literal,
@@ -171,82 +169,6 @@ _FACT_COLUMNS = (
 )
 
 
-def _unreviewed_gaps(checkable: bool, cued: bool) -> dict[str, int]:
-    """The gaps ``live_facts`` finds for a claim with no review, source or decision: it is
-    unreviewed, and has unreviewed cues if it has any cue that is not a hedge; every other gap
-    needs a review, a source or a decision. Only checkable claims count (``flag``)."""
-    gaps = {
-        "no_review": int(checkable),
-        "no_citation": 0,  # needs a review or a decision
-        "weak_evidence": 0,  # needs a review or a decision
-        "indirect_only": 0,  # needs a source
-        "single_source": 0,  # needs a source
-        "disagreement": 0,  # needs submitted reviews
-        "clash": 0,  # needs a verdict
-        "cues_unreviewed": int(checkable and cued),
-    }
-    assert tuple(gaps) == GAP_COLUMNS, "a gap was added to live_facts: add it here too"
-    return gaps
-
-
-def _unreviewed_counts(checkable: bool, cued: bool) -> dict[str, Any]:
-    """The state and the 0/1 counts ``live_facts`` gives a claim with no review, source or
-    decision (its verdict and certainty are NULL)."""
-    gaps = _unreviewed_gaps(checkable, cued)
-    flag = int(checkable)
-    return {
-        "verdict_state": UNREVIEWED if checkable else NOT_CHECKABLE,
-        "certainty_state": NOT_RATED if checkable else NOT_CHECKABLE,
-        "claims": 1,
-        "checkable": flag,
-        "reviewed": 0,
-        "decided": 0,
-        "open_gap": int(any(gaps.values())),
-        **gaps,
-    }
-
-
-# checkable, cued -> the counts (the same four dicts for every new claim)
-_UNREVIEWED = {
-    (checkable, cued): _unreviewed_counts(checkable, cued)
-    for checkable in (False, True)
-    for cued in (False, True)
-}
-assert all(
-    set(c) == {"verdict_state", "certainty_state", *COUNT_COLUMNS} for c in _UNREVIEWED.values()
-)
-
-
-def _new_claim_facts() -> Insert:
-    """INSERT ... SELECT of the facts of an article's claims (``article_id`` bound), each the
-    ``_UNREVIEWED`` counts chosen by whether the claim is checkable and has a cue that is not a
-    hedge: one statement, however many claims, and no read of reviews, sources or decisions."""
-    checkable = Claim.checkable.is_(True)
-    cued = exists().where(ClaimCue.claim_id == Claim.id, ClaimCue.kind != HEDGE)
-
-    def chosen(column: str) -> ColumnElement[Any]:
-        value = {key: counts[column] for key, counts in _UNREVIEWED.items()}
-        if len(set(value.values())) == 1:
-            return literal(value[True, True])
-        if value[True, True] == value[True, False] and value[False, True] == value[False, False]:
-            # Whether the claim is checkable decides: no need to look for its cues.
-            return case((checkable, literal(value[True, True])), else_=literal(value[False, True]))
-        return case(
-            (and_(checkable, cued), literal(value[True, True])),
-            (checkable, literal(value[True, False])),
-            (cued, literal(value[False, True])),
-            else_=literal(value[False, False]),
-        )
-
-    columns = ("verdict_state", "certainty_state", *COUNT_COLUMNS)
-    return insert(ClaimFact).from_select(
-        _FACT_COLUMNS,
-        select(
-            Claim.id, Claim.article_id, Claim.section, *(chosen(c).label(c) for c in columns)
-        ).where(Claim.article_id == bindparam("article_id")),
-    )
-
-
 def _summed(facts_condition: ColumnElement[bool]) -> Insert:
     """INSERT ... SELECT of the sums of the claim facts matching ``facts_condition``."""
     keys = (ClaimFact.article_id, ClaimFact.verdict_state, ClaimFact.certainty_state)
@@ -269,26 +191,17 @@ def _totalled(sums_condition: ColumnElement[bool]) -> Insert:
     )
 
 
-# Built once: every import runs the same statements, only the article's id differs.
-_INSERT_NEW_CLAIM_FACTS = _new_claim_facts()
-_INSERT_NEW_ARTICLE_SUMS = _summed(ClaimFact.article_id == bindparam("article_id"))
-_INSERT_NEW_ARTICLE_TOTALS = _totalled(ArticleFact.article_id == bindparam("article_id"))
-
-
 def write_new_article_facts(session: Session, article_id: int) -> None:
-    """Write the claim facts and sums of an article created in this transaction, without
-    reading reviews, sources or decisions, and mark the article current so the commit does
-    not compute them again.
-
-    Only once all the article's claims and cues are written, and while nothing refers to its
-    claims (no review, citation or decision): then a claim's facts follow from whether it is
-    checkable and has a cue that is not a hedge, as ``live_facts`` would find
-    (``_UNREVIEWED``). A later write to the same article in this transaction is noted and
-    refreshed as usual."""
+    """Write the claim facts and sums of an article created in this transaction, and mark the
+    article current so the commit does not compute them again: the refresh's own statements,
+    without its deletes and locks (nothing else can see the new article yet). Call once all
+    the article's claims and cues are written; a later write to the same article in this
+    transaction is noted and refreshed as usual."""
     connection = session.connection()
-    connection.execute(_INSERT_NEW_CLAIM_FACTS, {"article_id": article_id})
-    connection.execute(_INSERT_NEW_ARTICLE_SUMS, {"article_id": article_id})
-    connection.execute(_INSERT_NEW_ARTICLE_TOTALS, {"article_id": article_id})
+    ids = {"ids": [article_id]}
+    connection.execute(_INSERT_FACTS_OF_ARTICLES, ids)
+    connection.execute(_INSERT_SUMS_OF_ARTICLES, ids)
+    connection.execute(_INSERT_TOTALS_OF_ARTICLES, ids)
     _mark_current(session, article_id)
 
 
@@ -384,17 +297,12 @@ _DELETE_TOTALS_OF_ARTICLES = delete(_TOTALS).where(_TOTALS.c.article_id.in_(_IDS
 _INSERT_TOTALS_OF_ARTICLES = _totalled(ArticleFact.article_id.in_(_IDS))
 
 
-def _sum_articles(session: Session, summary_condition, facts_condition) -> None:
-    session.execute(delete(ArticleFact).where(summary_condition))
-    session.execute(_summed(facts_condition))
-
-
 def rebuild_all(session: Session) -> None:
     """Recompute every fact from scratch (after a migration, a restore or a bulk load)."""
     session.execute(delete(ArticleFact))
     session.execute(delete(ClaimFact))
     session.execute(insert(ClaimFact).from_select(_FACT_COLUMNS, live_facts(literal(True))))
-    _sum_articles(session, literal(True), literal(True))
+    session.execute(_summed(literal(True)))
     _total_all(session)
 
 
