@@ -9,6 +9,7 @@ dashboards are for those who may see every review (editors): blind review stays 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -43,6 +44,7 @@ GAPS = {
 }
 assert tuple(GAPS) == GAP_COLUMNS
 THROUGHPUT_WEEKS = 26
+OVERVIEW_COUNTS = ("claims", "checkable", "reviewed", "decided", "open_gap", *GAP_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -180,34 +182,33 @@ def overview(session: Session, actor: Actor, filters: DashboardFilter = EVERYTHI
         return _overview_of_articles(session, filters)
     source = _source(filters)
     conditions = _conditions(filters, source)
-    counted = ("claims", "checkable", "reviewed", "decided", "open_gap", *GAP_COLUMNS)
     # One scan, grouped by finding (a few dozen rows); totals and distributions sum those.
     rows = session.execute(
         select(
             source.verdict_state,
             source.certainty_state,
-            *(func.sum(getattr(source, c)) for c in counted),
+            *(func.sum(getattr(source, c)) for c in OVERVIEW_COUNTS),
         )
         .where(*conditions)
         .group_by(source.verdict_state, source.certainty_state)
     ).all()
-    totals = dict.fromkeys(counted, 0)
+    totals = dict.fromkeys(OVERVIEW_COUNTS, 0)
+    for _verdict, _certainty, *sums in rows:
+        for name, value in zip(OVERVIEW_COUNTS, sums, strict=True):
+            totals[name] += int(value or 0)
+    return _overview(totals, [(v, c, sums[0]) for v, c, *sums in rows])
+
+
+def _overview(totals: dict[str, int], findings: Iterable[tuple[str, str, object]]) -> Overview:
+    """The overview of these totals and (verdict state, certainty state, claims) rows."""
     verdicts: dict[str, int] = {}
     certainties: dict[str, int] = {}
-    for verdict_state, certainty_state, *sums in rows:
-        for name, value in zip(counted, sums, strict=True):
-            totals[name] += int(value or 0)
-        claims = int(sums[0] or 0)
+    for verdict_state, certainty_state, count in findings:
+        claims = int(count or 0)
         if verdict_state != NOT_CHECKABLE and claims:
             verdicts[verdict_state] = verdicts.get(verdict_state, 0) + claims
         if certainty_state != NOT_CHECKABLE and claims:
             certainties[certainty_state] = certainties.get(certainty_state, 0) + claims
-    return _overview(totals, verdicts, certainties)
-
-
-def _overview(
-    totals: dict[str, int], verdicts: dict[str, int], certainties: dict[str, int]
-) -> Overview:
     return Overview(
         claims=totals["claims"],
         checkable=totals["checkable"],
@@ -222,21 +223,13 @@ def _overview(
 
 def _overview_of_articles(session: Session, filters: DashboardFilter) -> Overview:
     """``overview`` from the per-article totals and the finding distributions."""
-    counted = ("claims", "checkable", "reviewed", "decided", "open_gap", *GAP_COLUMNS)
     sums = session.execute(
-        select(*(func.sum(getattr(ArticleTotal, c)) for c in counted)).where(
+        select(*(func.sum(getattr(ArticleTotal, c)) for c in OVERVIEW_COUNTS)).where(
             *_article_conditions(filters, ArticleTotal.article_id)
         )
     ).one()
-    totals = {name: int(value or 0) for name, value in zip(counted, sums, strict=True)}
-    verdicts: dict[str, int] = {}
-    certainties: dict[str, int] = {}
-    for verdict_state, certainty_state, claims in _findings(session, filters):
-        if verdict_state != NOT_CHECKABLE:
-            verdicts[verdict_state] = verdicts.get(verdict_state, 0) + int(claims)
-        if certainty_state != NOT_CHECKABLE:
-            certainties[certainty_state] = certainties.get(certainty_state, 0) + int(claims)
-    return _overview(totals, verdicts, certainties)
+    totals = {name: int(value or 0) for name, value in zip(OVERVIEW_COUNTS, sums, strict=True)}
+    return _overview(totals, _findings(session, filters))
 
 
 @dataclass(frozen=True)
