@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import bindparam, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Review, ReviewDay
@@ -53,24 +53,35 @@ def count_again(session: Session, keys: set[tuple[int, date]]) -> None:
         # the lock sees what the earlier one committed.
         for reviewer_id in sorted({reviewer for reviewer, _ in keys}):
             session.execute(select(func.pg_advisory_xact_lock(_LOCK_SPACE, reviewer_id)))
+    session.flush()
+    connection = session.connection()  # statements built once, run with the pair bound
     for reviewer_id, day in sorted(keys):
         start = datetime.combine(day, time.min, UTC)
-        reviews = session.scalar(
-            select(func.count())
-            .select_from(Review)
-            .where(
-                Review.status == "submitted",
-                Review.submitted_at >= start,
-                Review.submitted_at < start + timedelta(days=1),
-                Review.reviewer_id == reviewer_id,
-            )
+        pair = {"reviewer_id": reviewer_id, "day": day}
+        reviews = connection.scalar(
+            _COUNT_DAY, {"reviewer_id": reviewer_id, "start": start, "end": start + _ONE_DAY}
         )
-        session.execute(
-            delete(ReviewDay).where(ReviewDay.reviewer_id == reviewer_id, ReviewDay.day == day)
-        )
+        connection.execute(_DELETE_DAY, pair)
         if reviews:
-            row = {"reviewer_id": reviewer_id, "day": day, "reviews": reviews}
-            session.execute(insert(ReviewDay).values(**row))
+            connection.execute(_INSERT_DAY, {**pair, "reviews": reviews})
+
+
+_ONE_DAY = timedelta(days=1)
+_COUNT_DAY = (
+    select(func.count())
+    .select_from(Review)
+    .where(
+        Review.status == "submitted",
+        Review.submitted_at >= bindparam("start"),
+        Review.submitted_at < bindparam("end"),
+        Review.reviewer_id == bindparam("reviewer_id"),
+    )
+)
+_DAYS = ReviewDay.__table__
+_DELETE_DAY = delete(_DAYS).where(
+    _DAYS.c.reviewer_id == bindparam("reviewer_id"), _DAYS.c.day == bindparam("day")
+)
+_INSERT_DAY = insert(_DAYS)
 
 
 def _count_before_commit(session: Session) -> None:
