@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import islice
+
 import streamlit as st
 
 from claims.permissions import Actor
@@ -11,6 +14,12 @@ from review_app.resources import article_titles_of
 # A picker of thousands of titles would cost every run of the page that shows it; older
 # articles open from the Articles page (which searches) or from a link.
 PICKER_LIMIT = 200
+
+
+def offered(ids: Iterable[int], chosen: int | None) -> list[int]:
+    """The first ``PICKER_LIMIT`` of ``ids`` (newest first), and ``chosen`` if it is older."""
+    newest = list(islice(ids, PICKER_LIMIT))
+    return newest if chosen is None or chosen in newest else [*newest, chosen]
 
 
 def pick_article(actor: Actor, *, key: str) -> int | None:
@@ -28,9 +37,7 @@ def pick_article(actor: Actor, *, key: str) -> int | None:
     if current not in titles:
         st.warning(f"There is no article {escape_markdown(str(requested))}; showing the latest.")
         current = newest
-    ids = list(titles)[:PICKER_LIMIT]
-    if current not in ids:
-        ids.append(current)
+    ids = offered(titles, current)
     if len(titles) > len(ids):
         st.caption(
             f"The list holds the {PICKER_LIMIT} newest of {len(titles):,} articles: open an "

@@ -175,7 +175,7 @@ def review_form(actor: Actor, claim: ClaimContext, on_saved: Callable[[str], Non
         else:
             st.caption("No source in the library matches.")
 
-    edited = _edited_sources(claim, key) if not table.empty else table
+    edited = _edited_sources(table, key)
     stances = [_code("stance", s) for s in edited["Stance"]]
     designs = [_code("study_design", d) for d in edited["Study design"]]
     for warning in clash_warnings(verdict, certainty, stances, designs):
@@ -202,13 +202,13 @@ def review_form(actor: Actor, claim: ClaimContext, on_saved: Callable[[str], Non
         st.error(escape_markdown(error))
 
 
-def _edited_sources(claim: ClaimContext, key: str) -> pd.DataFrame:
+def _edited_sources(stored: pd.DataFrame, key: str) -> pd.DataFrame:
     """The sources table as the reviewer left it: the stored rows with their edits applied.
 
     Inside a callback the data editor's value is only its edits (``edited_rows``, by row
-    position and column name); the table they apply to is rebuilt from the same claim.
+    position and column name), to apply to the table it was drawn from.
     """
-    table = _sources_table(claim.my_review, claim.cited)
+    table = stored.copy()
     edits = st.session_state.get(f"{key}_sources") or {}
     for position, changes in (edits.get("edited_rows") or {}).items():
         for column, value in changes.items():
@@ -245,7 +245,7 @@ def _save(
         )
         return
     from_library = list(st.session_state.get(f"{key}_library") or [])
-    edited = _edited_sources(claim, key)
+    edited = _edited_sources(_sources_table(claim.my_review, claim.cited), key)
     try:
         new_ids = [c.id for c in add_citations(database(), actor, found)] if found else []
         sources = [

@@ -12,7 +12,7 @@ import streamlit as st
 from claims.scales import default_scales
 from db.dashboard import GAPS, THROUGHPUT_WEEKS, DashboardFilter
 from review_app.auth import current_actor
-from review_app.components.article_picker import PICKER_LIMIT
+from review_app.components.article_picker import PICKER_LIMIT, offered
 from review_app.components.claim_map import (
     claim_map_chart,
     claim_map_frame,
@@ -52,16 +52,11 @@ def _article_changed() -> None:
     st.session_state["dashboard_section"] = None  # sections belong to one article
 
 
-# The newest articles and the one chosen: a list of thousands would cost every run.
-offered = list(articles)[:PICKER_LIMIT]
-if st.session_state["dashboard_article"] not in (None, *offered):
-    offered.append(st.session_state["dashboard_article"])
-
 with st.container(border=True):
     top = st.columns([3, 2])
     article_id = top[0].selectbox(
         "Article",
-        [None, *offered],
+        [None, *offered(articles, st.session_state["dashboard_article"])],
         format_func=lambda i: "All articles" if i is None else f"{i} · {articles[i]}",
         help=f"All articles, or one of the {PICKER_LIMIT} newest; an older article opens from "
         "its link in the ranking below.",
