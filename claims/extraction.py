@@ -19,13 +19,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import islice
-from re import _constants, _parser  # the parsed form of a pattern, to see where it can match
 from typing import Any
 
 from claims.cues import CUE_KINDS, Cue, find_cues
 from claims.document import Block, Document
 from claims.markers import BARE_MARKER, LIST_MARKER, TRAILING_CLOSERS
 from claims.sentences import sentence_spans
+
+try:  # the parsed form of a pattern, to see where it can match (private, in 3.11 to 3.14)
+    from re import _constants, _parser
+except ImportError:  # a Python without them (as in claims/cues.py): patterns tried anywhere
+    _constants = _parser = None
 
 __all__ = [
     "CLAIM_KINDS",
@@ -188,6 +192,8 @@ def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
 
 def _anchored_at_start(pattern: str) -> bool:
     """Whether ``pattern`` can only match at the start of the string (it begins with "^")."""
+    if _parser is None:
+        return False
     try:
         parsed = _parser.parse(pattern, re.IGNORECASE)
     except re.error:

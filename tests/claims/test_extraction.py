@@ -564,3 +564,21 @@ def test_one_megabyte_single_paragraph() -> None:
 def test_one_megabyte_single_sentences_complete(text: str) -> None:
     claims = split_text(text)
     assert all(text[c.start : c.end] == c.text for c in claims)
+
+
+def test_without_pythons_private_pattern_parser_sentences_are_classified_the_same(
+    monkeypatch: pytest.MonkeyPatch, demo_text: str
+) -> None:
+    # Signpost and opinion patterns anchored at "^" are tried at the start only, as read with
+    # re's private parser; a Python without it tries every pattern anywhere, to the same end.
+    from claims import extraction
+
+    sentences = [s for line in demo_text.splitlines() for s in line.split(". ") if s]
+    sentences += ["In summary, the drug works.", "I think it helps.", "We believe so."]
+    expected = [extraction.classify_sentence(s) for s in sentences]
+    monkeypatch.setattr(extraction, "_parser", None)
+    extraction._patterns.cache_clear()
+    try:
+        assert [extraction.classify_sentence(s) for s in sentences] == expected
+    finally:
+        extraction._patterns.cache_clear()
