@@ -301,11 +301,72 @@ def test_absolute_words_stay_absolute_next_to_those_exceptions(sentence: str, wo
     assert ("absolute", word) in cues_of(sentence)
 
 
+PER_UNIT_EVERY = [
+    "For every 1 mmol/L increase in LDL cholesterol, the risk rose by 20%.",
+    "For every 10 mg/dL rise in glucose, mortality rose by 3%.",
+    "Every 1 kg/m2 increase in BMI raised the risk by 5%.",
+    "Blood pressure fell by 1 mmHg for every 5 kg of weight lost.",
+    "For every 1,000 people screened, two deaths were prevented.",
+    "The risk rose with every additional year of exposure.",
+    "Every extra hour of sleep lowered the score.",
+    "For every mmol/L reduction in LDL cholesterol, events fell by a fifth.",
+    "Every SD increase in HbA1c raised the odds by 30%.",
+    "Every one-unit increase in the score doubled the odds.",
+    "For every ten kilograms lost, blood pressure fell.",
+    "For every increase of 1 mmol/L, the risk rose.",
+    "Every doubling of the dose halved the viral load.",
+    "The infusion is given every 3 months.",
+    "The injection is repeated every two weeks.",
+    "Scans are done every 6 to 8 weeks.",
+]
+
+
+@pytest.mark.parametrize("sentence", PER_UNIT_EVERY)
+def test_every_before_a_quantity_or_schedule_is_not_absolute(sentence: str) -> None:
+    # A dose-response or per-unit "every" ("for every 1 mmol/L increase") and a dosing
+    # schedule say how much, not that something holds in every case.
+    assert "absolute" not in kinds_of(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("Every patient responds.", "every"),
+        ("It works for everyone.", "everyone"),
+        ("In every case, the tumour shrank.", "every"),
+        ("Every study shows that it works.", "every"),
+        ("Every one of the patients responded.", "every"),
+        ("It helps every patient, whatever the dose.", "every"),
+        ("For every 1 mmol/L drop, every patient benefits.", "every"),
+    ],
+)
+def test_every_without_a_quantity_stays_absolute(sentence: str, word: str) -> None:
+    assert ("absolute", word) in cues_of(sentence)
+
+
+def test_every_before_a_quantity_is_skipped_without_the_private_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The fallback that tries every entry on every sentence reads the same lexicon data.
+    from claims import cues
+
+    monkeypatch.setattr(cues, "_parser", None)
+    cues._lexicon.cache_clear()
+    try:
+        assert not cues._lexicon().entries_by_word  # really the fallback
+        for sentence in PER_UNIT_EVERY:
+            assert "absolute" not in kinds_of(sentence), sentence
+        assert ("absolute", "every") in cues_of("Every patient responds.")
+    finally:
+        cues._lexicon.cache_clear()
+
+
 # Words and phrases of the lexicon, look-alikes and the punctuation around them, for sentences
 # that put every cue in many surroundings.
 PHRASES = [
     "only", "not only", "only 5", "always", "not always", "never", "all", "after all", "every",
-    "every day", "everyone", "completely", "100%", "100 percent", "guaranteed", "ensures",
+    "every day", "every 10 mg", "every additional", "every mmol", "everyone", "completely",
+    "100%", "100 percent", "guaranteed", "ensures",
     "proven", "no side effects", "side-effect-free", "risk-free", "no risk", "no risk factors",
     "cure", "cures", "cure-all", "secure", "breakthrough", "game-changer", "studies have shown",
     "research shows", "a recent study found", "a meta-analysis showed", "experts say",
