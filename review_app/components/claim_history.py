@@ -7,10 +7,18 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from claims.display import changes_text, format_datetime
 from claims.permissions import Actor
-from db.audit import claim_history
-from review_app.components.text import compact_json
+from db.audit import REDACTED, EventRow, claim_history
 from review_app.resources import database
+
+
+def event_changes(event: EventRow) -> str:
+    """Each changed field ("roles: reviewer → editor, reviewer"), separated by semicolons: a
+    table cell shows no line breaks."""
+    if REDACTED in (event.before, event.after):  # another reviewer's review, under blind review
+        return REDACTED["hidden"].capitalize()
+    return changes_text(event.before, event.after, separator="; ")
 
 
 def claim_history_panel(actor: Actor, claim: dict[str, Any]) -> None:
@@ -23,13 +31,13 @@ def claim_history_panel(actor: Actor, claim: dict[str, Any]) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                "When": [e.occurred_at for e in events],
+                "When": [format_datetime(e.occurred_at) for e in events],
                 "Who": [e.actor for e in events],
-                "What": [f"{e.entity_type} {e.action}" for e in events],
-                "Before": [compact_json(e.before) for e in events],
-                "After": [compact_json(e.after) for e in events],
+                "What": [f"{e.entity_type} {e.action.replace('_', ' ')}" for e in events],
+                "Changes": [event_changes(e) for e in events],
             }
         ),
         hide_index=True,
-        column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+        row_height=60,
+        column_config={"Changes": st.column_config.TextColumn(width="large")},
     )

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from claims.display import format_datetime
 from claims.errors import ClaimreviewError
 from claims.passwords import generate_password
 from claims.permissions import ROLES
@@ -35,11 +36,10 @@ st.dataframe(
             "Name": [u.display_name for u in users],
             "Roles": [", ".join(u.roles) for u in users],
             "Active": [u.is_active for u in users],
-            "Last login": [u.last_login_at for u in users],
+            "Last login": [format_datetime(u.last_login_at, missing="Never") for u in users],
         }
     ),
     hide_index=True,
-    column_config={"Last login": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
 )
 
 

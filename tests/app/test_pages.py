@@ -152,10 +152,8 @@ def test_selecting_a_claim_shows_its_history(app_database: Database, editor_id: 
     assert at.subheader[-1].value == "History of claim 9"
     history = at.dataframe[-1].value
     assert list(history["Who"]) == ["edna"]
-    assert list(history["What"]) == ["claim set_checkable"]
-    assert (
-        '"checkable": true' in history["Before"][0] and '"checkable": false' in history["After"][0]
-    )
+    assert list(history["What"]) == ["claim set checkable"]
+    assert "checkable: yes → no" in history["Changes"][0]
 
 
 def test_editors_download_each_export_and_reviewers_see_none(
