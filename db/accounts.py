@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from claims.errors import ClaimreviewError
@@ -29,7 +29,7 @@ from claims.passwords import (
 from claims.permissions import MANAGE_USERS, Actor, check_roles
 from db.audit import record_event
 from db.engine import Database
-from db.models import LoginSession, User, UserRole, utcnow
+from db.models import LoginSession, UnknownNameFailure, User, UserRole, utcnow
 
 FIRST_ADMIN = "admin"
 # After this many consecutive failures, each further try must wait twice as long as the last.
@@ -303,19 +303,14 @@ class PasswordIdentity:
     ) -> UserInfo:
         now = now or utcnow()
         refused = LoginRefused("Wrong username or password.")
+        name = username.strip()
         with self.database.write() as session:
-            user = session.scalar(select(User).where(User.username == username.strip()))
+            user = session.scalar(select(User).where(User.username == name))
             if user is None:
-                burn_verification_time(password)
-                raise refused
-            if user.last_failed_login_at is not None:
-                wait_until = user.last_failed_login_at + login_delay(user.failed_logins)
-                if now < wait_until:
-                    seconds = max(1, int((wait_until - now).total_seconds() + 0.999))
-                    raise LoginRefused(
-                        f"Too many failed logins for {user.username}; try again in {seconds} s."
-                    )
-            if not verify_password(user.password_hash, password):
+                failure = _unknown_name_failure(session, name, password, now) or refused
+            elif throttled := _throttled(name, user.failed_logins, user.last_failed_login_at, now):
+                failure = throttled
+            elif not verify_password(user.password_hash, password):
                 user.failed_logins += 1
                 user.last_failed_login_at = now
                 record_event(
@@ -345,6 +340,50 @@ class PasswordIdentity:
                 )
                 return _info(user)
         raise failure  # after the commit, so the failure count is kept
+
+
+def _throttled(
+    name: str, failures: int, last_failure: datetime | None, now: datetime
+) -> LoginRefused | None:
+    """The refusal while a name must still wait after its failures (one message for all names)."""
+    if last_failure is None:
+        return None
+    wait_until = last_failure + login_delay(failures)
+    if now >= wait_until:
+        return None
+    seconds = max(1, int((wait_until - now).total_seconds() + 0.999))
+    return LoginRefused(f"Too many failed logins for {name}; try again in {seconds} s.")
+
+
+def _unknown_name_failure(
+    session: Session, name: str, password: str, now: datetime
+) -> LoginRefused | None:
+    """Count a failure under a name with no account, throttled as a real name would be.
+
+    Kept by the name's hash only: what people type as a username is sometimes their password."""
+    key = hashlib.sha256(name.encode("utf-8")).hexdigest()
+    row = session.get(UnknownNameFailure, key)
+    if row is not None and (
+        throttled := _throttled(name, row.failed_logins, row.last_failed_login_at, now)
+    ):
+        return throttled
+    burn_verification_time(password)  # as long as a real password check takes
+    if row is None:
+        # Names tried once or a few times are forgotten after a day: a flood of made-up names
+        # cannot fill the table. Names that reached the throttle are kept.
+        session.execute(
+            delete(UnknownNameFailure).where(
+                UnknownNameFailure.last_failed_login_at < now - timedelta(days=1),
+                UnknownNameFailure.failed_logins < FREE_LOGIN_FAILURES,
+            )
+        )
+        session.add(
+            UnknownNameFailure(username_hash=key, failed_logins=1, last_failed_login_at=now)
+        )
+    else:
+        row.failed_logins += 1
+        row.last_failed_login_at = now
+    return None
 
 
 def default_session_timeout() -> timedelta:

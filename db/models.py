@@ -150,6 +150,18 @@ class LoginSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class UnknownNameFailure(Base):
+    """Failed logins under a username that has no account: throttled exactly as a real one is,
+    so the throttle's message does not tell a stranger which usernames exist. Only a hash of the
+    name is kept: people sometimes type their password into the username field."""
+
+    __tablename__ = "unknown_name_failures"
+
+    username_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_login_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class UserRole(Base):
     __tablename__ = "user_roles"
     __table_args__ = (CheckConstraint("role IN ('reviewer', 'editor', 'admin')", name="role"),)

@@ -5,30 +5,22 @@ import streamlit as st
 from db.accounts import actor_for
 from review_app import auth
 from review_app.components.text import escape_markdown
-from review_app.navigation import pages_for
+from review_app.navigation import app_pages, stand_in_pages
 
 st.set_page_config(page_title="claimreview", page_icon="🩺", layout="wide")
 
 
 user = auth.current_user()
-auth.apply_cookie()
+auth.apply_cookie()  # first on the page: a login must outlive a reload right after it
 if user is None:
-    st.navigation([st.Page(auth.login_page, title="Log in")], position="hidden").run()
+    # Every address shows the login form and keeps its query; the login then opens that page.
+    st.navigation(stand_in_pages(auth.login_page), position="hidden").run()
 elif user.must_change_password:
-    st.navigation(
-        [st.Page(auth.change_password_page, title="New password")], position="hidden"
-    ).run()
+    st.navigation(stand_in_pages(auth.change_password_page), position="hidden").run()
 else:
     actor = actor_for(user)
     with st.sidebar:
         st.caption(f"Logged in as **{escape_markdown(user.username)}** ({', '.join(user.roles)})")
         st.button("Log out", key="auth_logout", icon=":material/logout:", on_click=auth.logout)
-    pages = {
-        spec.url_path: st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path)
-        for spec in pages_for(actor)
-    }
-    navigation = st.navigation(list(pages.values()))
-    link = st.session_state.pop(auth.AFTER_LOGIN, None)
-    if link and "review" in pages:
-        st.switch_page(pages["review"], query_params=link)
-    navigation.run()
+    st.navigation(app_pages(actor)).run()
+auth.cookie_applied()

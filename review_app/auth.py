@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from claims.errors import ClaimreviewError
 from claims.permissions import Actor
@@ -33,7 +32,7 @@ _NOTICE = "auth_notice"
 _TOKEN = "auth_token"
 _COOKIE_TODO = "auth_cookie_todo"  # ("set", token) or ("clear", "") for the next page draw
 COOKIE = "claimreview_session"
-AFTER_LOGIN = "auth_after_login"  # the query of a claim link followed before logging in
+_REFUSED = "auth_refused"  # why the last login was refused, for the form's next draw
 _THIS_RUN = "auth_this_run"  # the user app.py checked at the start of this run, for its page
 
 
@@ -69,18 +68,32 @@ def _resume_from_cookie() -> None:
 
 
 def apply_cookie() -> None:
-    """Set or clear the login cookie in the browser, when a login or logout asked for it."""
-    todo = st.session_state.pop(_COOKIE_TODO, None)
+    """Set or clear the login cookie in the browser, when a login or logout asked for it.
+
+    A script in the page itself (not a component's iframe, which loads after the run): it runs
+    as soon as this first element of the run arrives, so a reload or a typed address right after
+    logging in keeps the login.
+    """
+    todo = st.session_state.get(_COOKIE_TODO)
     if todo is None:
         return
     action, token = todo
     seconds = int(default_session_timeout().total_seconds()) if action == "set" else 0
     # The token is URL-safe base64: nothing in it can break out of the string.
-    components.html(
-        f"<script>parent.document.cookie = '{COOKIE}={token}; path=/; "
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={token}; path=/; "
         f"max-age={seconds}; SameSite=Strict';</script>",
-        height=0,
+        unsafe_allow_javascript=True,
+        width="content",
     )
+
+
+def cookie_applied() -> None:
+    """Called when a run has drawn its page to the end: the cookie script reached the browser.
+
+    A run cut short (a page switch, a rerun) discards what it drew, so the script is drawn
+    again by the next run until one completes."""
+    st.session_state.pop(_COOKIE_TODO, None)
 
 
 def current_user() -> UserInfo | None:
@@ -124,29 +137,36 @@ def current_actor() -> Actor:
 
 
 def login_page() -> None:
+    """The login form, drawn at whatever address was opened: after login that page runs."""
     st.title("Log in to claimreview")
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.info(notice)
     with st.form("auth_login"):
-        username = st.text_input("Username", key="auth_username")
-        password = st.text_input("Password", type="password", key="auth_password")
-        submitted = st.form_submit_button("Log in", type="primary")
-    if submitted:
-        try:
-            user = identity().authenticate(username, password)
-        except ClaimreviewError as error:
-            st.error(str(error))
-            return
-        token = start_session(database(), user.id)
-        if "claim" in st.query_params:
-            # A link to a claim brought them here: open it once they are in.
-            st.session_state[AFTER_LOGIN] = st.query_params.to_dict()
-        st.session_state[_USER_ID] = user.id
-        st.session_state[_TOKEN] = token
-        st.session_state[_COOKIE_TODO] = ("set", token)
-        st.session_state[_LAST_SEEN] = time.monotonic()
-        st.rerun()
+        st.text_input("Username", key="auth_username")
+        st.text_input("Password", type="password", key="auth_password")
+        st.form_submit_button("Log in", type="primary", on_click=_log_in)
+    refused = st.session_state.pop(_REFUSED, None)
+    if refused:
+        st.error(refused)
+
+
+def _log_in() -> None:
+    """The login button's callback: the run that follows draws the page asked for, logged in,
+    with the cookie set first thing (one run, no redirect)."""
+    username = st.session_state.get("auth_username") or ""
+    password = st.session_state.get("auth_password") or ""
+    try:
+        user = identity().authenticate(username, password)
+    except ClaimreviewError as error:
+        st.session_state[_REFUSED] = str(error)
+        return
+    token = start_session(database(), user.id)
+    st.session_state[_USER_ID] = user.id
+    st.session_state[_TOKEN] = token
+    st.session_state[_COOKIE_TODO] = ("set", token)
+    st.session_state[_LAST_SEEN] = time.monotonic()
+    st.session_state.pop("auth_password", None)
 
 
 def change_password_page() -> None:
