@@ -15,35 +15,72 @@ from review_app.components.text import escape_markdown
 from review_app.resources import clear_cached_reads, database
 
 UPLOAD_TYPES = ["txt", "text", "md", "markdown", "html", "htm", "docx"]
+# A browser text box slows down sharply beyond this (a 1 MB paste froze the page for minutes);
+# longer articles come as a file.
+PASTE_MAX_CHARS = 100_000
 _LAST_RESULT = "importer_last_result"
 
 
 def _run_import(actor: Actor, data: bytes, filename: str | None, title: str, url: str) -> None:
-    with st.status("Importing…", expanded=True) as status:
+    status = st.status("Importing…", expanded=True)
+    with status:
         bar = st.progress(0.0)
 
-        def progress(step: str, fraction: float) -> None:
-            bar.progress(fraction, text=step)
+    def progress(step: str, fraction: float) -> None:
+        bar.progress(fraction, text=step)
 
-        try:
-            result: ImportResult = import_file(
-                database(),
-                data,
-                filename,
-                title=title.strip() or None,
-                source_url=url.strip() or None,
-                actor=actor,
-                progress=progress,
-            )
-        except ClaimreviewError as error:
-            status.update(label="Import refused", state="error")
-            # The message quotes the user's own file name or URL: show it, never render it.
-            st.error(escape_markdown(str(error)), icon=":material/block:")
-            return
-        clear_cached_reads()
+    try:
+        result: ImportResult = import_file(
+            database(),
+            data,
+            filename,
+            title=title.strip() or None,
+            source_url=url.strip() or None,
+            actor=actor,
+            progress=progress,
+        )
+    except ClaimreviewError as error:
+        status.update(label="Import refused: nothing was stored", state="error", expanded=False)
+        # Beside the box, not folded inside it: the reason is what the editor needs to read.
+        # It quotes the user's own file name or URL: show it, never render it.
+        st.error(escape_markdown(str(error)), icon=":material/block:")
+        return
+    status.update(label="Imported", state="complete", expanded=False)
+    clear_cached_reads()
     # Rerun so that every list on the page (drawn before this panel) shows the new article.
     st.session_state[_LAST_RESULT] = result
     st.rerun()
+
+
+# The text box drops a paste longer than its limit without a word: this says so, at once.
+_PASTE_GUARD = """<script>
+if (!window.claimreviewPasteGuard) {
+  window.claimreviewPasteGuard = true;
+  document.addEventListener("paste", (event) => {
+    const box = event.target.closest && event.target.closest(".st-key-importer_text");
+    if (!box) return;
+    const text = event.clipboardData ? event.clipboardData.getData("text") : "";
+    const old = document.getElementById("claimreview-paste-notice");
+    if (old) old.remove();
+    if (text.length <= LIMIT) return;
+    event.preventDefault();
+    const message = document.createElement("div");
+    message.id = "claimreview-paste-notice";
+    message.setAttribute("role", "alert");
+    message.style.cssText = "background:#fdecea;color:#7d1a12;padding:0.75rem 1rem;" +
+      "border-radius:0.5rem;margin-top:0.5rem;";
+    message.textContent = "This text has " + text.length.toLocaleString("en") +
+      " characters; the box holds at most LIMIT_TEXT. Nothing was pasted: save the article " +
+      "as a .txt, .md, .html or .docx file and use Upload a file instead.";
+    box.insertAdjacentElement("afterend", message);
+  }, true);
+}
+</script>"""
+
+
+def _refuse_long_pastes() -> None:
+    script = _PASTE_GUARD.replace("LIMIT_TEXT", f"{PASTE_MAX_CHARS:,} characters")
+    st.html(script.replace("LIMIT", str(PASTE_MAX_CHARS)), unsafe_allow_javascript=True)
 
 
 def _show_last_result() -> None:
@@ -81,12 +118,27 @@ def import_panel(actor: Actor) -> None:
             else:
                 _run_import(actor, upload.getvalue(), upload.name, title, url)
     with paste_tab, st.form("importer_paste", clear_on_submit=False):
-        pasted = st.text_area("Article text", height=240, key="importer_text")
+        pasted = st.text_area(
+            "Article text",
+            height=240,
+            key="importer_text",
+            max_chars=PASTE_MAX_CHARS,
+            help=f"Up to {PASTE_MAX_CHARS:,} characters; upload a longer article as a file.",
+        )
+        _refuse_long_pastes()
         title = st.text_input("Title", key="importer_t2")
         url = st.text_input("Source URL (optional)", key="importer_u2")
         if st.form_submit_button("Import text", type="primary"):
             if not pasted.strip():
                 st.warning("Paste the article's text first.")
+            elif len(pasted) >= PASTE_MAX_CHARS:
+                st.error(
+                    f"The text box holds at most {PASTE_MAX_CHARS:,} characters and your text "
+                    "reached that limit, so its end was probably cut off. Nothing was imported: "
+                    "save the article as a .txt, .md, .html or .docx file and use **Upload a "
+                    "file** instead.",
+                    icon=":material/block:",
+                )
             else:
                 # No file name: the reader tells plain text, Markdown and HTML apart itself.
                 _run_import(actor, pasted.encode("utf-8"), None, title, url)
