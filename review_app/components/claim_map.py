@@ -70,16 +70,20 @@ def claim_map_frame(article_id: int, claims: Sequence[dict]) -> pd.DataFrame:
     )
 
 
+# The chart element's whole height: Streamlit fits axis, legend and cells into it, so the cells
+# get what the axis and a legend of up to three rows leave (about 45 px).
+CLAIM_MAP_HEIGHT = 200
+
+
 def claim_map_chart(frame: pd.DataFrame, colour_by: str) -> dict[str, Any]:
     """The Vega-Lite spec of the strip (the data is ``frame``, passed beside it); ``colour_by``
     is "Verdict" or "Certainty". A plain spec, not an Altair chart: Altair's validation cost
-    more than the rest of the page's drawing."""
+    more than the rest of the page's drawing. Draw it with ``height=CLAIM_MAP_HEIGHT``."""
     colours = VERDICT_COLOURS if colour_by == "Verdict" else CERTAINTY_COLOURS
     code = "verdict_code" if colour_by == "Verdict" else "certainty_code"
     labels = finding_labels()
     present = [c for c in colours if c in set(frame[code])]
     return {
-        "height": 70,
         "description": f"Claim map: {len(frame)} claims in article order, coloured by "
         f"{colour_by.lower()}; the table below lists each claim's finding.",
         "mark": {"type": "rect", "stroke": "#444444", "strokeWidth": 0.6},
@@ -90,6 +94,8 @@ def claim_map_chart(frame: pd.DataFrame, colour_by: str) -> dict[str, Any]:
                 "title": "Claims in article order",
                 "axis": {"labels": len(frame) <= 80},
             },
+            # One band for every cell: without a y channel a rect is 0 px high.
+            "y": {"datum": "Claims", "type": "nominal", "axis": None},
             "color": {
                 "field": colour_by,
                 "type": "nominal",

@@ -39,7 +39,8 @@ MIME = {
 def export_panel(actor: Actor, article_id: int) -> None:
     if not actor.can(EXPORT_REPORTS):
         return
-    with st.expander("Export the reviewed report"):
+    # Keyed, so it stays open while the editor downloads one format after another.
+    with st.expander("Export the reviewed report", key="export_open"):
         formats = [f for f in LABELS if f in EXPORTS]
         fmt = st.selectbox("Format", formats, format_func=LABELS.get, key="export_format")
         bundle = article_bundle_data(actor, article_id)

@@ -14,6 +14,7 @@ from db.dashboard import GAPS, THROUGHPUT_WEEKS, DashboardFilter
 from review_app.auth import current_actor
 from review_app.components.article_picker import PICKER_LIMIT, offered
 from review_app.components.claim_map import (
+    CLAIM_MAP_HEIGHT,
     claim_map_chart,
     claim_map_frame,
     finding_labels,
@@ -198,7 +199,13 @@ if article_id is not None:
     )
     frame = claim_map_frame(article_id, claims)
     st.caption("Each cell is a claim in article order; click one to review it.")
-    st.vega_lite_chart(frame, claim_map_chart(frame, colour_by or "Verdict"), width="stretch")
+    st.vega_lite_chart(
+        frame,
+        claim_map_chart(frame, colour_by or "Verdict"),
+        width="stretch",
+        height=CLAIM_MAP_HEIGHT,
+        key="dashboard_claim_map",
+    )
     table = frame.drop(columns=["verdict_code", "certainty_code"])
     st.dataframe(
         table,
@@ -255,11 +262,18 @@ else:
             "title": f"Reviews submitted per week, last {THROUGHPUT_WEEKS} weeks",
             "mark": "bar",
             "encoding": {
-                "x": {"field": "Week", "type": "temporal", "title": "Week starting"},
+                # One band per week (a temporal axis drew a week as a hairline).
+                "x": {
+                    "field": "Week",
+                    "type": "ordinal",
+                    "timeUnit": "yearmonthdate",
+                    "title": "Week starting",
+                    "axis": {"format": "%-d %b %Y", "labelAngle": 0},
+                },
                 "y": {"field": "Reviews", "type": "quantitative"},
                 "color": {"field": "Reviewer", "type": "nominal"},
                 "tooltip": [
-                    {"field": "Week", "type": "temporal"},
+                    {"field": "Week", "type": "temporal", "format": "%-d %B %Y"},
                     {"field": "Reviewer", "type": "nominal"},
                     {"field": "Reviews", "type": "quantitative"},
                 ],
