@@ -57,6 +57,6 @@ format: $(VENV)/.installed-test
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
 
-# Re-take the README's screenshot of the review page (a browser test writes it).
+# Re-take the README's screenshot of the review page (the browser suite's own test writes it).
 screenshots: $(VENV)/.installed-test
-	CLAIMREVIEW_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser -k reload
+	CLAIMREVIEW_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser -k readme_screenshot

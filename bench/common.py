@@ -17,6 +17,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+if str(ROOT) not in sys.path:  # measures share the test suite's helpers (tests/browser/chromium.py)
+    sys.path.append(str(ROOT))
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Scale:
     interaction_repeats: int
     page_repeats: int
     export_repeats: int
+    felt_repeats: int  # timed clicks per button in a real browser (bench/felt.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -50,6 +53,7 @@ SCALES = {
         interaction_repeats=10,
         page_repeats=5,
         export_repeats=3,
+        felt_repeats=7,
     ),
     "full": Scale(
         name="full",
@@ -63,6 +67,7 @@ SCALES = {
         interaction_repeats=15,
         page_repeats=5,
         export_repeats=3,
+        felt_repeats=15,
     ),
 }
 

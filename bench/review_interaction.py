@@ -86,10 +86,10 @@ def measure(claims: int, url: str | None = None, repeats: int = REPEATS) -> dict
         assert not at.exception, at.exception
 
     for _ in range(repeats):
-        for box, value in (("_verdict", "accurate"), ("_certainty", "high")):
-            next(w for w in at.selectbox if w.key and w.key.endswith(box)).set_value(value)
+        at.pills(key="review_form_verdict").set_value("accurate")
+        at.pills(key="review_form_certainty").set_value("high")
         at.run()
-        button = next(b for b in at.button if b.label == "Submit and next unreviewed")
+        button = next(b for b in at.button if b.label == "Submit & next")
         button.click()
         timed_run("submit and next", "submit cpu")
         forward = next(b for b in at.button if b.label == "Next →")

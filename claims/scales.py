@@ -69,6 +69,14 @@ def default_scales() -> dict[str, Scale]:
     return scales
 
 
+def grade_symbols(rating: int | None) -> str:
+    """GRADE's certainty symbols for a rating of 4 (high) to 1 (very low): ⊕⊕⊕◯ is moderate.
+    Empty where the value has no rating (no evidence found)."""
+    if rating is None or not 1 <= rating <= 4:
+        return ""
+    return "⊕" * rating + "◯" * (4 - rating)
+
+
 # Why an editor's final decision differs from (or follows) the reviews.
 DECISION_REASONS = {
     "new_evidence": "New evidence",

@@ -146,6 +146,38 @@ def add_citations(
         ]
 
 
+def library_entries(
+    database: Database, actor: Actor, identifiers: list[Identifier]
+) -> dict[tuple[str, str], CitationInfo]:
+    """What the library already holds for these identifiers, by (kind, value); writes nothing.
+
+    The review form shows a pasted source by its library entry at once and adds only the new
+    ones when the review is saved."""
+    actor.require(READ_ARTICLES)
+    if not identifiers:
+        return {}
+    wanted = or_(
+        *(
+            (Citation.kind == identifier.kind) & (Citation.identifier == identifier.value)
+            for identifier in identifiers
+        )
+    )
+    with database.read() as session:
+        return {
+            (c.kind, c.identifier): citation_info(c)
+            for c in session.scalars(select(Citation).where(wanted))
+        }
+
+
+def citations_by_id(database: Database, actor: Actor, ids: list[int]) -> dict[int, CitationInfo]:
+    actor.require(READ_ARTICLES)
+    with database.read() as session:
+        return {
+            c.id: citation_info(c)
+            for c in session.scalars(select(Citation).where(Citation.id.in_(ids)))
+        }
+
+
 @dataclass(frozen=True)
 class ReferenceImport:
     created: int

@@ -137,11 +137,15 @@ def save_review(
     submit: bool = False,
     expected_version: int | None = None,
     citations: Sequence[CitedSource] | None = None,
+    keeping_mine: bool = False,
 ) -> ReviewInfo:
     """Save the actor's own review of a claim, as a draft or submitted.
 
     ``expected_version`` is the version the reviewer opened (None: they saw no review yet).
     ``citations`` replaces the review's cited sources (None leaves them as they are).
+    ``keeping_mine``: after a conflict, the reviewer chose their version over the one stored
+    meanwhile (``expected_version`` is then the stored one); audited as "keep_mine", with the
+    version it replaced as the event's "before".
     """
     actor.require(REVIEW_CLAIMS)
     if actor.user_id is None:
@@ -198,7 +202,7 @@ def save_review(
         session.flush()
         record_event(
             session,
-            action=action,
+            action="keep_mine" if keeping_mine and before is not None else action,
             entity_type="review",
             entity_id=review.id,
             actor_id=actor.user_id,
@@ -312,6 +316,19 @@ def readable_reviews(session: Session, actor: Actor, claim_id: int) -> ReadableR
     return ReadableReviews(
         [review_info(r) for r in shown], 0 if may_see_others else len(others), blind
     )
+
+
+def others_have_reviewed(session: Session, actor: Actor, claim_id: int) -> bool:
+    """Whether someone else's review of the claim exists that the actor would be shown or told
+    of (see ``readable_reviews``): one indexed lookup, so a page can skip the full read for the
+    many claims nobody else has reviewed."""
+    actor.require(READ_ARTICLES)
+    query = select(Review.id).where(
+        Review.claim_id == claim_id, Review.reviewer_id != actor.user_id
+    )
+    if not actor.can(READ_ALL_REVIEWS):
+        query = query.where(Review.status == "submitted")  # nobody else's draft is told of
+    return session.scalar(query.limit(1)) is not None
 
 
 def reviews_of_claim(database: Database, actor: Actor, claim_id: int) -> list[ReviewInfo]:

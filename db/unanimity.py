@@ -54,6 +54,19 @@ def settle_unanimous(
         session.execute(
             select(Claim.id).where(Claim.id == claim.id).with_for_update(key_share=True)
         )  # FOR NO KEY UPDATE: inserts that only reference the claim (reviews, facts) go on
+    # The decision's kind first, as plain columns: most saves end here (an editor's decision
+    # stands; with no decision, nothing is accepted unless the article asks for it).
+    found = session.execute(
+        select(Decision.id, Decision.editor_id, Decision.reason).where(
+            Decision.claim_id == claim.id
+        )
+    ).first()
+    automatic = found is not None and found.editor_id is None and found.reason == "unanimous"
+    if found is not None and not automatic:
+        return None
+    if found is None and not article.auto_accept_unanimous:
+        return None
+    decision = session.get(Decision, found.id) if found is not None else None
     reviews = session.scalars(
         select(Review)
         .where(Review.claim_id == claim.id, Review.status == "submitted")
@@ -61,10 +74,6 @@ def settle_unanimous(
     ).all()
     findings = {(r.verdict, r.certainty) for r in reviews}
     still_agree = len(reviews) >= 2 and len(findings) == 1
-    decision = session.scalar(select(Decision).where(Decision.claim_id == claim.id))
-    automatic = (
-        decision is not None and decision.editor_id is None and decision.reason == "unanimous"
-    )
     # Accepting needs the setting, a checkable claim and every assigned reviewer's review.
     # Withdrawing does not: agreeing reviews that stop agreeing never stay "decided".
     agree = (

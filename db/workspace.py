@@ -144,6 +144,30 @@ def review_navigator(
     ]
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where the actor stands on an article's checkable claims."""
+
+    checkable: int
+    submitted: int
+    drafts: int
+
+
+def my_progress(session: Session, actor: Actor, article_id: int) -> Progress:
+    actor.require(READ_ARTICLES)
+    checkable, submitted, drafts = session.execute(
+        select(
+            func.count(),
+            func.count(case((Review.status == "submitted", 1))),
+            func.count(case((Review.status == "draft", 1))),
+        )
+        .select_from(Claim)
+        .outerjoin(Review, _mine(actor))
+        .where(Claim.article_id == article_id, Claim.checkable.is_(True))
+    ).one()
+    return Progress(checkable=checkable, submitted=submitted, drafts=drafts)
+
+
 def position_of(session: Session, actor: Actor, claim_id: int) -> tuple[int, int] | None:
     """(article id, ordinal) of a claim, or None."""
     actor.require(READ_ARTICLES)
@@ -249,7 +273,9 @@ __all__ = [
     "ClaimContext",
     "CueInfo",
     "NavigatorRow",
+    "Progress",
     "claim_context",
+    "my_progress",
     "next_unreviewed",
     "position_of",
     "review_navigator",

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from claims.permissions import Actor
 from db.dashboard import (
@@ -164,12 +165,22 @@ def dashboard_filter_choices(actor: Actor, article_id: int | None) -> dict[str, 
         return asdict(filter_choices(session, actor, article_id))
 
 
+_WRITES = "resources_writes"  # how many writes this browser session has made
+
+
+def writes_seen() -> int:
+    """Changes with every write this session makes: reads kept in the session key on it."""
+    return st.session_state.get(_WRITES, 0)
+
+
 def clear_review_reads() -> None:
     """Call after a review (or decision) is saved: clears what sums or shows reviews.
 
     Titles, headers and the claims' own rows do not change with a review; keeping them saves
     the next run of the review page their queries.
     """
+    if get_script_run_ctx(suppress_warning=True) is not None:  # not in a test's own code
+        st.session_state[_WRITES] = writes_seen() + 1
     article_rows.clear()
     article_bundle_data.clear()
     dashboard_overview.clear()

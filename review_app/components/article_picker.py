@@ -22,6 +22,12 @@ def offered(ids: Iterable[int], chosen: int | None) -> list[int]:
     return newest if chosen is None or chosen in newest else [*newest, chosen]
 
 
+def _picked(key: str) -> None:
+    """Another article chosen: the address names it, and no longer a claim of the last one."""
+    st.query_params["article"] = str(st.session_state[key])
+    st.query_params.pop("claim", None)
+
+
 def pick_article(actor: Actor, *, key: str) -> int | None:
     """The article chosen (from the URL, else the newest), or None when there is none."""
     titles = dict(article_titles_of(actor))
@@ -43,12 +49,14 @@ def pick_article(actor: Actor, *, key: str) -> int | None:
             f"The list holds the {PICKER_LIMIT} newest of {len(titles):,} articles: open an "
             "older one from the Articles page."
         )
+    st.session_state[key] = current  # the address decides (a link, Back, a pick's callback)
     chosen = st.selectbox(
         "Article",
         ids,
-        index=ids.index(current),
         format_func=lambda i: f"{i} · {titles[i]}",
         key=key,
+        on_change=_picked,
+        args=(key,),
     )
     if requested != str(chosen):
         st.query_params["article"] = str(chosen)

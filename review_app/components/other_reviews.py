@@ -10,25 +10,33 @@ import streamlit as st
 
 from claims.permissions import Actor
 from claims.scales import default_scales
-from db.reviews import readable_reviews
+from db.reviews import others_have_reviewed, readable_reviews
 from review_app.components.text import escape_markdown, plural
 from review_app.resources import database
 
 
 def other_reviews(actor: Actor, claim_id: int) -> None:
     with database().read() as session:
+        if not others_have_reviewed(session, actor, claim_id):
+            return
         readable = readable_reviews(session, actor, claim_id)
     others = [r for r in readable.reviews if r.reviewer_id != actor.user_id]
     if readable.hidden:
+        verb = "stays" if readable.hidden == 1 else "stay"
         st.info(
             f"Blind review: {plural(readable.hidden, 'other review')} of this claim "
-            "stay hidden until you submit your own."
+            f"{verb} hidden until you submit your own."
         )
     if not others:
         return
     scales = default_scales()
     verdicts, certainties = scales["verdict"].labels(), scales["certainty"].labels()
-    with st.expander(f"Other reviews ({len(others)})", expanded=False):
+    # Drawn only while open: the review page redraws this on every click.
+    with st.expander(
+        f"Other reviews ({len(others)})", key="review_others_open", on_change="rerun"
+    ) as shown:
+        if not shown.open:
+            return
         for review in others:
             status = "" if review.status == "submitted" else f" · {review.status}"
             st.markdown(

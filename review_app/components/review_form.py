@@ -1,74 +1,107 @@
 """The review form: verdict, certainty, rationale and cited sources for one claim.
 
-Owns the session-state keys that start with ``review_``. Widgets are keyed by claim and by
-the version of the review they were opened on, so moving to another claim, or reloading a
-review someone saved, starts from what is stored; a refused save keeps what was typed.
+Owns the session-state keys that start with ``review_``. The form's widgets keep the same keys
+(``review_form_...``) from claim to claim, so the browser updates them in place instead of
+building new ones; the state is filled afresh from what is stored whenever the claim, or the
+version of the review the form was opened on, changes (``review_form_for``). Moving to another
+claim, or taking a version someone saved, starts from what is stored, while a refused save keeps
+everything typed. Verdict and certainty are buttons with keyboard shortcuts; a pasted
+identifier or a library pick becomes a source row at once, with its stance, design, quote and
+locator, and one save stores it all.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pandas as pd
 import streamlit as st
 
 from claims.consistency import clash_warnings
 from claims.errors import ClaimreviewError
-from claims.identifiers import parse_identifiers
+from claims.identifiers import Identifier, parse_identifiers
 from claims.permissions import Actor
-from claims.scales import default_scales
+from claims.scales import default_scales, grade_symbols
 from db.accounts import actor_for
-from db.citations import CitationInfo, add_citations, search_library, set_study_design
+from db.citations import (
+    CitationInfo,
+    add_citations,
+    citations_by_id,
+    library_entries,
+    search_library,
+    set_study_design,
+)
 from db.reviews import CitedSource, ReviewInfo, StaleReview, save_review
 from db.workspace import ClaimContext
 from review_app.auth import current_user
 from review_app.components.text import escape_markdown
 from review_app.resources import clear_review_reads, database
 
-_CONFLICT = "review_conflict"
-_OPENED = "review_opened"
+_CONFLICT = "review_conflict"  # a Conflict, for the claim it names
+_OPENED = "review_opened"  # (claim id, the review version the form was opened on)
+_FORM = "review_form"  # the prefix of the form's keys
+_FORM_FOR = "review_form_for"  # the (claim id, version) the form's state was filled for
 _ERROR = "review_save_error"  # a refused save's message, for the run after the click
 NONE = "—"
+
+# Keyboard shortcuts (plain keys: Streamlit never fires them while a text field has focus).
+CERTAINTY_KEYS = {"high": "H", "moderate": "M", "low": "L", "very_low": "V", "no_evidence": "0"}
+SAVE_KEYS = {"draft": "D", "submit": "S", "next": "Enter"}
+NAVIGATION_KEYS = {"previous": "P", "next": "N"}
+
+
+def verdict_keys() -> dict[str, str]:
+    """1 to 7, in the verdict scale's order."""
+    return {code: str(n) for n, code in enumerate(default_scales()["verdict"].codes(), start=1)}
+
+
+# Verdict and certainty keys choose an option of the two segmented controls (which take no
+# shortcut of their own). Like Streamlit's own shortcuts, they never act while the reviewer
+# types in a field, nor with Ctrl, Alt or Cmd held.
+_KEYBOARD = r"""<style>
+/* The verdict and certainty options wrap onto a second line rather than scroll sideways. */
+[class*="st-key-review_"] [role="radiogroup"] { flex-wrap: wrap; row-gap: 0.4rem; }
+</style>
+<script>
+if (!window.claimreviewReviewKeys) {
+  window.claimreviewReviewKeys = true;
+  const choices = CHOICES;
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    const target = event.target;
+    if (target && (target.isContentEditable ||
+        ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+    const choice = choices[event.key.toUpperCase()];
+    if (!choice) return;
+    const control = document.querySelector(".st-key-review_form_" + choice[0]);
+    if (!control) return;
+    const options = control.querySelectorAll("[role=radiogroup] [role=radio]");
+    if (options[choice[1]]) { event.preventDefault(); options[choice[1]].click(); }
+  }, true);
+}
+</script>"""
+
+
+def keyboard_script() -> None:
+    """Draw once per page run, outside any fragment: the verdict and certainty keys."""
+    choices = {key: ["verdict", n] for n, key in enumerate(verdict_keys().values())}
+    choices |= {key: ["certainty", n] for n, key in enumerate(CERTAINTY_KEYS.values())}
+    st.html(
+        _KEYBOARD.replace("CHOICES", json.dumps(choices)),
+        unsafe_allow_javascript=True,
+        width="content",
+    )
 
 
 def _labels(scale: str) -> dict[str, str]:
     return default_scales()[scale].labels()
 
 
-def _choice(label: str, scale: str, current: str | None, key: str) -> str | None:
-    labels = _labels(scale)
-    options = [None, *labels]
-    return st.selectbox(
-        label,
-        options,
-        index=options.index(current) if current in options else 0,
-        format_func=lambda code: NONE if code is None else labels[code],
-        key=key,
-        help=default_scales()[scale].help,
-    )
-
-
-def _sources_table(review: ReviewInfo | None, cited: dict[int, CitationInfo]) -> pd.DataFrame:
-    rows = []
-    for source in review.citations if review else ():
-        citation = cited.get(source.citation_id)
-        rows.append(
-            {
-                "id": source.citation_id,
-                "Source": citation.vancouver()
-                if citation and citation.title
-                else (f"{citation.kind.upper()} {citation.identifier}" if citation else "?"),
-                "Stance": _labels("stance").get(source.stance or "", NONE),
-                "Study design": _labels("study_design").get(
-                    (citation.study_design if citation else None) or "", NONE
-                ),
-                "Quoted passage": source.quote,
-                "Locator": source.locator,
-                "Remove": False,
-            }
-        )
-    columns = ["id", "Source", "Stance", "Study design", "Quoted passage", "Locator", "Remove"]
-    return pd.DataFrame(rows, columns=columns)
+def _code(scale: str, label: str | None) -> str | None:
+    return next((code for code, text in _labels(scale).items() if text == label), None)
 
 
 def _name(citation: CitationInfo) -> str:
@@ -78,150 +111,244 @@ def _name(citation: CitationInfo) -> str:
     )
 
 
-def _code(scale: str, label: str | None) -> str | None:
-    return next((code for code, text in _labels(scale).items() if text == label), None)
+def when(moment: datetime) -> str:
+    """A saved time as people write it, in the reader's time zone where the browser gives it."""
+    zone_name = st.context.timezone or "UTC"
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone, zone_name = ZoneInfo("UTC"), "UTC"
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+    today = datetime.now(zone).date()
+    day = "today" if local.date() == today else f"{local.day} {local:%B %Y}"
+    return f"{day} at {local:%H:%M} ({zone_name})"
 
 
-def review_form(actor: Actor, claim: ClaimContext, on_saved: Callable[[str], None]) -> None:
-    """Draw the form; ``on_saved(action)`` runs after a save ("draft", "submit", "next").
+# --- The form's state ---------------------------------------------------------------------------
 
-    ``on_saved`` runs in the save button's callback, before the next run of the page: it may
-    set query parameters and session state, not draw.
-    """
-    review = claim.my_review
-    stored_version = review.version if review else 0
-    # The version this reviewer opened stays the form's basis until they save, even if someone
-    # saves meanwhile: their typing is kept, and the save is checked against what they saw.
-    opened = st.session_state.get(_OPENED)
-    if opened is None or opened[0] != claim.id:
-        opened = (claim.id, stored_version)
-        st.session_state[_OPENED] = opened
-    version = opened[1]
-    key = f"review_{claim.id}_{version}"
 
-    conflict: StaleReview | None = st.session_state.get(_CONFLICT)
-    if conflict is not None and st.session_state.get("review_conflict_claim") == claim.id:
-        _show_conflict(conflict)
+@dataclass(frozen=True)
+class Source:
+    """One source row of the form: a library entry, or an identifier new to the library."""
 
-    verdict = _choice("Verdict", "verdict", review.verdict if review else None, f"{key}_verdict")
-    certainty = _choice(
-        "Evidence certainty (GRADE)",
-        "certainty",
-        review.certainty if review else None,
-        f"{key}_certainty",
-    )
-    rationale = st.text_area(
-        "Rationale (Markdown)",
-        value=review.rationale if review else "",
-        key=f"{key}_rationale",
-        height=140,
-        help="Why this verdict and certainty; what the evidence shows.",
-    )
-    if rationale.strip():
-        with st.expander("Preview of the rationale"):
-            st.markdown(rationale)  # Streamlit's Markdown never renders raw HTML
+    uid: int  # stable within the form, for its widgets' keys
+    name: str
+    citation_id: int | None  # None: added to the library when the review is saved
+    identifier: Identifier | None
+    stored_design: str | None  # the library's study design when the row was made
 
-    st.markdown("**Cited sources**")
-    table = _sources_table(review, claim.cited)
-    if table.empty:
-        # Nothing to edit yet: a caption instead of an empty editor (one less table per run).
-        st.caption("None yet: paste identifiers or find a source in the library below.")
-    else:
-        st.data_editor(
-            table,
-            key=f"{key}_sources",
-            hide_index=True,
-            disabled=["id", "Source"],
-            column_order=[
-                "Source",
-                "Stance",
-                "Study design",
-                "Quoted passage",
-                "Locator",
-                "Remove",
-            ],
-            column_config={
-                "Stance": st.column_config.SelectboxColumn(
-                    options=[NONE, *_labels("stance").values()]
-                ),
-                "Study design": st.column_config.SelectboxColumn(
-                    options=[NONE, *_labels("study_design").values()], width="medium"
-                ),
-                "Source": st.column_config.TextColumn(width="large"),
-            },
-        )
-    pasted = st.text_area(
-        "Add sources: paste PMIDs, DOIs, NCT numbers, PMCIDs or web addresses",
-        key=f"{key}_paste",
-        height=80,
-        placeholder="PMID 27557302, doi:10.1056/NEJMoa1606038, NCT01234567",
-    )
-    found, refused = parse_identifiers(pasted) if pasted.strip() else ([], [])
-    for identifier in found:
-        st.caption(f"✓ {escape_markdown(identifier.label())}")
-    for item in refused:
-        st.error(f"{escape_markdown(item.source[:80])}: {escape_markdown(item.reason)}")
-    library_query = st.text_input("Find a source in the library", key=f"{key}_find")
-    if library_query.strip():
-        matches = search_library(database(), actor, library_query)
-        if matches:
-            names = {
-                c.id: c.vancouver() if c.title else f"{c.kind.upper()} {c.identifier}"
-                for c in matches
-            }
-            st.multiselect(
-                "Cite from the library", list(names), format_func=names.get, key=f"{key}_library"
+
+@dataclass(frozen=True)
+class FormValues:
+    verdict: str | None
+    certainty: str | None
+    rationale: str
+    sources: tuple[tuple[str, str | None, str | None, str, str], ...]  # name, stance, design, ...
+
+    def differences(self, other: FormValues) -> list[tuple[str, str, str]]:
+        """(what, here, there) for every part that differs, in words."""
+        verdicts, certainties = _labels("verdict"), _labels("certainty")
+        rows = []
+        if self.verdict != other.verdict:
+            rows.append(
+                (
+                    "Verdict",
+                    verdicts.get(self.verdict or "", NONE),
+                    verdicts.get(other.verdict or "", NONE),
+                )
             )
-        else:
-            st.caption("No source in the library matches.")
+        if self.certainty != other.certainty:
+            rows.append(
+                (
+                    "Certainty",
+                    certainties.get(self.certainty or "", NONE),
+                    certainties.get(other.certainty or "", NONE),
+                )
+            )
+        if self.rationale.strip() != other.rationale.strip():
+            rows.append(("Rationale", self.rationale or NONE, other.rationale or NONE))
+        mine = {s[0]: s for s in self.sources}
+        theirs = {s[0]: s for s in other.sources}
+        for name in [*mine, *(n for n in theirs if n not in mine)]:
+            if mine.get(name) != theirs.get(name):
+                rows.append(
+                    (
+                        f"Source: {name}",
+                        _source_words(mine.get(name)),
+                        _source_words(theirs.get(name)),
+                    )
+                )
+        return rows
 
-    edited = _edited_sources(table, key)
-    stances = [_code("stance", s) for s in edited["Stance"]]
-    designs = [_code("study_design", d) for d in edited["Study design"]]
-    for warning in clash_warnings(verdict, certainty, stances, designs):
-        st.warning(warning, icon=":material/warning:")
 
-    # The buttons save in their callback, before the next run draws anything: that run then
-    # draws the claim to go to, so a click costs one run of the page instead of two.
-    left, middle, right = st.columns(3)
-    for column, label, action, kind in (
-        (left, "Save draft", "draft", "secondary"),
-        (middle, "Submit", "submit", "primary"),
-        (right, "Submit and next unreviewed", "next", "secondary"),
-    ):
-        column.button(
-            label,
-            key=f"{key}_{action}",
-            type=kind,
-            use_container_width=True,
-            on_click=_save,
-            args=(claim, version, action, on_saved),
+def _source_words(source: tuple | None) -> str:
+    if source is None:
+        return "not cited"
+    _, stance, design, quote, locator = source
+    parts = [
+        _labels("stance").get(stance or "", "no stance"),
+        _labels("study_design").get(design or "", "design not set"),
+    ]
+    if quote:
+        parts.append(f"“{quote}”")
+    if locator:
+        parts.append(locator)
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    claim_id: int
+    stored: ReviewInfo | None
+    theirs: FormValues
+    action: str  # what the refused save was: "draft", "submit" or "next"
+
+
+def _sources_of(review: ReviewInfo | None, cited: dict[int, CitationInfo]) -> list[Source]:
+    rows = []
+    for uid, source in enumerate(review.citations if review else ()):
+        citation = cited.get(source.citation_id)
+        rows.append(
+            Source(
+                uid=uid,
+                name=_name(citation) if citation else f"Source {source.citation_id}",
+                citation_id=source.citation_id,
+                identifier=None,
+                stored_design=citation.study_design if citation else None,
+            )
         )
-    error = st.session_state.pop(_ERROR, None)
-    if error:
-        st.error(escape_markdown(error))
+    return rows
 
 
-def _edited_sources(stored: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The sources table as the reviewer left it: the stored rows with their edits applied.
+def _stored_values(review: ReviewInfo | None, cited: dict[int, CitationInfo]) -> FormValues:
+    names = {s.citation_id: s.name for s in _sources_of(review, cited)}
+    return FormValues(
+        verdict=review.verdict if review else None,
+        certainty=review.certainty if review else None,
+        rationale=review.rationale if review else "",
+        sources=tuple(
+            (
+                names[s.citation_id],
+                s.stance,
+                cited[s.citation_id].study_design if s.citation_id in cited else None,
+                s.quote,
+                s.locator,
+            )
+            for s in (review.citations if review else ())
+        ),
+    )
 
-    Inside a callback the data editor's value is only its edits (``edited_rows``, by row
-    position and column name), to apply to the table it was drawn from.
-    """
-    table = stored.copy()
-    edits = st.session_state.get(f"{key}_sources") or {}
-    for position, changes in (edits.get("edited_rows") or {}).items():
-        for column, value in changes.items():
-            if column in table.columns and int(position) < len(table):
-                table.iloc[int(position), table.columns.get_loc(column)] = value
-    return table
+
+def _start(key: str, review: ReviewInfo | None, cited: dict[int, CitationInfo]) -> None:
+    """Fill the form's state from the stored review."""
+    st.session_state[f"{key}_verdict"] = review.verdict if review else None
+    st.session_state[f"{key}_certainty"] = review.certainty if review else None
+    st.session_state[f"{key}_rationale"] = review.rationale if review else ""
+    sources = _sources_of(review, cited)
+    for source, cited_as in zip(sources, review.citations if review else (), strict=True):
+        _start_source(key, source, cited_as.stance, cited_as.quote, cited_as.locator)
+    st.session_state[f"{key}_sources"] = sources
+    st.session_state[f"{key}_next_uid"] = len(sources)
+
+
+def _start_source(
+    key: str, source: Source, stance: str | None = None, quote: str = "", locator: str = ""
+) -> None:
+    row = f"{key}_s{source.uid}"
+    st.session_state[f"{row}_stance"] = stance
+    st.session_state[f"{row}_design"] = source.stored_design
+    st.session_state[f"{row}_quote"] = quote
+    st.session_state[f"{row}_locator"] = locator
+
+
+def _current_values(key: str) -> FormValues:
+    state = st.session_state
+    return FormValues(
+        verdict=state.get(f"{key}_verdict"),
+        certainty=state.get(f"{key}_certainty"),
+        rationale=state.get(f"{key}_rationale") or "",
+        sources=tuple(
+            (
+                source.name,
+                state.get(f"{key}_s{source.uid}_stance"),
+                state.get(f"{key}_s{source.uid}_design"),
+                state.get(f"{key}_s{source.uid}_quote") or "",
+                state.get(f"{key}_s{source.uid}_locator") or "",
+            )
+            for source in state.get(f"{key}_sources", [])
+        ),
+    )
+
+
+def _forget() -> None:
+    """Drop the form's state (after a save, or taking the stored version)."""
+    for name in [k for k in st.session_state if str(k).startswith(_FORM)]:
+        del st.session_state[name]
+
+
+# --- Callbacks (they run before the next run of the page draws anything) ------------------------
+
+
+def _add_sources(key: str, identifiers: list[Identifier], found: list[CitationInfo]) -> None:
+    sources: list[Source] = list(st.session_state.get(f"{key}_sources", []))
+    have_ids = {s.citation_id for s in sources if s.citation_id is not None}
+    have_new = {(s.identifier.kind, s.identifier.value) for s in sources if s.identifier}
+    uid = st.session_state.get(f"{key}_next_uid", len(sources))
+    for citation in found:
+        if citation.id not in have_ids:
+            sources.append(Source(uid, _name(citation), citation.id, None, citation.study_design))
+            have_ids.add(citation.id)
+            _start_source(key, sources[-1])
+            uid += 1
+    if identifiers:
+        user = current_user()
+        known = library_entries(database(), actor_for(user), identifiers) if user else {}
+        for identifier in identifiers:
+            entry = known.get((identifier.kind, identifier.value))
+            if entry is not None and entry.id in have_ids:
+                continue
+            if entry is None and (identifier.kind, identifier.value) in have_new:
+                continue
+            if entry is not None:
+                source = Source(uid, _name(entry), entry.id, None, entry.study_design)
+                have_ids.add(entry.id)
+            else:
+                source = Source(uid, f"{identifier.label()} (new to the library)", None,
+                                identifier, None)  # fmt: skip
+                have_new.add((identifier.kind, identifier.value))
+            sources.append(source)
+            _start_source(key, source)
+            uid += 1
+    st.session_state[f"{key}_sources"] = sources
+    st.session_state[f"{key}_next_uid"] = uid
+
+
+def _take_paste(key: str) -> None:
+    """Pasted identifiers become source rows at once; a refused piece stays in the box."""
+    pasted = st.session_state.get(f"{key}_paste") or ""
+    found, refused = parse_identifiers(pasted) if pasted.strip() else ([], [])
+    _add_sources(key, found, [])
+    st.session_state[f"{key}_paste"] = "\n".join(item.source for item in refused)
+    st.session_state[f"{key}_refused"] = [(item.source, item.reason) for item in refused]
+
+
+def _cite(key: str, citation: CitationInfo) -> None:
+    _add_sources(key, [], [citation])
+    st.session_state[f"{key}_find"] = ""
+
+
+def _remove(key: str, uid: int) -> None:
+    st.session_state[f"{key}_sources"] = [
+        s for s in st.session_state.get(f"{key}_sources", []) if s.uid != uid
+    ]
 
 
 def _save(
     claim: ClaimContext,
     version: int,
     action: str,
-    on_saved: Callable[[str], None],
+    on_saved: Callable[[str, ReviewInfo], None],
+    keeping_mine: bool = False,
 ) -> None:
     """A save button's callback: save what the form holds, or keep it and say what is wrong.
 
@@ -233,89 +360,302 @@ def _save(
     if user is None:
         return  # logged out: the run that follows shows the login page and says why
     actor = actor_for(user)
-    key = f"review_{claim.id}_{version}"
-    verdict = st.session_state.get(f"{key}_verdict")
-    certainty = st.session_state.get(f"{key}_certainty")
-    rationale = st.session_state.get(f"{key}_rationale") or ""
-    pasted = st.session_state.get(f"{key}_paste") or ""
-    found, refused = parse_identifiers(pasted) if pasted.strip() else ([], [])
-    if refused:
-        st.session_state[_ERROR] = (
-            "Fix or remove the refused sources above first; nothing was saved."
-        )
+    key = _FORM
+    state = st.session_state
+    if (state.get(f"{key}_paste") or "").strip():
+        state[_ERROR] = "Fix or remove the refused sources above first; nothing was saved."
         return
-    from_library = list(st.session_state.get(f"{key}_library") or [])
-    edited = _edited_sources(_sources_table(claim.my_review, claim.cited), key)
+    mine = _current_values(key)
+    sources: list[Source] = list(state.get(f"{key}_sources", []))
+    conflict: Conflict | None = state.get(_CONFLICT)
+    expected = version or None
+    if keeping_mine and conflict is not None and conflict.claim_id == claim.id:
+        expected = conflict.stored.version if conflict.stored else None
     try:
-        new_ids = [c.id for c in add_citations(database(), actor, found)] if found else []
-        sources = [
-            CitedSource(
-                citation_id=int(row["id"]),
-                stance=_code("stance", row["Stance"]),
-                quote=str(row["Quoted passage"] or ""),
-                locator=str(row["Locator"] or ""),
+        new = [s.identifier for s in sources if s.citation_id is None and s.identifier]
+        created = iter(add_citations(database(), actor, new) if new else [])
+        cited: list[CitedSource] = []
+        for source in sources:
+            citation_id = source.citation_id
+            stored_design = source.stored_design
+            if citation_id is None:
+                entry = next(created)
+                citation_id, stored_design = entry.id, entry.study_design
+            row = f"{key}_s{source.uid}"
+            design = state.get(f"{row}_design")
+            if design != stored_design:
+                set_study_design(database(), actor, citation_id, design)
+            cited.append(
+                CitedSource(
+                    citation_id=citation_id,
+                    stance=state.get(f"{row}_stance"),
+                    quote=str(state.get(f"{row}_quote") or ""),
+                    locator=str(state.get(f"{row}_locator") or ""),
+                )
             )
-            for _, row in edited.iterrows()
-            if not row["Remove"]
-        ]
-        cited_ids = {s.citation_id for s in sources}
-        sources += [CitedSource(i) for i in [*new_ids, *from_library] if i not in cited_ids]
-        for _, row in edited.iterrows():
-            citation = claim.cited.get(int(row["id"]))
-            design = _code("study_design", row["Study design"])
-            if not row["Remove"] and citation is not None and design != citation.study_design:
-                set_study_design(database(), actor, citation.id, design)
-        save_review(
+        saved = save_review(
             database(),
             actor,
             claim.id,
-            verdict=verdict,
-            certainty=certainty,
-            rationale=rationale,
+            verdict=mine.verdict,
+            certainty=mine.certainty,
+            rationale=mine.rationale,
             submit=action in ("submit", "next"),
-            expected_version=version or None,
-            citations=sources,
+            expected_version=expected,
+            citations=cited,
+            keeping_mine=keeping_mine,
         )
     except StaleReview as stale:
-        # Show both versions; the form reopens on the stored one (yours stays on screen).
-        st.session_state[_OPENED] = (claim.id, stale.stored.version if stale.stored else 0)
-        st.session_state[_CONFLICT] = stale
-        st.session_state["review_conflict_claim"] = claim.id
-        st.session_state["review_my_version"] = {
-            "verdict": verdict,
-            "certainty": certainty,
-            "rationale": rationale,
-        }
+        # Keep every bit of the reviewer's form; show what is stored now beside it.
+        theirs_cited = _library(actor, stale.stored)
+        state[_CONFLICT] = Conflict(
+            claim.id, stale.stored, _stored_values(stale.stored, theirs_cited), action
+        )
         return
     except ClaimreviewError as error:
-        st.session_state[_ERROR] = str(error)
+        state[_ERROR] = str(error)
         return
-    st.session_state.pop(_CONFLICT, None)
-    st.session_state.pop(_OPENED, None)
+    state.pop(_CONFLICT, None)
+    state.pop(_OPENED, None)
+    _forget()
     clear_review_reads()
-    on_saved(action)
+    on_saved(action, saved)
 
 
-def _show_conflict(conflict: StaleReview) -> None:
-    mine = st.session_state.get("review_my_version", {})
-    stored = conflict.stored
-    st.error(escape_markdown(str(conflict)), icon=":material/sync_problem:")
-    left, right = st.columns(2)
-    verdicts, certainties = _labels("verdict"), _labels("certainty")
-    with left:
-        st.markdown("**Yours (not saved)**")
-        st.text(f"Verdict: {verdicts.get(mine.get('verdict') or '', NONE)}")
-        st.text(f"Certainty: {certainties.get(mine.get('certainty') or '', NONE)}")
-        st.text(mine.get("rationale") or "")
-    with right:
-        st.markdown("**Stored now**")
-        if stored is None:
-            st.text("(no review)")
-        else:
-            st.text(f"Verdict: {verdicts.get(stored.verdict or '', NONE)}")
-            st.text(f"Certainty: {certainties.get(stored.certainty or '', NONE)}")
-            st.text(stored.rationale)
-    st.caption(
-        "The form below now shows the stored version. Copy what you need from yours, "
-        "then save again."
+def _library(actor: Actor, review: ReviewInfo | None) -> dict[int, CitationInfo]:
+    if review is None or not review.citations:
+        return {}
+    return citations_by_id(database(), actor, [s.citation_id for s in review.citations])
+
+
+def _take_theirs(claim_id: int) -> None:
+    conflict: Conflict | None = st.session_state.pop(_CONFLICT, None)
+    _forget()
+    stored = conflict.stored.version if conflict and conflict.stored else 0
+    st.session_state[_OPENED] = (claim_id, stored)
+
+
+# --- Drawing ------------------------------------------------------------------------------------
+
+
+def review_status(review: ReviewInfo | None) -> str:
+    """Where my review stands, in words: for the line above the form."""
+    if review is None:
+        return "Not reviewed yet"
+    if review.status == "submitted":
+        return f"Submitted · last saved {when(review.updated_at)}"
+    return f"Draft · last saved {when(review.updated_at)}"
+
+
+def review_form(
+    actor: Actor, claim: ClaimContext, on_saved: Callable[[str, ReviewInfo], None]
+) -> None:
+    """Draw the form; ``on_saved(action, review)`` runs after a save ("draft", "submit", "next")
+    with the review as stored.
+
+    ``on_saved`` runs in the save button's callback, before the next run of the page: it may
+    set query parameters and session state, not draw.
+    """
+    review = claim.my_review
+    stored_version = review.version if review else 0
+    # The version this reviewer opened stays the form's basis until they save, even if someone
+    # saves meanwhile: their typing is kept, and the save is checked against what they saw.
+    opened = st.session_state.get(_OPENED)
+    if opened is None or opened[0] != claim.id:
+        opened = (claim.id, stored_version)  # arriving at a claim opens what is stored
+        st.session_state[_OPENED] = opened
+    version = opened[1]
+    key = _FORM
+    # Once filled, the state is the reviewer's: a version saved elsewhere meanwhile does not
+    # replace it (the save is then refused, and both are shown).
+    if st.session_state.get(_FORM_FOR) != opened:
+        _forget()
+        _start(key, review, claim.cited)
+        st.session_state[_FORM_FOR] = opened
+
+    stored = _stored_values(review, claim.cited)
+    unsaved = bool(_current_values(key).differences(stored)) or version != stored_version
+    status = review_status(review)
+    marker = " · :orange[**unsaved changes**]" if unsaved else ""
+    st.markdown(f"**Your review:** {status}{marker}")
+
+    conflict: Conflict | None = st.session_state.get(_CONFLICT)
+    if conflict is not None and conflict.claim_id == claim.id:
+        _show_conflict(claim, version, conflict, key, on_saved)
+
+    # One element each (a row of buttons cost a click a third more in the browser); their keys
+    # come from keyboard_script(), shown in each option's label.
+    verdicts = default_scales()["verdict"]
+    keys = verdict_keys()
+    st.pills(
+        "Verdict",
+        verdicts.codes(),
+        format_func=lambda code: f"{verdicts.get(code).label} :gray[{keys[code]}]",
+        key=f"{key}_verdict",
+        help=verdicts.help,
+        width="stretch",
     )
+    levels = default_scales()["certainty"]
+    st.pills(
+        "Evidence certainty (GRADE)",
+        levels.codes(),
+        format_func=lambda code: (
+            f"{levels.get(code).label} {grade_symbols(levels.get(code).rating)} "
+            f":gray[{CERTAINTY_KEYS[code]}]"
+        ),
+        key=f"{key}_certainty",
+        help=levels.help,
+        width="stretch",
+    )
+    rationale = st.text_area(
+        "Rationale (Markdown)",
+        key=f"{key}_rationale",
+        height=140,
+        help="Why this verdict and certainty; what the evidence shows.",
+    )
+    if rationale.strip():
+        with st.expander("Preview of the rationale"):
+            st.markdown(rationale)  # Streamlit's Markdown never renders raw HTML
+
+    _sources_section(actor, key)
+
+    values = _current_values(key)
+    stances = [s[1] for s in values.sources]
+    designs = [s[2] for s in values.sources]
+    for warning in clash_warnings(values.verdict, values.certainty, stances, designs):
+        st.warning(warning, icon=":material/warning:")
+
+    # The buttons save in their callback, before the next run draws anything: that run then
+    # draws the claim to go to, so a click costs one run of the page instead of two.
+    with st.container(horizontal=True, gap="small"):
+        for label, action, kind in (
+            ("Save draft", "draft", "secondary"),
+            ("Submit", "submit", "primary"),
+            ("Submit & next", "next", "secondary"),
+        ):
+            st.button(
+                label,
+                key=f"{key}_{action}",
+                type=kind,
+                shortcut=SAVE_KEYS[action],
+                on_click=_save,
+                args=(claim, version, action, on_saved),
+            )
+    error = st.session_state.pop(_ERROR, None)
+    if error:
+        st.error(escape_markdown(error))
+
+
+def _sources_section(actor: Actor, key: str) -> None:
+    sources: list[Source] = st.session_state.get(f"{key}_sources", [])
+    stance_labels, design_labels = _labels("stance"), _labels("study_design")
+    none_yet = " · none yet: paste identifiers below, or find one in the library" * (not sources)
+    st.markdown(f"**Cited sources**{none_yet}")
+    for number, source in enumerate(sources, start=1):
+        row = f"{key}_s{source.uid}"
+        with st.container(border=True, key=f"{row}_box"):
+            top = st.columns([12, 1], vertical_alignment="center")
+            top[0].markdown(f"{number}\\. {escape_markdown(source.name)}")
+            top[1].button(
+                "",
+                key=f"{row}_remove",
+                icon=":material/close:",
+                help="Remove this source from my review",
+                type="tertiary",
+                on_click=_remove,
+                args=(key, source.uid),
+            )
+            left, right = st.columns([2, 3])
+            left.selectbox(
+                "Stance",
+                [None, *stance_labels],
+                format_func=lambda c: NONE if c is None else stance_labels[c],
+                key=f"{row}_stance",
+                placeholder="Not set",
+            )
+            right.selectbox(
+                "Study design",
+                [None, *design_labels],
+                format_func=lambda c: NONE if c is None else design_labels[c],
+                key=f"{row}_design",
+                placeholder="Not set",
+                help="Shared by every review that cites this source.",
+            )
+            left, right = st.columns([3, 1])
+            left.text_input("Quoted passage", key=f"{row}_quote")
+            right.text_input("Locator", key=f"{row}_locator", placeholder="p. 4, Table 2")
+    st.text_area(
+        "Add sources: paste PMIDs, DOIs, NCT numbers, PMCIDs or web addresses",
+        key=f"{key}_paste",
+        height=68,
+        placeholder="PMID 27557302, doi:10.1056/NEJMoa1606038, NCT01234567",
+        on_change=_take_paste,
+        args=(key,),
+    )
+    for source, reason in st.session_state.get(f"{key}_refused", []):
+        st.error(f"{escape_markdown(source[:80])}: {escape_markdown(reason)}")
+    # Drawn only while open: its widgets would cost every click of the review page.
+    with st.expander(
+        "Find a source in the library", key="review_find_open", on_change="rerun"
+    ) as finder:
+        if finder.open:
+            _library_finder(actor, key, sources)
+
+
+def _library_finder(actor: Actor, key: str, sources: list[Source]) -> None:
+    query = st.text_input("Title, author, journal or identifier", key=f"{key}_find")
+    if query.strip():
+        matches = search_library(database(), actor, query)
+        cited = {s.citation_id for s in sources}
+        shown = [c for c in matches if c.id not in cited][:5]
+        if not shown:
+            st.caption("No other source in the library matches.")
+        for citation in shown:
+            line = st.columns([6, 1], vertical_alignment="center")
+            line[0].caption(escape_markdown(_name(citation)))
+            line[1].button(
+                "Cite", key=f"{key}_cite_{citation.id}", on_click=_cite, args=(key, citation)
+            )
+
+
+def _show_conflict(
+    claim: ClaimContext,
+    version: int,
+    conflict: Conflict,
+    key: str,
+    on_saved: Callable[[str, ReviewInfo], None],
+) -> None:
+    with st.container(border=True, key="review_conflict_box"):
+        st.error(
+            "This review was saved elsewhere (another tab or window) since you opened it. "
+            "Nothing was overwritten: your version is still in the form. Compare them and "
+            "choose one.",
+            icon=":material/sync_problem:",
+        )
+        differences = _current_values(key).differences(conflict.theirs)
+        if differences:
+            st.table(
+                {
+                    "": [d[0] for d in differences],
+                    "Yours (in the form)": [d[1] for d in differences],
+                    "Stored now": [d[2] for d in differences],
+                }
+            )
+        else:
+            st.caption("The two versions hold the same values.")
+        left, right = st.columns(2)
+        left.button(
+            "Keep mine",
+            key="review_keep_mine",
+            type="primary",
+            help="Save your version over the stored one, as a new version (audited).",
+            on_click=_save,
+            args=(claim, version, conflict.action, on_saved, True),
+        )
+        right.button(
+            "Take theirs",
+            key="review_take_theirs",
+            help="Drop your changes and open the stored version.",
+            on_click=_take_theirs,
+            args=(claim.id,),
+        )

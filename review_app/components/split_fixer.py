@@ -1,10 +1,14 @@
 """Fixing the machine's split for one claim: checkable or not, span, split in two, merge.
 
-Owns the session-state keys that start with ``split_``. Offsets are checked in claims/spans.py
-and written by db/claim_edits.py; this only collects what the reviewer asks for.
+Owns the session-state keys that start with ``split_``. The reviewer picks places in the text
+(between words), never types offsets: every place offered is an exact offset into the article.
+Offsets are checked in claims/spans.py and written by db/claim_edits.py; this only collects
+what the reviewer asks for.
 """
 
 from __future__ import annotations
+
+import re
 
 import streamlit as st
 
@@ -14,6 +18,32 @@ from db.claim_edits import change_span, merge_with_next, set_checkable, split_cl
 from db.workspace import ClaimContext
 from review_app.components.text import escape_markdown
 from review_app.resources import clear_cached_reads, database
+
+# How far beyond the claim a new span may reach, in characters, within its paragraph.
+SPAN_REACH = 600
+_WORD = re.compile(r"\S+")
+
+
+def word_starts(text: str) -> list[int]:
+    """Where each word after the first begins: the places a text can be split."""
+    return [m.start() for m in _WORD.finditer(text)][1:]
+
+
+def word_edges(text: str, lo: int, hi: int) -> list[int]:
+    """Every place in ``text[lo:hi]`` where a word begins or ends (offsets into ``text``)."""
+    edges: set[int] = set()
+    for match in _WORD.finditer(text, lo, hi):
+        edges.update((match.start(), match.end()))
+    return sorted(edges)
+
+
+def place_label(text: str, at: int, width: int = 18) -> str:
+    """A place in the text as the words either side of it: "…bone marrow, │the spongy…"."""
+    left = " ".join(text[max(0, at - width) : at].split())
+    right = " ".join(text[at : at + width].split())
+    gap_left = " " if at > 0 and text[at - 1].isspace() else ""
+    gap_right = " " if at < len(text) and text[at].isspace() else ""
+    return f"…{left}{gap_left}│{gap_right}{right}…"
 
 
 def _apply(action, *args, **kwargs) -> None:
@@ -29,37 +59,59 @@ def _apply(action, *args, **kwargs) -> None:
 
 def split_fixer(actor: Actor, claim: ClaimContext) -> None:
     key = f"split_{claim.id}_{claim.version}"
-    # Drawn only while open (a lazy expander): its seven widgets would otherwise cost every
-    # run of the review page, for a tool most clicks never use.
+    # Drawn only while open (a lazy expander): its widgets would otherwise cost every run of
+    # the review page, for a tool most clicks never use.
     with st.expander("Fix the split", key="split_open", on_change="rerun") as fixer:
         if not fixer.open:
             return
-        st.caption(
-            f"Characters {claim.start}–{claim.end} of the article. Reviews of a changed claim "
-            "are kept and flagged for a second look."
-        )
+        st.caption("Reviews of a changed claim are kept and flagged for a second look.")
         label = "Mark as not checkable" if claim.checkable else "Mark as checkable"
         if st.button(label, key=f"{key}_checkable"):
             _apply(set_checkable, actor, claim.id, not claim.checkable,
                    expected_version=claim.version)  # fmt: skip
-        words = claim.text
-        at = st.number_input(
-            "Split before character (counted from the claim's start)",
-            min_value=1,
-            max_value=max(1, len(words) - 1),
-            value=max(1, len(words) // 2),
-            key=f"{key}_at",
+
+        st.markdown("**Split in two**")
+        places = word_starts(claim.text)
+        if not places:
+            st.caption("A claim of one word cannot be split.")
+        else:
+            at = st.select_slider(
+                "Split at",
+                options=places,
+                value=places[len(places) // 2],
+                format_func=lambda p: place_label(claim.text, p),
+                key=f"{key}_at",
+                help="Drag to the place between two words where the second claim begins.",
+            )
+            st.text(f"First:  {claim.text[:at].strip()}\nSecond: {claim.text[at:].strip()}")
+            if st.button("Split here", key=f"{key}_split"):
+                _apply(split_claim, actor, claim.id, claim.start + at,
+                       expected_version=claim.version)  # fmt: skip
+
+        st.markdown("**Change where the claim starts and ends**")
+        paragraph = claim.paragraph
+        start = claim.start - claim.paragraph_start
+        end = claim.end - claim.paragraph_start
+        lo, hi = max(0, start - SPAN_REACH), min(len(paragraph), end + SPAN_REACH)
+        edges = sorted({*word_edges(paragraph, lo, hi), start, end})
+        new_start, new_end = st.select_slider(
+            "Claim span",
+            options=edges,
+            value=(start, end),
+            format_func=lambda p: place_label(paragraph, p),
+            key=f"{key}_span",
+            help="Drag either end to a place between words of the paragraph.",
         )
-        st.text(f"First part:  {words[:at].strip()}\nSecond part: {words[at:].strip()}")
-        if st.button("Split here", key=f"{key}_split"):
-            _apply(split_claim, actor, claim.id, claim.start + int(at),
-                   expected_version=claim.version)  # fmt: skip
-        left, right = st.columns(2)
-        start = left.number_input("Start", min_value=0, value=claim.start, key=f"{key}_start")
-        end = right.number_input("End", min_value=1, value=claim.end, key=f"{key}_end")
-        if st.button("Change the span", key=f"{key}_span"):
-            _apply(change_span, actor, claim.id, int(start), int(end),
-                   expected_version=claim.version)  # fmt: skip
+        if (new_start, new_end) != (start, end):
+            st.text(f"New claim: {paragraph[new_start:new_end]}")
+        if st.button(
+            "Change the span",
+            key=f"{key}_span_apply",
+            disabled=(new_start, new_end) == (start, end),
+        ):
+            _apply(change_span, actor, claim.id, claim.paragraph_start + new_start,
+                   claim.paragraph_start + new_end, expected_version=claim.version)  # fmt: skip
+
         if st.button(
             "Merge with the next claim", key=f"{key}_merge", disabled=claim.next_id is None
         ):

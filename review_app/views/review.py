@@ -2,100 +2,171 @@
 
 The address carries the article and the claim (``/review?article=1&claim=8``), so a link opens
 the same claim for a colleague. Each run draws one claim and one page of navigator rows.
+
+The navigator and the claim are one fragment: a click on Next, a verdict or a save reruns only
+them, not the title, the article picker, the filters and the keyboard script above (a click's
+felt time in the browser grows with every element it redraws; bench/felt.py measures it).
 """
 
-import pandas as pd
+import time
+from dataclasses import replace
+
+import pyarrow as pa
 import streamlit as st
 
 from claims.errors import ClaimreviewError
-from claims.permissions import EDIT_CLAIMS
+from claims.permissions import EDIT_CLAIMS, Actor
 from claims.scales import default_scales
-from db.workspace import STATUSES, claim_context, next_unreviewed, position_of, review_navigator
+from db.reviews import ReviewInfo
+from db.workspace import (
+    STATUSES,
+    NavigatorRow,
+    Progress,
+    claim_context,
+    my_progress,
+    next_unreviewed,
+    position_of,
+    review_navigator,
+)
 from review_app.auth import current_actor
 from review_app.components.article_picker import pick_article
 from review_app.components.claim_view import claim_in_context
 from review_app.components.other_reviews import other_reviews
-from review_app.components.review_form import review_form
+from review_app.components.review_form import (
+    CERTAINTY_KEYS,
+    NAVIGATION_KEYS,
+    SAVE_KEYS,
+    keyboard_script,
+    review_form,
+    verdict_keys,
+)
 from review_app.components.split_fixer import split_fixer
-from review_app.resources import database
+from review_app.resources import database, writes_seen
 
 PAGE_SIZE = 50
+STATUS_WORDS = {"unreviewed": "○ To do", "draft": "✎ Draft", "submitted": "✓ Submitted"}
+STATUS_MARKS = {"unreviewed": "○", "draft": "✎", "submitted": "✓"}
+
+
+def keyboard_help(verdicts: dict[str, str], certainties: dict[str, str]) -> str:
+    """The review page's keys, one line each."""
+    rows = [(key, f"verdict {verdicts[code]}") for code, key in verdict_keys().items()]
+    rows += [(key, f"certainty {certainties[code]}") for code, key in CERTAINTY_KEYS.items()]
+    rows += [
+        (SAVE_KEYS["draft"], "save draft"),
+        (SAVE_KEYS["submit"], "submit"),
+        (SAVE_KEYS["next"], "submit and go to the next claim to review"),
+        (NAVIGATION_KEYS["previous"], "previous claim"),
+        (NAVIGATION_KEYS["next"], "next claim"),
+    ]
+    return "  \n".join(f"**{key}** {does}" for key, does in rows)
+
+
+def _mine(row: NavigatorRow) -> str:
+    """My status as a mark and my verdict as words: "✓ Misleading", "✎ Draft", "○ To do"."""
+    verdict = verdict_labels.get(row.verdict or "")
+    words = f"{STATUS_MARKS[row.status]} {verdict}" if verdict else STATUS_WORDS[row.status]
+    return words + (" ⚑" if row.needs_second_look else "")
+
+
+def go_to(target: int | None) -> None:
+    """A button callback: the run that follows opens the target claim."""
+    if target is not None:
+        st.query_params["claim"] = str(target)
+
 
 actor = current_actor()
+verdict_labels = default_scales()["verdict"].labels()
+certainty_labels = default_scales()["certainty"].labels()
 st.title("Review")
 
-# A link may name only the claim: its article follows from it.
+# A link to a claim opens it in its own article, whatever article the address names.
 requested_claim = st.query_params.get("claim")
 claim_id = int(requested_claim) if requested_claim and requested_claim.isdigit() else None
-if claim_id is not None and "article" not in st.query_params:
+if claim_id is not None:
     with database().read() as session:
         where = position_of(session, actor, claim_id)
-    if where is not None:
+    if where is not None and st.query_params.get("article") != str(where[0]):
         st.query_params["article"] = str(where[0])
 
-article_id = pick_article(actor, key="review_article")
+top = st.columns([6, 3, 2], vertical_alignment="bottom")
+with top[0]:
+    article_id = pick_article(actor, key="review_article")
 if article_id is None:
     st.stop()
+with top[1].expander("Filters", expanded=False):
+    status = st.multiselect(
+        "My status", STATUSES, format_func=STATUS_WORDS.get, key="review_f_status"
+    )
+    checkable_only = st.toggle("Checkable claims only", value=True, key="review_f_checkable")
+    with_cues = st.toggle("With cues of overclaiming", key="review_f_cues")
+    verdicts = st.multiselect(
+        "My verdict", list(verdict_labels), format_func=verdict_labels.get, key="review_f_v"
+    )
+    certainties = st.multiselect(
+        "My certainty",
+        list(certainty_labels),
+        format_func=certainty_labels.get,
+        key="review_f_c",
+    )
+with top[2].popover("Keys", icon=":material/keyboard:", help="Keyboard shortcuts"):
+    st.markdown(keyboard_help(verdict_labels, certainty_labels))
+    st.caption("Keys do nothing while you type in a text field: press Tab to leave it first.")
+keyboard_script()
+filters = {
+    "status": tuple(status),
+    "checkable_only": checkable_only,
+    "with_cues": with_cues,
+    "verdicts": tuple(verdicts),
+    "certainties": tuple(certainties),
+}
 
-navigator, focus = st.columns([2, 3], gap="large")
 
-with navigator:
-    verdict_labels = default_scales()["verdict"].labels()
-    certainty_labels = default_scales()["certainty"].labels()
-    with st.expander("Filters", expanded=False):
-        status = st.multiselect("My status", STATUSES, key="review_f_status")
-        checkable_only = st.toggle("Checkable claims only", value=True, key="review_f_checkable")
-        with_cues = st.toggle("With cues of overclaiming", key="review_f_cues")
-        verdicts = st.multiselect(
-            "My verdict", list(verdict_labels), format_func=verdict_labels.get, key="review_f_v"
-        )
-        certainties = st.multiselect(
-            "My certainty",
-            list(certainty_labels),
-            format_func=certainty_labels.get,
-            key="review_f_c",
-        )
-    filters = {
-        "status": tuple(status),
-        "checkable_only": checkable_only,
-        "with_cues": with_cues,
-        "verdicts": tuple(verdicts),
-        "certainties": tuple(certainties),
-    }
-    # One query gives the page's rows and the total; the page number is clamped after it.
+@st.fragment
+def workspace(actor: Actor, article_id: int, filters: dict) -> None:
+    """The navigator and the claim; reruns alone for every click inside it."""
+    requested = st.query_params.get("claim")
+    claim_id = int(requested) if requested and requested.isdigit() else None
+    if claim_id is None:
+        # No claim named: open the first one I have not reviewed (else the first claim).
+        with database().read() as session:
+            claim_id = next_unreviewed(session, actor, article_id, 0)
+    navigator, focus = st.columns([5, 6], gap="medium")
+    with navigator:
+        claim_id = _navigator(actor, article_id, filters, claim_id)
+    with focus:
+        _focus(actor, article_id, claim_id)
+
+
+def _navigator(actor: Actor, article_id: int, filters: dict, claim_id: int | None) -> int | None:
+    """Progress, and one page of claims with my status; returns the claim to show."""
     page = st.session_state.get("review_page", 1)
-    with database().read() as session:
-        total, rows = review_navigator(
-            session, actor, article_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **filters
-        )
-        pages = max(1, -(-total // PAGE_SIZE))
-        if page > pages:  # the filters shrank the list below the page shown
-            page = st.session_state["review_page"] = pages
-            total, rows = review_navigator(
-                session, actor, article_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
-                **filters,
-            )  # fmt: skip
+    progress, total, rows, table = _navigator_rows(actor, article_id, filters, page)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page, pages)
+    done = progress.submitted / progress.checkable if progress.checkable else 1.0
+    drafts = f" · {progress.drafts} drafts" if progress.drafts else ""
+    st.progress(
+        done,
+        text=f"You have submitted **{progress.submitted} of {progress.checkable}** checkable "
+        f"claims{drafts} · {total} listed",
+    )
     if pages > 1:
         st.number_input("Page", min_value=1, max_value=pages, key="review_page")
-    st.caption(f"{total} claims match" if total != 1 else "1 claim matches")
     if rows:
-        table = pd.DataFrame(
-            {
-                "#": [r.ordinal for r in rows],
-                "Section": [r.section or "" for r in rows],
-                "Claim": [r.preview for r in rows],
-                "Status": [r.status + (" ⚑" if r.needs_second_look else "") for r in rows],
-                "My verdict": [verdict_labels.get(r.verdict or "", "") for r in rows],
-                "Cues": [r.cues for r in rows],
-            }
-        )
         picked = st.dataframe(
             table,
-            hide_index=True,
             key=f"review_nav_{article_id}_{page}",
             on_select="rerun",
             selection_mode="single-row",
-            column_config={"Claim": st.column_config.TextColumn(width="large")},
+            column_config={
+                "#": st.column_config.NumberColumn(width=40),
+                "Mine": st.column_config.TextColumn(
+                    width=125, help="My review: ○ to do, ✎ draft, ✓ submitted; and my verdict"
+                ),
+                "Claim": st.column_config.TextColumn(width="large"),
+                "Cues": st.column_config.NumberColumn(width=50),
+            },
         )
         # A row picked in the table opens its claim once, when the pick is made. The selection
         # stays on the table afterwards: it must not pull the reviewer back when Next or a save
@@ -110,43 +181,126 @@ with navigator:
                 st.query_params["claim"] = str(claim_id)
     if claim_id is None and rows:
         claim_id = rows[0].id
+    return claim_id
 
-with focus:
+
+def _table(rows: list[NavigatorRow]) -> pa.Table:
+    """My status and verdict in one column, before the claim: they are what a reviewer scans
+    for, and must fit beside the claim's start on a laptop screen. An Arrow table, not a
+    DataFrame: the page then skips pandas' conversion on every click."""
+    return pa.table(
+        {
+            "#": [r.ordinal for r in rows],
+            "Mine": [_mine(r) for r in rows],
+            "Claim": [r.preview for r in rows],
+            "Section": [r.section or "" for r in rows],
+            "Cues": [r.cues for r in rows],
+        }
+    )
+
+
+def _navigator_rows(
+    actor: Actor, article_id: int, filters: dict, page: int
+) -> tuple[Progress, int, list[NavigatorRow], pa.Table]:
+    """My progress and one page of the navigator, kept in the session until I write something,
+    the filters or the page change, or half a minute passes: Next and Previous change none of
+    it, and skip its three queries and the table's building."""
+    mark = (article_id, tuple(filters.items()), page, writes_seen(), int(time.time() // 30))
+    kept = st.session_state.get("review_nav_rows")
+    if kept is not None and kept[0] == mark:
+        return kept[1]
+    # One query gives the page's rows and the total; the page number is clamped after it.
+    with database().read() as session:
+        progress = my_progress(session, actor, article_id)
+        total, rows = review_navigator(
+            session, actor, article_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **filters
+        )
+        pages = max(1, -(-total // PAGE_SIZE))
+        if page > pages:  # the filters shrank the list below the page shown
+            page = st.session_state["review_page"] = pages
+            total, rows = review_navigator(
+                session, actor, article_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+                **filters,
+            )  # fmt: skip
+    data = (progress, total, rows, _table(rows))
+    st.session_state["review_nav_rows"] = (mark, data)
+    return data
+
+
+def _note_in_navigator(review: ReviewInfo) -> None:
+    """Show a saved review in the navigator kept in the session, instead of reading it again.
+
+    Only while no filter on my status, verdict or certainty is set (a save could then move the
+    claim in or out of the list) and the claim is on the page kept."""
+    kept = st.session_state.get("review_nav_rows")
+    if kept is None:
+        return
+    mark, (progress, total, rows, _) = kept
+    filters = dict(mark[1])
+    if filters["status"] or filters["verdicts"] or filters["certainties"]:
+        return
+    at = next((i for i, row in enumerate(rows) if row.id == review.claim_id), None)
+    if at is None:
+        return
+    old = rows[at]
+    rows = [*rows]
+    rows[at] = replace(
+        old,
+        status=review.status,
+        verdict=review.verdict,
+        certainty=review.certainty,
+        needs_second_look=False,
+    )
+    if old.checkable:
+        progress = Progress(
+            checkable=progress.checkable,
+            submitted=progress.submitted
+            + (review.status == "submitted")
+            - (old.status == "submitted"),
+            drafts=progress.drafts + (review.status == "draft") - (old.status == "draft"),
+        )
+    fresh = (*mark[:3], writes_seen(), *mark[4:])
+    st.session_state["review_nav_rows"] = (fresh, (progress, total, rows, _table(rows)))
+
+
+def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
     if claim_id is None:
         st.info("No claim matches these filters.")
-        st.stop()
+        return
     try:
         with database().read() as session:
             claim = claim_context(session, actor, claim_id)
     except ClaimreviewError as error:
         st.warning(str(error))
-        st.stop()
-    if claim.article_id != article_id:
-        st.warning("That claim belongs to another article; pick a claim from the list.")
-        st.stop()
+        return
     if st.query_params.get("claim") != str(claim.id):
         st.query_params["claim"] = str(claim.id)
 
-    def go_to(target: int | None) -> None:
-        """A button callback: the run that follows opens the target claim."""
-        if target is not None:
-            st.query_params["claim"] = str(target)
-
-    back, _, forward = st.columns([1, 3, 1])
-    for column, label, target, button_key in (
-        (back, "← Previous", claim.previous_id, "review_prev"),
-        (forward, "Next →", claim.next_id, "review_next"),
-    ):
-        column.button(
-            label, disabled=target is None, key=button_key, on_click=go_to, args=(target,)
+    with st.container(horizontal=True, horizontal_alignment="distribute"):
+        st.button(
+            "← Previous",
+            disabled=claim.previous_id is None,
+            key="review_prev",
+            shortcut=NAVIGATION_KEYS["previous"],
+            on_click=go_to,
+            args=(claim.previous_id,),
+        )
+        st.button(
+            "Next →",
+            disabled=claim.next_id is None,
+            key="review_next",
+            shortcut=NAVIGATION_KEYS["next"],
+            on_click=go_to,
+            args=(claim.next_id,),
         )
 
     claim_in_context(claim)
     if claim.my_review and claim.my_review.needs_second_look:
         st.warning("This claim's wording changed after you reviewed it: check your review.")
 
-    def after_save(action: str) -> None:
+    def after_save(action: str, review: ReviewInfo) -> None:
         """Runs in the save button's callback, before the run that shows where to go next."""
+        _note_in_navigator(review)
         if action == "next":
             with database().read() as session:
                 target = next_unreviewed(session, actor, article_id, claim.ordinal)
@@ -163,3 +317,6 @@ with focus:
     other_reviews(actor, claim.id)
     if actor.can(EDIT_CLAIMS):
         split_fixer(actor, claim)
+
+
+workspace(actor, article_id, filters)

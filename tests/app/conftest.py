@@ -29,3 +29,17 @@ def run_app(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def choose(at: AppTest, label: str) -> AppTest:
+    """Choose the review form's verdict or certainty option whose label starts with ``label``
+    ("Misleading", "Low": the certainty options carry GRADE's symbols after their name)."""
+    from claims.scales import default_scales
+
+    scales = default_scales()
+    for name in ("verdict", "certainty"):
+        codes = [c for c, text in scales[name].labels().items() if text == label]
+        if codes:
+            at.pills(key=f"review_form_{name}").set_value(codes[0])
+            return run_app(at)
+    raise AssertionError(f"no verdict or certainty is labelled {label!r}")

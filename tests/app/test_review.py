@@ -11,7 +11,7 @@ from db.articles import import_demo_if_empty
 from db.engine import Database
 from db.reviews import reviews_of_claim, save_review
 from db.workspace import review_navigator
-from tests.app.conftest import APP, run_app
+from tests.app.conftest import APP, choose, run_app
 
 OPERATOR = Actor.operator("test")
 
@@ -59,8 +59,8 @@ def test_a_link_opens_the_claim_in_its_paragraph_with_its_cues(world: dict) -> N
     at = _open(world, 9)
     caption = " ".join(c.value for c in at.caption)
     assert "Claim 9 of 30" in caption and "Targeted Treatment" in caption
-    paragraph = next(m.value for m in at.markdown if "orange-background" in m.value)
-    assert "One of the significant benefits" in paragraph
+    paragraph = next(h.proto.body for h in at.get("html") if "<mark" in h.proto.body)
+    assert "One of the significant benefits" in paragraph.split("<mark")[1]
     assert "Immunotherapy works by boosting" in paragraph  # the rest of the paragraph is there
     assert any("Absolute wording" in m.value and "only" in m.value for m in at.markdown)
     assert at.query_params["claim"] == str(world["claims"][9])
@@ -68,16 +68,20 @@ def test_a_link_opens_the_claim_in_its_paragraph_with_its_cues(world: dict) -> N
 
 def test_review_with_two_citations_then_save_and_next(world: dict) -> None:
     at = _open(world, 9)
-    _widget(at, "selectbox", "_verdict").set_value("misleading")
-    _widget(at, "selectbox", "_certainty").set_value("low")
+    choose(at, "Misleading")
+    choose(at, "Low")
     _widget(at, "text_area", "_rationale").set_value("Immunotherapy also harms healthy cells.")
     _widget(at, "text_area", "_paste").set_value("PMID 27557302\ndoi:10.1056/NEJMoa1606038")
     _run(at)
-    assert [c.value for c in at.caption if c.value.startswith("✓")] == [
-        "✓ PMID 27557302",
-        "✓ DOI 10\\.1056/nejmoa1606038",
+    # Each pasted identifier is a source row at once, before any save; the box is emptied.
+    rows = [m.value for m in at.markdown if "library" in m.value]
+    assert rows == [
+        "1\\. PMID 27557302 \\(new to the library\\)",
+        "2\\. DOI 10\\.1056/nejmoa1606038 \\(new to the library\\)",
     ]
-    _button(at, "Submit and next unreviewed").click()
+    assert _widget(at, "text_area", "_paste").value == ""
+    assert any("unsaved changes" in m.value for m in at.markdown)
+    _button(at, "Submit & next").click()
     _run(at)
     [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
     assert (review.verdict, review.certainty, review.status) == ("misleading", "low", "submitted")
@@ -89,7 +93,7 @@ def test_review_with_two_citations_then_save_and_next(world: dict) -> None:
 
 def test_a_refused_identifier_saves_nothing_and_says_why(world: dict) -> None:
     at = _open(world, 9)
-    _widget(at, "selectbox", "_verdict").set_value("accurate")
+    choose(at, "Accurate")
     _widget(at, "text_area", "_paste").set_value("javascript:alert(1)")
     _run(at)
     assert any("javascript" in e.value for e in at.error)
@@ -97,33 +101,82 @@ def test_a_refused_identifier_saves_nothing_and_says_why(world: dict) -> None:
     _run(at)
     assert any("nothing was saved" in e.value for e in at.error)
     assert reviews_of_claim(world["db"], world["rita"], world["claims"][9]) == []
-    assert _widget(at, "selectbox", "_verdict").value == "accurate"  # nothing typed is lost
+    assert at.pills(key="review_form_verdict").value == "accurate"  # nothing chosen is lost
+    assert _widget(at, "text_area", "_paste").value == "javascript:alert(1)"
 
 
 def test_a_clash_between_verdict_and_certainty_is_shown(world: dict) -> None:
     at = _open(world, 9)
-    _widget(at, "selectbox", "_verdict").set_value("accurate")
-    _widget(at, "selectbox", "_certainty").set_value("very_low")
-    _run(at)
+    choose(at, "Accurate")
+    choose(at, "Very low")
     assert any("very weak or missing" in w.value for w in at.warning)
 
 
-def test_a_stale_save_shows_both_versions_and_overwrites_nothing(world: dict) -> None:
+def _conflict(world: dict) -> tuple[AppTest, int]:
+    """Rita opens claim 9, saves it from another tab meanwhile, then saves this tab's typing."""
+    from claims.identifiers import parse_identifiers
+    from db.citations import add_citations
+    from db.reviews import CitedSource
+
     claim_id = world["claims"][9]
     save_review(world["db"], world["rita"], claim_id, verdict="accurate", certainty="high",
                 rationale="First tab")  # fmt: skip
     at = _open(world, 9)
-    # Meanwhile the same reviewer saves from another tab.
+    [other] = add_citations(world["db"], world["rita"], parse_identifiers("PMID 27557302")[0])
     save_review(world["db"], world["rita"], claim_id, verdict="inaccurate", certainty="low",
-                rationale="Other tab", expected_version=1)  # fmt: skip
+                rationale="Other tab", expected_version=1,
+                citations=[CitedSource(other.id, "contradicts")])  # fmt: skip
     _widget(at, "text_area", "_rationale").set_value("This tab")
+    choose(at, "Misleading")
     _button(at, "Save draft").click()
     _run(at)
-    assert any("changed elsewhere" in e.value for e in at.error)
-    texts = [t.value for t in at.text]
-    assert "This tab" in texts and "Other tab" in texts
+    return at, claim_id
+
+
+def test_a_stale_save_keeps_my_typing_and_shows_every_difference(world: dict) -> None:
+    at, claim_id = _conflict(world)
+    assert any("saved elsewhere" in e.value for e in at.error)
+    [table] = at.table
+    differences = table.value
+    assert list(differences[""]) == ["Verdict", "Certainty", "Rationale", "Source: PMID 27557302"]
+    assert list(differences["Yours (in the form)"])[:3] == ["Misleading", "High", "This tab"]
+    assert list(differences["Stored now"]) == [
+        "Inaccurate", "Low", "Other tab", "Contradicts; design not set"
+    ]  # fmt: skip
+    # Nothing was overwritten, and nothing typed was lost.
     [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
     assert stored.rationale == "Other tab"
+    assert _widget(at, "text_area", "_rationale").value == "This tab"
+
+
+def test_keep_mine_saves_my_version_over_the_stored_one_and_audits_it(world: dict) -> None:
+    from db.audit import list_events
+
+    at, claim_id = _conflict(world)
+    _button(at, "Keep mine").click()
+    _run(at)
+    [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
+    assert (stored.verdict, stored.certainty, stored.rationale) == (
+        "misleading",
+        "high",
+        "This tab",
+    )
+    assert stored.version == 3 and stored.citations == ()
+    assert not at.table  # the conflict is settled
+    [kept] = [e for e in list_events(world["db"], OPERATOR) if e.action == "keep_mine"]
+    assert kept.before["rationale"] == "Other tab" and kept.after["rationale"] == "This tab"
+
+
+def test_take_theirs_opens_the_stored_version(world: dict) -> None:
+    at, claim_id = _conflict(world)
+    _button(at, "Take theirs").click()
+    _run(at)
+    assert _widget(at, "text_area", "_rationale").value == "Other tab"
+    assert at.pills(key="review_form_verdict").value == "inaccurate"
+    assert not at.table
+    assert not any("unsaved changes" in m.value for m in at.markdown)
+    [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
+    assert stored.rationale == "Other tab" and stored.version == 2
 
 
 def test_fix_the_split_from_the_review_page(world: dict) -> None:
@@ -149,7 +202,7 @@ def test_the_navigator_filters_by_my_status(world: dict) -> None:
     _run(at)
     table = at.dataframe[0].value
     assert list(table["#"]) == [9]
-    assert list(table["My verdict"]) == ["Accurate"]
+    assert list(table["Mine"]) == ["✓ Accurate"]
 
 
 def test_the_library_imports_a_reference_file_and_lists_it_in_vancouver_style(
@@ -238,20 +291,13 @@ def test_edits_in_the_sources_table_are_saved(world: dict) -> None:
     save_review(world["db"], world["rita"], claim_id, verdict="accurate", certainty="high",
                 citations=[CitedSource(first.id, "supports"), CitedSource(second.id)])  # fmt: skip
     at = _open(world, 9)
-    # What the data editor reports when the reviewer edits cells: changes by row and column
-    # (the form's widgets are keyed by claim and by the version of the review opened).
-    at.session_state[f"review_{claim_id}_1_sources"] = {
-        "edited_rows": {
-            0: {
-                "Stance": "Contradicts",
-                "Quoted passage": "no benefit",
-                "Study design": "Non-randomised controlled cohort / follow-up study",
-            },
-            1: {"Remove": True},
-        },
-        "added_rows": [],
-        "deleted_rows": [],
-    }
+    # Each source is a row of widgets, keyed by the claim, the review version opened and the row.
+    row = "review_form_s0"
+    at.selectbox(key=f"{row}_stance").set_value("contradicts")
+    at.selectbox(key=f"{row}_design").set_value("cohort")
+    at.text_input(key=f"{row}_quote").set_value("no benefit")
+    next(b for b in at.button if b.key == "review_form_s1_remove").click()
+    _run(at)
     _button(at, "Save draft").click()
     _run(at)
     assert any("Saved as draft" in s.value for s in at.success)
@@ -294,9 +340,8 @@ def test_a_click_after_the_login_lapsed_saves_nothing(world: dict, change: str) 
     from db.accounts import set_active, set_roles
 
     at = _open(world, 9)
-    _widget(at, "selectbox", "_verdict").set_value("misleading")
-    _widget(at, "selectbox", "_certainty").set_value("low")
-    _run(at)
+    choose(at, "Misleading")
+    choose(at, "Low")
     # Meanwhile an administrator acts, or the tab sits idle past the timeout.
     if change == "deactivated":
         set_active(world["db"], OPERATOR, "rita", False)

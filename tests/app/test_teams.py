@@ -8,11 +8,12 @@ from streamlit.testing.v1 import AppTest
 
 from claims.exports import export
 from claims.permissions import Actor
+from claims.scales import default_scales
 from db.accounts import create_user
 from db.articles import import_demo_if_empty
 from db.engine import Database
 from db.queries import article_bundle
-from tests.app.conftest import APP, run_app
+from tests.app.conftest import APP, choose, run_app
 
 OPERATOR = Actor.operator("test")
 
@@ -63,11 +64,13 @@ def _review_first_in_queue(world: dict, who: str, verdict: str, certainty: str) 
     if who == "raj":  # Rita submitted first: Raj may not see her review yet
         assert hidden and "1 other review" in hidden[0]
         assert not any(e.label.startswith("Other reviews") for e in at.expander)
-    next(s for s in at.selectbox if s.key.endswith("_verdict")).set_value(verdict)
-    next(s for s in at.selectbox if s.key.endswith("_certainty")).set_value(certainty)
-    _run(at)
+    choose(at, LABELS["verdict"][verdict])
+    choose(at, LABELS["certainty"][certainty])
     _button(at, "Submit").click()
     return _run(at)
+
+
+LABELS = {name: default_scales()[name].labels() for name in ("verdict", "certainty")}
 
 
 def test_two_blind_reviewers_disagree_and_the_editor_decides(world: dict) -> None:
@@ -86,6 +89,8 @@ def test_two_blind_reviewers_disagree_and_the_editor_decides(world: dict) -> Non
     # Having submitted, Raj now sees Rita's review.
     assert not any("Blind review" in i.value for i in raj.info)
     assert any(e.label == "Other reviews (1)" for e in raj.expander)
+    raj.session_state["review_others_open"] = True  # Raj opens them
+    _run(raj)
     assert any("rita" in m.value and "Accurate" in m.value for m in raj.markdown)
 
     # The editor sees the disagreement side by side and records the decision.

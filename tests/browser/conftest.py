@@ -31,20 +31,11 @@ from db.articles import import_demo_if_empty
 from db.engine import Database
 from db.queries import claim_page
 from db.setup import prepare_database
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, READY
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = shutil.which("claimreview", path=str(Path(sys.executable).parent))
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PASSWORD = "browser test password"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = (
     ROOT
     / "browser-screenshots"

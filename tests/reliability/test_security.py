@@ -78,7 +78,7 @@ import review_app
 from claims import permissions
 from claims.errors import ClaimreviewError
 from claims.exports import EXPORTS, JSON_FORMAT, export
-from claims.identifiers import parse_identifier
+from claims.identifiers import parse_identifier, parse_identifiers
 from claims.permissions import (
     ADD_CITATIONS,
     ARCHIVE_ARTICLES,
@@ -744,6 +744,8 @@ def _read_arguments(database: Database, session: Any, world: World) -> dict[str,
         "text": "vitamin",
         "search": "vitamin",
         "after_ordinal": 0,
+        "ids": [1],
+        "identifiers": parse_identifiers("PMID 27557302")[0],
     }
 
 
@@ -1479,7 +1481,9 @@ MARKDOWN_ELEMENTS = {
     "success",
     "toast",
 }
-APP_DIRECTIVES = re.compile(r":orange-background\[\*\*|\*\*\]")  # the claim view's highlight
+APP_DIRECTIVES = re.compile(r":gray\[[0-9A-Z]\]")  # the keyboard keys in the form's options
+# The app's own HTML elements: their text must be escaped HTML (tags only the app's own).
+APP_HTML_TAGS = re.compile(r"</?(p|mark)( style='[^'<>]*')?>")
 _DIRECTIVE = re.compile(r"(?<!\\):(?:[a-z]+(?:-background)?\[|material/)")
 
 
@@ -1557,6 +1561,12 @@ def _live_markup(at: AppTest, skip: Callable[[Any], bool] = lambda node: False) 
             continue
         kind = getattr(node, "type", "")
         texts = []
+        body = getattr(getattr(node, "proto", None), "body", "") if kind == "html" else ""
+        if body and not body.lstrip().startswith(("<script", "<style")):  # not the app's scripts
+            if getattr(node.proto, "unsafe_allow_javascript", False):
+                problems.append(f"html runs scripts: {body[:80]!r}")
+            if "<" in APP_HTML_TAGS.sub("", body):
+                problems.append(f"html with tags of its own: {body[:80]!r}")
         if kind in MARKDOWN_ELEMENTS and isinstance(getattr(node, "value", None), str):
             texts.append(node.value)
             if getattr(getattr(node, "proto", None), "allow_html", False):
@@ -1614,8 +1624,15 @@ def test_pages_show_hostile_text_inert(
     problems = _live_markup(at)
     assert not problems, "\n".join(problems[:30])
     if page == "review.py":  # the other reviewers' rationale is there, whole and escaped
+        at.session_state["review_others_open"] = True  # the editor opens "Other reviews"
+        _run(at)
+        problems = _live_markup(at)
+        assert not problems, "\n".join(problems[:30])
         captions = [c.value for c in at.caption]
         assert escape_markdown(payload_app.rationale) in captions
+        # The claim itself, in its paragraph: the hostile text escaped, inside the app's tags.
+        [paragraph] = [h.proto.body for h in at.get("html") if "<mark" in h.proto.body]
+        assert "&lt;" in paragraph and "<script" not in paragraph.lower()
     _record(request, "app pages drawn with hostile data", 1)
 
 

@@ -1,0 +1,265 @@
+"""The review page as a reviewer meets it: the navigator, the form's state, citing in one step,
+a stale save settled, where Review opens, the keyboard, labels that read whole."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from claims.permissions import Actor
+from db.audit import list_events
+from db.citations import search_library
+from db.reviews import reviews_of_claim, save_review
+from tests.browser.conftest import Site, click_text, log_in, new_user, settle, shot
+
+OPERATOR = Actor.operator("test")
+
+
+def _stored(site: Site, actor: Actor, claim_id: int):
+    database = site.database()
+    try:
+        reviews = reviews_of_claim(database, OPERATOR, claim_id)
+    finally:
+        database.dispose()
+    return next((r for r in reviews if r.reviewer_id == actor.user_id), None)
+
+
+def _save(site: Site, actor: Actor, ordinal: int, **values) -> None:
+    database = site.database()
+    try:
+        save_review(database, actor, site.claims[ordinal], **values)
+    finally:
+        database.dispose()
+
+
+def _open(page, site: Site, username: str, ordinal: int | None = None) -> None:
+    path = "/review?article=1" + (f"&claim={site.claims[ordinal]}" if ordinal else "")
+    log_in(page, site, username, path)
+    if ordinal:
+        page.get_by_text(f"Claim {ordinal} of 30").wait_for(timeout=30_000)
+
+
+def _header(page) -> str:
+    return re.search(r"Claim \d+ of 30", page.inner_text("body")).group(0)
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_the_navigator_shows_my_status_and_verdict_beside_each_claim(
+    browser_context, site: Site, width: int
+) -> None:
+    actor = new_user(site, f"nav{width}")
+    _save(site, actor, 1, verdict="misleading", certainty="low", submit=True)
+    _save(site, actor, 2, verdict="accurate", certainty=None)
+    page = browser_context(width=width, height=900)
+    _open(page, site, f"nav{width}")
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.locator("td").first.wait_for(state="attached", timeout=10_000)
+    headers = grid.locator("th").all_inner_texts()
+    assert headers[:3] == ["#", "Mine", "Claim"]  # drawn, so on screen: the grid draws no more
+    cells = grid.locator("td").all_inner_texts()
+    assert "✓ Misleading" in cells and "✎ Accurate" in cells and "○ To do" in cells
+    assert page.get_by_text("You have submitted 1 of 24 checkable claims").is_visible()
+    shot(page, f"navigator-{width}")
+
+
+def test_the_form_shows_where_my_review_stands(page, site: Site) -> None:
+    new_user(site, "stan")
+    _open(page, site, "stan", 3)
+    assert page.get_by_text("Your review: Not reviewed yet").is_visible()
+    click_text(page, "radio", "Needs context")
+    assert page.get_by_text("unsaved changes").is_visible()
+    shot(page, "unsaved")
+    click_text(page, "button", "Save draft")
+    status = page.get_by_text(re.compile(r"Your review: Draft · last saved today at \d\d:\d\d"))
+    assert status.is_visible()
+    assert page.get_by_text("unsaved changes").count() == 0
+    click_text(page, "radio", "Low")
+    click_text(page, "button", "Submit")
+    assert page.get_by_text(re.compile(r"Submitted · last saved today at \d\d:\d\d")).is_visible()
+    assert page.get_by_text("unsaved changes").count() == 0
+    shot(page, "submitted")
+
+
+def test_a_pasted_source_gets_its_stance_and_design_and_one_save_keeps_all(
+    page, site: Site
+) -> None:
+    actor = new_user(site, "cita")
+    _open(page, site, "cita", 4)
+    click_text(page, "radio", "Misleading")
+    paste = page.get_by_role("textbox", name=re.compile("^Add sources"))
+    paste.fill("PMID 27557302, NCT01234567")
+    paste.press("Tab")
+    settle(page)
+    page.get_by_text("1. PMID 27557302 (new to the library)").wait_for(timeout=10_000)
+    page.get_by_text("2. ClinicalTrials.gov NCT01234567 (new to the library)").wait_for()
+    assert _stored(site, actor, site.claims[4]) is None  # nothing saved yet
+    first = page.locator("[class*='st-key-review_'][class*='_s0_box']")
+    first.get_by_role("combobox", name="Stance").click()
+    page.get_by_role("option", name="Supports").click()
+    settle(page)
+    first.get_by_role("combobox", name="Study design").click()
+    page.get_by_role("option", name="Randomised trial", exact=True).click()
+    settle(page)
+    first.get_by_role("textbox", name="Quoted passage").fill("no overall survival benefit")
+    first.get_by_role("textbox", name="Quoted passage").press("Tab")
+    settle(page)
+    shot(page, "sources")
+    click_text(page, "button", "Save draft")
+    stored = _stored(site, actor, site.claims[4])
+    assert stored is not None and stored.verdict == "misleading" and len(stored.citations) == 2
+    database = site.database()
+    [pubmed] = search_library(database, OPERATOR, "27557302")
+    database.dispose()
+    cited = {c.citation_id: c for c in stored.citations}
+    assert cited[pubmed.id].stance == "supports"
+    assert cited[pubmed.id].quote == "no overall survival benefit"
+    assert pubmed.study_design == "rct"
+
+
+def test_a_stale_save_keeps_my_typing_and_keep_mine_wins(browser_context, site: Site) -> None:
+    actor = new_user(site, "twotabs")
+    first, second = browser_context(), browser_context()
+    for tab in (first, second):
+        _open(tab, site, "twotabs", 5)
+    rationale = first.get_by_role("textbox", name="Rationale (Markdown)")
+    rationale.fill("Written in the first tab.")
+    rationale.press("Tab")
+    settle(first)
+    click_text(first, "button", "Save draft")
+    mine = second.get_by_role("textbox", name="Rationale (Markdown)")
+    mine.fill("Written in the second tab.")
+    mine.press("Tab")
+    settle(second)
+    click_text(second, "radio", "Accurate")
+    click_text(second, "button", "Save draft")
+    second.get_by_text("saved elsewhere").wait_for(timeout=10_000)
+    table = second.get_by_test_id("stTable").inner_text()
+    assert "Written in the first tab." in table and "Written in the second tab." in table
+    assert "Accurate" in table
+    assert mine.input_value() == "Written in the second tab."  # nothing typed was lost
+    shot(second, "conflict")
+    click_text(second, "button", "Keep mine")
+    stored = _stored(site, actor, site.claims[5])
+    assert (stored.rationale, stored.verdict, stored.version) == (
+        "Written in the second tab.",
+        "accurate",
+        2,
+    )
+    database = site.database()
+    events = list_events(database, OPERATOR, username="twotabs")
+    database.dispose()
+    assert [e.action for e in events if e.entity_type == "review"] == ["create", "keep_mine"]
+    assert second.get_by_test_id("stTable").count() == 0
+
+
+def test_review_opens_on_the_first_claim_i_have_not_reviewed(page, site: Site) -> None:
+    actor = new_user(site, "resume")
+    for ordinal in (1, 2, 3):
+        _save(site, actor, ordinal, verdict="accurate", certainty="high", submit=True)
+    _open(page, site, "resume")
+    page.get_by_text("Claim 4 of 30").wait_for(timeout=30_000)
+    assert f"claim={site.claims[4]}" in page.url
+
+
+def test_a_claim_link_naming_the_wrong_article_opens_the_claim_in_its_own(page, site: Site) -> None:
+    new_user(site, "linker")
+    log_in(page, site, "linker", f"/review?article=999&claim={site.claims[9]}")
+    page.get_by_text("Claim 9 of 30").wait_for(timeout=30_000)
+    assert page.get_by_test_id("stAlert").count() == 0  # no contradictory warnings
+    assert "article=1" in page.url
+
+
+def test_the_review_loop_runs_from_the_keyboard(page, site: Site) -> None:
+    actor = new_user(site, "keys")
+    _open(page, site, "keys", 1)
+    page.evaluate("document.activeElement && document.activeElement.blur()")  # not in a field
+    expected = {}
+    for verdict_key, verdict, certainty_key, certainty in (
+        ("2", "mostly_accurate", "M", "moderate"),
+        ("4", "misleading", "L", "low"),
+        ("1", "accurate", "H", "high"),
+    ):
+        ordinal = int(_header(page).split()[1])
+        page.keyboard.press(verdict_key)
+        settle(page)
+        page.keyboard.press(certainty_key)
+        settle(page)
+        page.keyboard.press("Enter")  # submit and go to the next claim to review
+        settle(page)
+        expected[ordinal] = (verdict, certainty)
+        assert _header(page) != f"Claim {ordinal} of 30"
+    for ordinal, values in expected.items():
+        stored = _stored(site, actor, site.claims[ordinal])
+        assert (stored.verdict, stored.certainty, stored.status) == (*values, "submitted")
+    # P and N move back and forth.
+    here = _header(page)
+    page.keyboard.press("n")
+    settle(page)
+    assert _header(page) != here
+    page.keyboard.press("p")
+    settle(page)
+    assert _header(page) == here
+    # Keys typed into a text field are text, never shortcuts.
+    rationale = page.get_by_role("textbox", name="Rationale (Markdown)")
+    rationale.click()
+    page.keyboard.type("1 S n")
+    page.wait_for_timeout(500)
+    assert _header(page) == here
+    assert rationale.input_value() == "1 S n"
+    assert page.get_by_text("Your review: Not reviewed yet").is_visible()
+    shot(page, "keyboard")
+    # The help panel lists them.
+    page.get_by_role("button", name=re.compile("Keys")).click()
+    page.get_by_text("submit and go to the next claim to review").wait_for(timeout=10_000)
+    shot(page, "keyboard-help")
+
+
+def test_labels_read_whole_and_focus_is_not_an_error(page, site: Site) -> None:
+    new_user(site, "looks")
+    _open(page, site, "looks", 1)
+    button = page.get_by_role("button", name=re.compile("^Submit & next"))
+    clipped = button.evaluate(
+        "b => Array.from(b.querySelectorAll('*')).some(e => e.scrollWidth > e.clientWidth + 1)"
+    )
+    assert not clipped
+    rationale = page.get_by_role("textbox", name="Rationale (Markdown)")
+    rationale.focus()
+    page.wait_for_timeout(300)
+    colour = rationale.evaluate(
+        "t => { let e = t; for (let i = 0; i < 4 && e; i++, e = e.parentElement) {"
+        " const c = getComputedStyle(e).borderColor; if (!c.startsWith('rgba(0, 0, 0, 0)')"
+        " && c !== 'rgb(0, 0, 0)') return c; } return ''; }"
+    )
+    red, green, blue = (int(x) for x in re.findall(r"\d+", colour)[:3])
+    assert not (red > 150 and green < 110 and blue < 110), colour  # not an error's red
+
+
+def test_readme_screenshot_of_the_review_page(page, site: Site) -> None:
+    """`make screenshots` writes it to docs/ (CLAIMREVIEW_SCREENSHOTS=docs); every run keeps
+    it among the run's screenshots."""
+    actor = new_user(site, "readme")
+    for ordinal, verdict in ((1, "accurate"), (2, "mostly_accurate"), (3, "needs_context")):
+        _save(site, actor, ordinal, verdict=verdict, certainty="moderate", submit=True)
+    page.set_viewport_size({"width": 1440, "height": 1400})
+    _open(page, site, "readme", 9)
+    click_text(page, "radio", "Misleading")
+    click_text(page, "radio", "Low")
+    rationale = page.get_by_role("textbox", name="Rationale (Markdown)")
+    rationale.fill(
+        "Immunotherapy also affects healthy cells: immune-related side effects are common "
+        '(**NCI**). "Only cancer cells" overstates it.'
+    )
+    rationale.press("Tab")
+    settle(page)
+    paste = page.get_by_role("textbox", name=re.compile("^Add sources"))
+    paste.fill("PMID 27557302")
+    paste.press("Tab")
+    settle(page)
+    path = shot(page, "readme-review-page")
+    folder = os.environ.get("CLAIMREVIEW_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / "review-page.png"))
+    assert path.exists()
