@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.low_level import hash_secret_raw
 
 from claims.errors import ClaimreviewError
 
@@ -44,6 +45,27 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+# A fixed salt: the same name must give the same key (to count its failures), and the key must
+# cost what a password check costs, so a leaked table cannot be read back by trying a list of
+# likely names (or passwords typed into the username field) quickly.
+_NAME_SALT = b"claimreview: failed logins under a name with no account"
+
+
+def name_key(name: str) -> str:
+    """A slow, one-way key for a username with no account, as a password check is slow."""
+    hasher = _hasher()
+    raw = hash_secret_raw(
+        name.encode("utf-8"),
+        _NAME_SALT,
+        time_cost=hasher.time_cost,
+        memory_cost=hasher.memory_cost,
+        parallelism=hasher.parallelism,
+        hash_len=32,
+        type=Type.ID,
+    )
+    return raw.hex()
 
 
 def burn_verification_time(password: str) -> None:

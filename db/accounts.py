@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from claims.errors import ClaimreviewError
@@ -24,6 +26,7 @@ from claims.passwords import (
     check_password_policy,
     generate_password,
     hash_password,
+    name_key,
     verify_password,
 )
 from claims.permissions import MANAGE_USERS, Actor, check_roles
@@ -35,6 +38,7 @@ FIRST_ADMIN = "admin"
 # After this many consecutive failures, each further try must wait twice as long as the last.
 FREE_LOGIN_FAILURES = 5
 MAX_LOGIN_DELAY = timedelta(minutes=15)
+FAILURE_MEMORY = timedelta(days=1)  # failures older than this no longer count
 USERNAME_MAX = 80
 
 
@@ -307,11 +311,12 @@ class PasswordIdentity:
         with self.database.write() as session:
             user = session.scalar(select(User).where(User.username == name))
             if user is None:
-                failure = _unknown_name_failure(session, name, password, now) or refused
+                failure = _unknown_name_failure(session, name, now) or refused
             elif throttled := _throttled(name, user.failed_logins, user.last_failed_login_at, now):
+                burn_verification_time(password)  # as long as any other refusal takes
                 failure = throttled
             elif not verify_password(user.password_hash, password):
-                user.failed_logins += 1
+                user.failed_logins = _recent(user.failed_logins, user.last_failed_login_at, now) + 1
                 user.last_failed_login_at = now
                 record_event(
                     session,
@@ -342,11 +347,20 @@ class PasswordIdentity:
         raise failure  # after the commit, so the failure count is kept
 
 
+def _recent(failures: int, last_failure: datetime | None, now: datetime) -> int:
+    """Failures that still count: a name's failures are forgotten a day after its last one,
+    for every name alike, so the throttle never tells real usernames from others."""
+    if last_failure is None or now - last_failure > FAILURE_MEMORY:
+        return 0
+    return failures
+
+
 def _throttled(
     name: str, failures: int, last_failure: datetime | None, now: datetime
 ) -> LoginRefused | None:
     """The refusal while a name must still wait after its failures (one message for all names)."""
-    if last_failure is None:
+    failures = _recent(failures, last_failure, now)
+    if last_failure is None or failures == 0:
         return None
     wait_until = last_failure + login_delay(failures)
     if now >= wait_until:
@@ -355,34 +369,34 @@ def _throttled(
     return LoginRefused(f"Too many failed logins for {name}; try again in {seconds} s.")
 
 
-def _unknown_name_failure(
-    session: Session, name: str, password: str, now: datetime
-) -> LoginRefused | None:
+def _unknown_name_failure(session: Session, name: str, now: datetime) -> LoginRefused | None:
     """Count a failure under a name with no account, throttled as a real name would be.
 
-    Kept by the name's hash only: what people type as a username is sometimes their password."""
-    key = hashlib.sha256(name.encode("utf-8")).hexdigest()
+    Kept only by a slow one-way key of the name (what people type as a username is sometimes
+    their password); computing it takes what a password check takes, so the refusal takes as
+    long as a real name's."""
+    key = name_key(name)
     row = session.get(UnknownNameFailure, key)
-    if row is not None and (
-        throttled := _throttled(name, row.failed_logins, row.last_failed_login_at, now)
-    ):
+    failures = _recent(row.failed_logins, row.last_failed_login_at, now) if row else 0
+    if row is not None and (throttled := _throttled(name, failures, row.last_failed_login_at, now)):
         return throttled
-    burn_verification_time(password)  # as long as a real password check takes
-    if row is None:
-        # Names tried once or a few times are forgotten after a day: a flood of made-up names
-        # cannot fill the table. Names that reached the throttle are kept.
-        session.execute(
-            delete(UnknownNameFailure).where(
-                UnknownNameFailure.last_failed_login_at < now - timedelta(days=1),
-                UnknownNameFailure.failed_logins < FREE_LOGIN_FAILURES,
-            )
+    # Names whose failures no longer count are dropped: a flood of made-up names stays a day.
+    session.execute(
+        delete(UnknownNameFailure).where(
+            UnknownNameFailure.last_failed_login_at < now - FAILURE_MEMORY
         )
-        session.add(
-            UnknownNameFailure(username_hash=key, failed_logins=1, last_failed_login_at=now)
+    )
+    # One statement for a first and a later failure: two at once under one name cannot clash.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(UnknownNameFailure)
+        .values(username_hash=key, failed_logins=1, last_failed_login_at=now)
+        .on_conflict_do_update(
+            index_elements=["username_hash"],
+            set_={"failed_logins": failures + 1, "last_failed_login_at": now},
         )
-    else:
-        row.failed_logins += 1
-        row.last_failed_login_at = now
+    )
     return None
 
 

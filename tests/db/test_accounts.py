@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from claims.errors import ClaimreviewError
 from claims.permissions import Actor, PermissionDenied
@@ -25,7 +25,7 @@ from db.accounts import (
 )
 from db.audit import list_events
 from db.engine import Database
-from db.models import AuditEvent, LoginSession, User, utcnow
+from db.models import AuditEvent, LoginSession, UnknownNameFailure, User, utcnow
 
 OPERATOR = Actor.operator("test")
 PASSWORD = "correct horse battery"
@@ -85,6 +85,46 @@ def test_after_five_failures_each_try_waits_longer(database: Database) -> None:
     with pytest.raises(LoginRefused, match="Wrong"):
         identity.authenticate("rita", "typo", now=now)
     assert identity.authenticate("rita", PASSWORD, now=now).username == "rita"
+
+
+def _answers(identity: PasswordIdentity, name: str, now, tries: int) -> list[str]:
+    answers = []
+    for _ in range(tries):
+        try:
+            identity.authenticate(name, "wrong guess", now=now)
+        except LoginRefused as refused:
+            answers.append(re.sub(name, "NAME", str(refused)))
+    return answers
+
+
+def test_a_name_with_no_account_is_throttled_exactly_like_a_real_one(database: Database) -> None:
+    _add(database, "rita", "reviewer")
+    identity = PasswordIdentity(database)
+    now = utcnow()
+    real = _answers(identity, "rita", now, FREE_LOGIN_FAILURES + 2)
+    made_up = _answers(identity, "no-such-reviewer", now, FREE_LOGIN_FAILURES + 2)
+    assert real == made_up  # the same words, so the message tells no real name apart
+    assert made_up[-1].startswith("Too many failed logins for NAME; try again in")
+    # A day after the last failure both are forgotten alike: four more, then the same again.
+    later = now + timedelta(days=1, minutes=1)
+    assert _answers(identity, "rita", later, 6) == _answers(identity, "no-such-reviewer", later, 6)
+    # What was typed as a name with no account is not stored, only a one-way key of it.
+    with database.read() as session:
+        stored = " ".join(
+            " ".join(str(v) for v in row)
+            for row in session.execute(select(UnknownNameFailure.__table__))
+        )
+    assert "no-such-reviewer" not in stored
+
+
+def test_a_flood_of_made_up_names_is_forgotten_after_a_day(database: Database) -> None:
+    identity = PasswordIdentity(database)
+    now = utcnow()
+    for number in range(3):
+        _answers(identity, f"made-up-{number}", now, 1)
+    _answers(identity, "one-more", now + timedelta(days=2), 1)
+    with database.read() as session:
+        assert session.scalar(select(func.count()).select_from(UnknownNameFailure)) == 1
 
 
 def test_a_disabled_account_cannot_log_in(database: Database) -> None:
