@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from claims.errors import ClaimreviewError
@@ -83,7 +83,7 @@ def _find_or_create(
         # A reference file may know more than a pasted identifier did: fill the gaps only.
         if reference is not None and _fill_gaps(session, citation, reference):
             session.flush()
-            _record(session, actor, citation, "update", before)
+            _record(session, (actor.user_id, actor.channel), citation, "update", before)
         return citation, False
     citation = Citation(
         kind=identifier.kind,
@@ -95,7 +95,7 @@ def _find_or_create(
         _fill_gaps(session, citation, reference)
     session.add(citation)
     session.flush()
-    _record(session, actor, citation, "create", None)
+    _record(session, (actor.user_id, actor.channel), citation, "create", None)
     return citation, True
 
 
@@ -120,15 +120,20 @@ def _fill_gaps(session: Session, citation: Citation, reference: Reference) -> bo
 
 
 def _record(
-    session: Session, actor: Actor, citation: Citation, action: str, before: dict | None
+    session: Session,
+    who: tuple[int | None, str],
+    citation: Citation,
+    action: str,
+    before: dict | None,
 ) -> None:
+    """An audit event for a library entry; ``who``: the acting user's id and channel."""
     record_event(
         session,
         action=action,
         entity_type="citation",
         entity_id=citation.id,
-        actor_id=actor.user_id,
-        channel=actor.channel,
+        actor_id=who[0],
+        channel=who[1],
         before=before,
         after=_snapshot(citation),
     )
@@ -149,10 +154,10 @@ def add_citations(
 def library_entries(
     database: Database, actor: Actor, identifiers: list[Identifier]
 ) -> dict[tuple[str, str], CitationInfo]:
-    """What the library already holds for these identifiers, by (kind, value); writes nothing.
-
-    The review form shows a pasted source by its library entry at once and adds only the new
-    ones when the review is saved."""
+    """What the library holds for these identifiers that the actor may be shown, by (kind,
+    value); writes nothing. The review form shows a pasted source by its library entry at once
+    and adds the others when the review is saved. An entry only other reviewers cite reads as
+    new, as the library search hides it (blind review)."""
     actor.require(READ_ARTICLES)
     if not identifiers:
         return {}
@@ -165,17 +170,25 @@ def library_entries(
     with database.read() as session:
         return {
             (c.kind, c.identifier): citation_info(c)
-            for c in session.scalars(select(Citation).where(wanted))
+            for c in session.scalars(select(Citation).where(wanted, _visible_to(actor)))
         }
 
 
 def citations_by_id(database: Database, actor: Actor, ids: list[int]) -> dict[int, CitationInfo]:
+    """The library entries with these ids that the actor may be shown (a review's sources)."""
     actor.require(READ_ARTICLES)
     with database.read() as session:
-        return {
-            c.id: citation_info(c)
-            for c in session.scalars(select(Citation).where(Citation.id.in_(ids)))
-        }
+        return citations_in(session, ids, _visible_to(actor))
+
+
+def citations_in(
+    session: Session, ids: list[int], where: ColumnElement[bool] | None = None
+) -> dict[int, CitationInfo]:
+    """Library entries by id, in a read the caller holds."""
+    query = select(Citation).where(Citation.id.in_(ids))
+    if where is not None:
+        query = query.where(where)
+    return {c.id: citation_info(c) for c in session.scalars(query)}
 
 
 @dataclass(frozen=True)
@@ -221,25 +234,30 @@ def search_library(
     columns = (Citation.identifier, Citation.title, Citation.authors, Citation.journal)
     query = (
         select(Citation)
-        .where(or_(*(func.lower(column).like(needle) for column in columns)))
+        .where(or_(*(func.lower(column).like(needle) for column in columns)), _visible_to(actor))
         .order_by(Citation.id.desc())
         .limit(limit)
     )
-    if not actor.can(READ_ALL_REVIEWS):
-        cited_by = (
-            select(ReviewCitation.id)
-            .join(Review, Review.id == ReviewCitation.review_id)
-            .where(ReviewCitation.citation_id == Citation.id)
-        )
-        query = query.where(
-            or_(
-                Citation.created_by_id == actor.user_id,
-                cited_by.where(Review.reviewer_id == actor.user_id).exists(),
-                ~cited_by.where(Review.reviewer_id != actor.user_id).exists(),
-            )
-        )
     with database.read() as session:
         return [citation_info(c) for c in session.scalars(query)]
+
+
+def _visible_to(actor: Actor) -> ColumnElement[bool]:
+    """The library entries an actor may be shown. A reviewer (without the right to see every
+    review) is not shown sources that only other reviewers cite: under blind review the library
+    would otherwise tell them what a co-reviewer is citing for the article they share."""
+    if actor.can(READ_ALL_REVIEWS):
+        return true()
+    cited_by = (
+        select(ReviewCitation.id)
+        .join(Review, Review.id == ReviewCitation.review_id)
+        .where(ReviewCitation.citation_id == Citation.id)
+    )
+    return or_(
+        Citation.created_by_id == actor.user_id,
+        cited_by.where(Review.reviewer_id == actor.user_id).exists(),
+        ~cited_by.where(Review.reviewer_id != actor.user_id).exists(),
+    )
 
 
 def set_study_design(
@@ -248,14 +266,26 @@ def set_study_design(
     """Record what kind of study a source is (shared by every review that cites it)."""
     actor.require(ADD_CITATIONS)
     with database.write() as session:
-        citation = session.get(Citation, citation_id)
-        if citation is None:
-            raise ClaimreviewError(f"There is no citation {citation_id} in the library.")
-        if study_design is not None and session.get(StudyDesign, study_design) is None:
-            raise ClaimreviewError(f"{study_design!r} is not a study design.")
-        if citation.study_design == study_design:
-            return
-        before = _snapshot(citation)
-        citation.study_design = study_design
-        session.flush()
-        _record(session, actor, citation, "set_study_design", before)
+        record_study_design(session, actor.user_id, actor.channel, citation_id, study_design)
+
+
+def record_study_design(
+    session: Session,
+    actor_id: int | None,
+    channel: str,
+    citation_id: int,
+    study_design: str | None,
+) -> None:
+    """``set_study_design`` inside a write the caller holds, which checked the right to do it
+    (a review's save: judging a source's design is part of reviewing with it)."""
+    citation = session.get(Citation, citation_id)
+    if citation is None:
+        raise ClaimreviewError(f"There is no citation {citation_id} in the library.")
+    if study_design is not None and session.get(StudyDesign, study_design) is None:
+        raise ClaimreviewError(f"{study_design!r} is not a study design.")
+    if citation.study_design == study_design:
+        return
+    before = _snapshot(citation)
+    citation.study_design = study_design
+    session.flush()
+    _record(session, (actor_id, channel), citation, "set_study_design", before)

@@ -6,7 +6,7 @@ review changed since, nothing is overwritten and ``StaleReview`` holds the store
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +18,7 @@ from claims.errors import ClaimreviewError
 from claims.permissions import READ_ALL_REVIEWS, READ_ARTICLES, REVIEW_CLAIMS, Actor
 from db.assignments import blind_under, is_blind
 from db.audit import record_event
+from db.citations import record_study_design
 from db.engine import Database
 from db.models import (
     Article,
@@ -138,6 +139,7 @@ def save_review(
     expected_version: int | None = None,
     citations: Sequence[CitedSource] | None = None,
     keeping_mine: bool = False,
+    study_designs: Mapping[int, str | None] | None = None,
 ) -> ReviewInfo:
     """Save the actor's own review of a claim, as a draft or submitted.
 
@@ -146,6 +148,9 @@ def save_review(
     ``keeping_mine``: after a conflict, the reviewer chose their version over the one stored
     meanwhile (``expected_version`` is then the stored one); audited as "keep_mine", with the
     version it replaced as the event's "before".
+    ``study_designs``: the study design the reviewer gave a cited source, by citation id (shared
+    by every review that cites it), recorded in this same transaction: a refused save changes
+    none of them.
     """
     actor.require(REVIEW_CLAIMS)
     if actor.user_id is None:
@@ -165,10 +170,12 @@ def save_review(
         claim = get_claim(session, claim_id)
         check_scale_code(session, Verdict, verdict)
         check_scale_code(session, CertaintyLevel, certainty)
+        # Before a new review is added: a query after that would flush it early, and its first
+        # save would count as two versions. (A refusal below rolls the designs back too.)
         if citations is not None:
-            # Before a new review is added: a query after that would flush it early, and
-            # its first save would count as two versions.
             _check_citations(session, citations)
+        for citation_id, design in (study_designs or {}).items():
+            record_study_design(session, actor.user_id, actor.channel, citation_id, design)
         review = session.scalar(
             select(Review).where(Review.claim_id == claim_id, Review.reviewer_id == actor.user_id)
         )
@@ -323,9 +330,9 @@ def others_have_reviewed(session: Session, actor: Actor, claim_id: int) -> bool:
     of (see ``readable_reviews``): one indexed lookup, so a page can skip the full read for the
     many claims nobody else has reviewed."""
     actor.require(READ_ARTICLES)
-    query = select(Review.id).where(
-        Review.claim_id == claim_id, Review.reviewer_id != actor.user_id
-    )
+    query = select(Review.id).where(Review.claim_id == claim_id)
+    if actor.user_id is not None:  # an operator (no user) has no review of their own
+        query = query.where(Review.reviewer_id != actor.user_id)
     if not actor.can(READ_ALL_REVIEWS):
         query = query.where(Review.status == "submitted")  # nobody else's draft is told of
     return session.scalar(query.limit(1)) is not None

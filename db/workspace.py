@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from claims.errors import ClaimreviewError
 from claims.permissions import READ_ARTICLES, Actor
-from db.citations import CitationInfo, citation_info
-from db.models import Article, Citation, Claim, ClaimCue, Review
+from db.citations import CitationInfo, citations_in
+from db.models import Article, Claim, ClaimCue, Review
 from db.reviews import ReviewInfo, review_info
 
 PREVIEW_CHARS = 90
@@ -218,11 +218,7 @@ def claim_context(session: Session, actor: Actor, claim_id: int) -> ClaimContext
     )
     cited: dict[int, CitationInfo] = {}
     if review is not None and review.citations:
-        ids = [link.citation_id for link in review.citations]
-        cited = {
-            c.id: citation_info(c)
-            for c in session.scalars(select(Citation).where(Citation.id.in_(ids)))
-        }
+        cited = citations_in(session, [link.citation_id for link in review.citations])
     return ClaimContext(
         id=claim.id,
         article_id=claim.article_id,

@@ -188,3 +188,24 @@ def test_reference_files_fill_the_library(database: Database, setup: dict) -> No
     [found] = search_library(database, setup["rita"], "daratumumab")
     assert found.identifier == "10.1056/nejmoa1606038" and found.year == 2016
     assert found.vancouver().startswith("Smith J. Daratumumab in myeloma. N Engl J Med. 2016")
+
+
+def test_a_saves_study_designs_are_written_with_it_or_not_at_all(
+    database: Database, setup: dict
+) -> None:
+    """The design a reviewer gives a cited source is shared by every review citing it: it is
+    written in the review's own transaction, so a refused save changes no design."""
+    from db.citations import search_library
+
+    claim, rita = setup["claims"][8], setup["rita"]
+    (source,) = add_citations(database, rita, parse_identifiers("PMID 27557302")[0])
+    save_review(database, rita, claim, verdict="accurate", certainty="high",
+                citations=[CitedSource(source.id)], study_designs={source.id: "rct"})  # fmt: skip
+    [stored] = search_library(database, rita, "27557302")
+    assert stored.study_design == "rct"
+    with pytest.raises(StaleReview):  # saved on a version that is no longer the stored one
+        save_review(database, rita, claim, verdict="accurate", certainty="high",
+                    citations=[CitedSource(source.id)], study_designs={source.id: "cohort"},
+                    expected_version=None)  # fmt: skip
+    [unchanged] = search_library(database, rita, "27557302")
+    assert unchanged.study_design == "rct"

@@ -322,6 +322,26 @@ def test_the_library_keeps_a_co_reviewers_sources_to_them(database: Database, te
     assert [c.id for c in search_library(database, edna, "")] == [source.id]
 
 
+def test_a_pasted_identifier_tells_nothing_of_a_co_reviewers_sources(
+    database: Database, team: dict
+) -> None:
+    """The review form shows a pasted identifier by its library entry; one that only another
+    reviewer cites reads as new, as the library search hides it."""
+    from db.citations import citations_by_id, library_entries
+
+    rita, raj, edna = team["rita"], team["raj"], team["edna"]
+    pasted = parse_identifiers("PMID 27557302")[0]
+    (source,) = add_citations(database, rita, pasted)
+    save_review(database, rita, team["ids"][0], verdict="accurate", certainty="high",
+                citations=[CitedSource(source.id, "supports")])  # fmt: skip
+    key = ("pmid", "27557302")
+    assert library_entries(database, rita, pasted)[key].id == source.id
+    assert library_entries(database, raj, pasted) == {}
+    assert library_entries(database, edna, pasted)[key].id == source.id
+    assert citations_by_id(database, raj, [source.id]) == {}
+    assert set(citations_by_id(database, rita, [source.id])) == {source.id}
+
+
 def test_an_administrator_who_reviews_reads_no_review_in_the_audit_trail(
     database: Database, team: dict
 ) -> None:
