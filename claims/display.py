@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from claims.scales import DECISION_REASONS, default_scales
 
@@ -43,12 +44,28 @@ def format_date(day: date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def format_datetime(moment: datetime | None, *, missing: str = EMPTY) -> str:
-    """``"6 Dec 2026, 14:03 UTC"``; a naive datetime is taken to be UTC (as stored)."""
+def format_datetime(
+    moment: datetime | None,
+    *,
+    missing: str = EMPTY,
+    zone: str = "UTC",
+    relative_to: datetime | None = None,
+) -> str:
+    """``"6 Dec 2026, 14:03 UTC"``; a naive datetime is taken to be UTC (as stored).
+
+    ``zone``: an IANA time zone to show it in ("Europe/London"; an unknown name shows UTC).
+    ``relative_to``: now; a moment on the same day (in that zone) reads "today, 14:03 …"."""
     if moment is None:
         return missing
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return f"{format_date(moment)}, {moment.hour:02d}:{moment.minute:02d} UTC"
+    try:
+        place = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        place, zone = ZoneInfo("UTC"), "UTC"
+    local = (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).astimezone(place)
+    day = format_date(local)
+    if relative_to is not None and relative_to.astimezone(place).date() == local.date():
+        day = "today"
+    return f"{day}, {local.hour:02d}:{local.minute:02d} {zone}"
 
 
 def shorten(text: str, max_chars: int = VALUE_MAX_CHARS) -> str:

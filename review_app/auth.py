@@ -136,6 +136,17 @@ def current_actor() -> Actor:
     return actor_for(user)
 
 
+def fragment_actor(permission: str) -> Actor:
+    """The acting user inside a fragment, checked again on each of its runs: a click inside a
+    fragment reruns only the fragment, so app.py's check does not run. A user logged out,
+    idle too long, disabled, or without ``permission`` now gets a full run, which shows the
+    login form (saying why) or says the page is closed. The check also counts as activity."""
+    user = current_user()
+    if user is None or not actor_for(user).can(permission):
+        st.rerun(scope="app")
+    return actor_for(user)
+
+
 def login_page() -> None:
     """The login form, drawn at whatever address was opened: after login that page runs."""
     st.title("Log in to claimreview")

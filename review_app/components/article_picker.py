@@ -58,6 +58,6 @@ def pick_article(actor: Actor, *, key: str) -> int | None:
         on_change=_picked,
         args=(key,),
     )
-    if requested != str(chosen):
+    if requested != str(chosen):  # the address named none, or one that is not there
         st.query_params["article"] = str(chosen)
     return chosen

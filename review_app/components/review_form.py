@@ -16,11 +16,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
 from claims.consistency import clash_warnings
+from claims.display import format_datetime
 from claims.errors import ClaimreviewError
 from claims.identifiers import Identifier, parse_identifiers
 from claims.permissions import Actor
@@ -32,7 +32,6 @@ from db.citations import (
     citations_by_id,
     library_entries,
     search_library,
-    set_study_design,
 )
 from db.reviews import CitedSource, ReviewInfo, StaleReview, save_review
 from db.workspace import ClaimContext
@@ -44,6 +43,7 @@ _CONFLICT = "review_conflict"  # a Conflict, for the claim it names
 _OPENED = "review_opened"  # (claim id, the review version the form was opened on)
 _FORM = "review_form"  # the prefix of the form's keys
 _FORM_FOR = "review_form_for"  # the (claim id, version) the form's state was filled for
+_STORED = "review_form_stored"  # the stored review as FormValues, drawn with the form
 _ERROR = "review_save_error"  # a refused save's message, for the run after the click
 NONE = "—"
 
@@ -100,10 +100,6 @@ def _labels(scale: str) -> dict[str, str]:
     return default_scales()[scale].labels()
 
 
-def _code(scale: str, label: str | None) -> str | None:
-    return next((code for code, text in _labels(scale).items() if text == label), None)
-
-
 def _name(citation: CitationInfo) -> str:
     """Vancouver style where the library knows the details, else the identifier."""
     return (
@@ -113,15 +109,8 @@ def _name(citation: CitationInfo) -> str:
 
 def when(moment: datetime) -> str:
     """A saved time as people write it, in the reader's time zone where the browser gives it."""
-    zone_name = st.context.timezone or "UTC"
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone, zone_name = ZoneInfo("UTC"), "UTC"
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
-    today = datetime.now(zone).date()
-    day = "today" if local.date() == today else f"{local.day} {local:%B %Y}"
-    return f"{day} at {local:%H:%M} ({zone_name})"
+    zone = st.context.timezone or "UTC"
+    return format_datetime(moment, zone=zone, relative_to=datetime.now(UTC))
 
 
 # --- The form's state ---------------------------------------------------------------------------
@@ -139,11 +128,35 @@ class Source:
 
 
 @dataclass(frozen=True)
+class SourceValues:
+    """What the form holds for one cited source."""
+
+    name: str
+    stance: str | None
+    design: str | None
+    quote: str
+    locator: str
+
+    def words(self) -> str:
+        parts = [
+            _labels("stance").get(self.stance or "", "no stance"),
+            _labels("study_design").get(self.design or "", "design not set"),
+        ]
+        if self.quote:
+            parts.append(f"“{self.quote}”")
+        if self.locator:
+            parts.append(self.locator)
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
 class FormValues:
+    """What a review holds, as the form shows it: to compare the form with what is stored."""
+
     verdict: str | None
     certainty: str | None
     rationale: str
-    sources: tuple[tuple[str, str | None, str | None, str, str], ...]  # name, stance, design, ...
+    sources: tuple[SourceValues, ...]
 
     def differences(self, other: FormValues) -> list[tuple[str, str, str]]:
         """(what, here, there) for every part that differs, in words."""
@@ -167,33 +180,19 @@ class FormValues:
             )
         if self.rationale.strip() != other.rationale.strip():
             rows.append(("Rationale", self.rationale or NONE, other.rationale or NONE))
-        mine = {s[0]: s for s in self.sources}
-        theirs = {s[0]: s for s in other.sources}
+        mine = {s.name: s for s in self.sources}
+        theirs = {s.name: s for s in other.sources}
         for name in [*mine, *(n for n in theirs if n not in mine)]:
-            if mine.get(name) != theirs.get(name):
+            here, there = mine.get(name), theirs.get(name)
+            if here != there:
                 rows.append(
                     (
                         f"Source: {name}",
-                        _source_words(mine.get(name)),
-                        _source_words(theirs.get(name)),
+                        here.words() if here else "not cited",
+                        there.words() if there else "not cited",
                     )
                 )
         return rows
-
-
-def _source_words(source: tuple | None) -> str:
-    if source is None:
-        return "not cited"
-    _, stance, design, quote, locator = source
-    parts = [
-        _labels("stance").get(stance or "", "no stance"),
-        _labels("study_design").get(design or "", "design not set"),
-    ]
-    if quote:
-        parts.append(f"“{quote}”")
-    if locator:
-        parts.append(locator)
-    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -227,12 +226,12 @@ def _stored_values(review: ReviewInfo | None, cited: dict[int, CitationInfo]) ->
         certainty=review.certainty if review else None,
         rationale=review.rationale if review else "",
         sources=tuple(
-            (
-                names[s.citation_id],
-                s.stance,
-                cited[s.citation_id].study_design if s.citation_id in cited else None,
-                s.quote,
-                s.locator,
+            SourceValues(
+                name=names[s.citation_id],
+                stance=s.stance,
+                design=cited[s.citation_id].study_design if s.citation_id in cited else None,
+                quote=s.quote,
+                locator=s.locator,
             )
             for s in (review.citations if review else ())
         ),
@@ -268,16 +267,28 @@ def _current_values(key: str) -> FormValues:
         certainty=state.get(f"{key}_certainty"),
         rationale=state.get(f"{key}_rationale") or "",
         sources=tuple(
-            (
-                source.name,
-                state.get(f"{key}_s{source.uid}_stance"),
-                state.get(f"{key}_s{source.uid}_design"),
-                state.get(f"{key}_s{source.uid}_quote") or "",
-                state.get(f"{key}_s{source.uid}_locator") or "",
+            SourceValues(
+                name=source.name,
+                stance=state.get(f"{key}_s{source.uid}_stance"),
+                design=state.get(f"{key}_s{source.uid}_design"),
+                quote=state.get(f"{key}_s{source.uid}_quote") or "",
+                locator=state.get(f"{key}_s{source.uid}_locator") or "",
             )
             for source in state.get(f"{key}_sources", [])
         ),
     )
+
+
+def has_unsaved_changes() -> bool:
+    """Whether the form holds what is not saved (for a callback about to leave the claim)."""
+    stored: FormValues | None = st.session_state.get(_STORED)
+    return stored is not None and bool(_current_values(_FORM).differences(stored))
+
+
+def discard_changes() -> None:
+    """Let go of the form's unsaved state: the claim opens from what is stored next time."""
+    _forget()
+    st.session_state.pop(_OPENED, None)
 
 
 def _forget() -> None:
@@ -375,16 +386,15 @@ def _save(
         new = [s.identifier for s in sources if s.citation_id is None and s.identifier]
         created = iter(add_citations(database(), actor, new) if new else [])
         cited: list[CitedSource] = []
+        designs: dict[int, str | None] = {}
         for source in sources:
-            citation_id = source.citation_id
-            stored_design = source.stored_design
-            if citation_id is None:
-                entry = next(created)
-                citation_id, stored_design = entry.id, entry.study_design
+            citation_id = source.citation_id if source.citation_id else next(created).id
             row = f"{key}_s{source.uid}"
+            # Only a design the reviewer changed from what the row showed is written: one set
+            # meanwhile by someone else stays as it is.
             design = state.get(f"{row}_design")
-            if design != stored_design:
-                set_study_design(database(), actor, citation_id, design)
+            if design != source.stored_design:
+                designs[citation_id] = design
             cited.append(
                 CitedSource(
                     citation_id=citation_id,
@@ -400,10 +410,13 @@ def _save(
             verdict=mine.verdict,
             certainty=mine.certainty,
             rationale=mine.rationale,
-            submit=action in ("submit", "next"),
+            # Keeping mine over a submitted version keeps it submitted: a draft saved in one tab
+            # never withdraws a submission made in another.
+            submit=action in ("submit", "next") or (keeping_mine and _stored_submitted(claim)),
             expected_version=expected,
             citations=cited,
             keeping_mine=keeping_mine,
+            study_designs=designs,
         )
     except StaleReview as stale:
         # Keep every bit of the reviewer's form; show what is stored now beside it.
@@ -420,6 +433,14 @@ def _save(
     _forget()
     clear_review_reads()
     on_saved(action, saved)
+
+
+def _stored_submitted(claim: ClaimContext) -> bool:
+    conflict: Conflict | None = st.session_state.get(_CONFLICT)
+    return bool(
+        conflict and conflict.claim_id == claim.id and conflict.stored
+        and conflict.stored.status == "submitted"
+    )  # fmt: skip
 
 
 def _library(actor: Actor, review: ReviewInfo | None) -> dict[int, CitationInfo]:
@@ -474,14 +495,16 @@ def review_form(
         st.session_state[_FORM_FOR] = opened
 
     stored = _stored_values(review, claim.cited)
-    unsaved = bool(_current_values(key).differences(stored)) or version != stored_version
+    st.session_state[_STORED] = stored  # what a move away from the claim compares the form with
+    values = _current_values(key)  # as the reviewer left the form before this run
+    unsaved = bool(values.differences(stored)) or version != stored_version
     status = review_status(review)
     marker = " · :orange[**unsaved changes**]" if unsaved else ""
     st.markdown(f"**Your review:** {status}{marker}")
 
     conflict: Conflict | None = st.session_state.get(_CONFLICT)
     if conflict is not None and conflict.claim_id == claim.id:
-        _show_conflict(claim, version, conflict, key, on_saved)
+        _show_conflict(claim, version, conflict, values, on_saved)
 
     # One element each (a row of buttons cost a click a third more in the browser); their keys
     # come from keyboard_script(), shown in each option's label.
@@ -519,9 +542,8 @@ def review_form(
 
     _sources_section(actor, key)
 
-    values = _current_values(key)
-    stances = [s[1] for s in values.sources]
-    designs = [s[2] for s in values.sources]
+    stances = [s.stance for s in values.sources]
+    designs = [s.design for s in values.sources]
     for warning in clash_warnings(values.verdict, values.certainty, stances, designs):
         st.warning(warning, icon=":material/warning:")
 
@@ -622,7 +644,7 @@ def _show_conflict(
     claim: ClaimContext,
     version: int,
     conflict: Conflict,
-    key: str,
+    values: FormValues,
     on_saved: Callable[[str, ReviewInfo], None],
 ) -> None:
     with st.container(border=True, key="review_conflict_box"):
@@ -632,7 +654,7 @@ def _show_conflict(
             "choose one.",
             icon=":material/sync_problem:",
         )
-        differences = _current_values(key).differences(conflict.theirs)
+        differences = values.differences(conflict.theirs)
         if differences:
             st.table(
                 {
@@ -643,6 +665,11 @@ def _show_conflict(
             )
         else:
             st.caption("The two versions hold the same values.")
+        if conflict.stored and conflict.stored.status == "submitted":
+            st.caption(
+                "The stored version is submitted: keeping yours saves it as a new version and "
+                "keeps it submitted."
+            )
         left, right = st.columns(2)
         left.button(
             "Keep mine",

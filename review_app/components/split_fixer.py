@@ -30,10 +30,11 @@ def word_starts(text: str) -> list[int]:
 
 
 def word_edges(text: str, lo: int, hi: int) -> list[int]:
-    """Every place in ``text[lo:hi]`` where a word begins or ends (offsets into ``text``)."""
+    """Every place between ``lo`` and ``hi`` where a word of ``text`` begins or ends (offsets
+    into ``text``; words are read in the whole text, so a bound inside a word is no place)."""
     edges: set[int] = set()
-    for match in _WORD.finditer(text, lo, hi):
-        edges.update((match.start(), match.end()))
+    for match in _WORD.finditer(text):
+        edges.update(e for e in (match.start(), match.end()) if lo <= e <= hi)
     return sorted(edges)
 
 

@@ -9,13 +9,13 @@ felt time in the browser grows with every element it redraws; bench/felt.py meas
 """
 
 import time
-from dataclasses import replace
+from dataclasses import asdict, dataclass, replace
 
 import pyarrow as pa
 import streamlit as st
 
 from claims.errors import ClaimreviewError
-from claims.permissions import EDIT_CLAIMS, Actor
+from claims.permissions import EDIT_CLAIMS, REVIEW_CLAIMS, Actor
 from claims.scales import default_scales
 from db.reviews import ReviewInfo
 from db.workspace import (
@@ -28,7 +28,7 @@ from db.workspace import (
     position_of,
     review_navigator,
 )
-from review_app.auth import current_actor
+from review_app.auth import current_actor, fragment_actor
 from review_app.components.article_picker import pick_article
 from review_app.components.claim_view import claim_in_context
 from review_app.components.other_reviews import other_reviews
@@ -36,6 +36,8 @@ from review_app.components.review_form import (
     CERTAINTY_KEYS,
     NAVIGATION_KEYS,
     SAVE_KEYS,
+    discard_changes,
+    has_unsaved_changes,
     keyboard_script,
     review_form,
     verdict_keys,
@@ -44,6 +46,8 @@ from review_app.components.split_fixer import split_fixer
 from review_app.resources import database, writes_seen
 
 PAGE_SIZE = 50
+VERDICT_LABELS = default_scales()["verdict"].labels()
+CERTAINTY_LABELS = default_scales()["certainty"].labels()
 STATUS_WORDS = {"unreviewed": "○ To do", "draft": "✎ Draft", "submitted": "✓ Submitted"}
 STATUS_MARKS = {"unreviewed": "○", "draft": "✎", "submitted": "✓"}
 
@@ -64,20 +68,61 @@ def keyboard_help(verdicts: dict[str, str], certainties: dict[str, str]) -> str:
 
 def _mine(row: NavigatorRow) -> str:
     """My status as a mark and my verdict as words: "✓ Misleading", "✎ Draft", "○ To do"."""
-    verdict = verdict_labels.get(row.verdict or "")
+    verdict = VERDICT_LABELS.get(row.verdict or "")
     words = f"{STATUS_MARKS[row.status]} {verdict}" if verdict else STATUS_WORDS[row.status]
     return words + (" ⚑" if row.needs_second_look else "")
 
 
+@dataclass(frozen=True)
+class NavigatorFilters:
+    """The navigator's filters, as db.workspace.review_navigator takes them."""
+
+    status: tuple[str, ...]
+    checkable_only: bool
+    with_cues: bool
+    verdicts: tuple[str, ...]
+    certainties: tuple[str, ...]
+
+    def on_my_review(self) -> bool:
+        """Whether saving a review can move a claim into or out of the list."""
+        return bool(self.status or self.verdicts or self.certainties)
+
+
+@dataclass(frozen=True)
+class KeptNavigator:
+    """The navigator's rows kept in the session, and what they were read for."""
+
+    article_id: int
+    filters: NavigatorFilters
+    page: int
+    writes: int  # resources.writes_seen() when read: any write of mine reads them again
+    period: int  # the half-minute they were read in: others' changes show within it
+    progress: Progress
+    total: int
+    rows: list[NavigatorRow]
+    table: pa.Table
+
+
+_BLOCKED = "review_blocked_move"  # the claim a move was held back from, for unsaved changes
+
+
 def go_to(target: int | None) -> None:
-    """A button callback: the run that follows opens the target claim."""
-    if target is not None:
-        st.query_params["claim"] = str(target)
+    """A button callback: the run that follows opens the target claim. A move away from a form
+    with unsaved changes is held back (and said so), never a silent loss of typing."""
+    if target is None:
+        return
+    if has_unsaved_changes():
+        st.session_state[_BLOCKED] = target
+        return
+    st.query_params["claim"] = str(target)
+
+
+def _discard_and_go(target: int) -> None:
+    discard_changes()
+    go_to(target)
 
 
 actor = current_actor()
-verdict_labels = default_scales()["verdict"].labels()
-certainty_labels = default_scales()["certainty"].labels()
 st.title("Review")
 
 # A link to a claim opens it in its own article, whatever article the address names.
@@ -101,30 +146,31 @@ with top[1].expander("Filters", expanded=False):
     checkable_only = st.toggle("Checkable claims only", value=True, key="review_f_checkable")
     with_cues = st.toggle("With cues of overclaiming", key="review_f_cues")
     verdicts = st.multiselect(
-        "My verdict", list(verdict_labels), format_func=verdict_labels.get, key="review_f_v"
+        "My verdict", list(VERDICT_LABELS), format_func=VERDICT_LABELS.get, key="review_f_v"
     )
     certainties = st.multiselect(
         "My certainty",
-        list(certainty_labels),
-        format_func=certainty_labels.get,
+        list(CERTAINTY_LABELS),
+        format_func=CERTAINTY_LABELS.get,
         key="review_f_c",
     )
 with top[2].popover("Keys", icon=":material/keyboard:", help="Keyboard shortcuts"):
-    st.markdown(keyboard_help(verdict_labels, certainty_labels))
+    st.markdown(keyboard_help(VERDICT_LABELS, CERTAINTY_LABELS))
     st.caption("Keys do nothing while you type in a text field: press Tab to leave it first.")
 keyboard_script()
-filters = {
-    "status": tuple(status),
-    "checkable_only": checkable_only,
-    "with_cues": with_cues,
-    "verdicts": tuple(verdicts),
-    "certainties": tuple(certainties),
-}
+filters = NavigatorFilters(
+    status=tuple(status),
+    checkable_only=checkable_only,
+    with_cues=with_cues,
+    verdicts=tuple(verdicts),
+    certainties=tuple(certainties),
+)
 
 
 @st.fragment
-def workspace(actor: Actor, article_id: int, filters: dict) -> None:
+def workspace(article_id: int, filters: NavigatorFilters) -> None:
     """The navigator and the claim; reruns alone for every click inside it."""
+    actor = fragment_actor(REVIEW_CLAIMS)  # app.py's login check does not run for a fragment
     requested = st.query_params.get("claim")
     claim_id = int(requested) if requested and requested.isdigit() else None
     if claim_id is None:
@@ -138,10 +184,13 @@ def workspace(actor: Actor, article_id: int, filters: dict) -> None:
         _focus(actor, article_id, claim_id)
 
 
-def _navigator(actor: Actor, article_id: int, filters: dict, claim_id: int | None) -> int | None:
+def _navigator(
+    actor: Actor, article_id: int, filters: NavigatorFilters, claim_id: int | None
+) -> int | None:
     """Progress, and one page of claims with my status; returns the claim to show."""
     page = st.session_state.get("review_page", 1)
-    progress, total, rows, table = _navigator_rows(actor, article_id, filters, page)
+    kept = _navigator_rows(actor, article_id, filters, page)
+    progress, total, rows = kept.progress, kept.total, kept.rows
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(page, pages)
     done = progress.submitted / progress.checkable if progress.checkable else 1.0
@@ -155,7 +204,7 @@ def _navigator(actor: Actor, article_id: int, filters: dict, claim_id: int | Non
         st.number_input("Page", min_value=1, max_value=pages, key="review_page")
     if rows:
         picked = st.dataframe(
-            table,
+            kept.table,
             key=f"review_nav_{article_id}_{page}",
             on_select="rerun",
             selection_mode="single-row",
@@ -177,8 +226,11 @@ def _navigator(actor: Actor, article_id: int, filters: dict, claim_id: int | Non
         if pick != st.session_state.get("review_nav_opened"):
             st.session_state["review_nav_opened"] = pick
             if chosen_rows and chosen_rows[0] < len(rows) and rows[chosen_rows[0]].id != claim_id:
-                claim_id = rows[chosen_rows[0]].id
-                st.query_params["claim"] = str(claim_id)
+                if has_unsaved_changes():
+                    st.session_state[_BLOCKED] = rows[chosen_rows[0]].id
+                else:
+                    claim_id = rows[chosen_rows[0]].id
+                    st.query_params["claim"] = str(claim_id)
     if claim_id is None and rows:
         claim_id = rows[0].id
     return claim_id
@@ -200,31 +252,38 @@ def _table(rows: list[NavigatorRow]) -> pa.Table:
 
 
 def _navigator_rows(
-    actor: Actor, article_id: int, filters: dict, page: int
-) -> tuple[Progress, int, list[NavigatorRow], pa.Table]:
+    actor: Actor, article_id: int, filters: NavigatorFilters, page: int
+) -> KeptNavigator:
     """My progress and one page of the navigator, kept in the session until I write something,
     the filters or the page change, or half a minute passes: Next and Previous change none of
     it, and skip its three queries and the table's building."""
-    mark = (article_id, tuple(filters.items()), page, writes_seen(), int(time.time() // 30))
-    kept = st.session_state.get("review_nav_rows")
-    if kept is not None and kept[0] == mark:
-        return kept[1]
+    period = int(time.time() // 30)
+    kept: KeptNavigator | None = st.session_state.get("review_nav_rows")
+    wanted = (article_id, filters, page, writes_seen(), period)
+    if (
+        kept is not None
+        and (kept.article_id, kept.filters, kept.page, kept.writes, kept.period) == wanted
+    ):
+        return kept
     # One query gives the page's rows and the total; the page number is clamped after it.
     with database().read() as session:
         progress = my_progress(session, actor, article_id)
         total, rows = review_navigator(
-            session, actor, article_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **filters
-        )
+            session, actor, article_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+            **asdict(filters),
+        )  # fmt: skip
         pages = max(1, -(-total // PAGE_SIZE))
         if page > pages:  # the filters shrank the list below the page shown
             page = st.session_state["review_page"] = pages
             total, rows = review_navigator(
                 session, actor, article_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
-                **filters,
+                **asdict(filters),
             )  # fmt: skip
-    data = (progress, total, rows, _table(rows))
-    st.session_state["review_nav_rows"] = (mark, data)
-    return data
+    kept = KeptNavigator(
+        article_id, filters, page, writes_seen(), period, progress, total, rows, _table(rows)
+    )
+    st.session_state["review_nav_rows"] = kept
+    return kept
 
 
 def _note_in_navigator(review: ReviewInfo) -> None:
@@ -232,18 +291,14 @@ def _note_in_navigator(review: ReviewInfo) -> None:
 
     Only while no filter on my status, verdict or certainty is set (a save could then move the
     claim in or out of the list) and the claim is on the page kept."""
-    kept = st.session_state.get("review_nav_rows")
-    if kept is None:
+    kept: KeptNavigator | None = st.session_state.get("review_nav_rows")
+    if kept is None or kept.filters.on_my_review():
         return
-    mark, (progress, total, rows, _) = kept
-    filters = dict(mark[1])
-    if filters["status"] or filters["verdicts"] or filters["certainties"]:
-        return
-    at = next((i for i, row in enumerate(rows) if row.id == review.claim_id), None)
+    at = next((i for i, row in enumerate(kept.rows) if row.id == review.claim_id), None)
     if at is None:
         return
-    old = rows[at]
-    rows = [*rows]
+    old = kept.rows[at]
+    rows = [*kept.rows]
     rows[at] = replace(
         old,
         status=review.status,
@@ -251,6 +306,7 @@ def _note_in_navigator(review: ReviewInfo) -> None:
         certainty=review.certainty,
         needs_second_look=False,
     )
+    progress = kept.progress
     if old.checkable:
         progress = Progress(
             checkable=progress.checkable,
@@ -259,8 +315,9 @@ def _note_in_navigator(review: ReviewInfo) -> None:
             - (old.status == "submitted"),
             drafts=progress.drafts + (review.status == "draft") - (old.status == "draft"),
         )
-    fresh = (*mark[:3], writes_seen(), *mark[4:])
-    st.session_state["review_nav_rows"] = (fresh, (progress, total, rows, _table(rows)))
+    st.session_state["review_nav_rows"] = replace(
+        kept, writes=writes_seen(), progress=progress, rows=rows, table=_table(rows)
+    )
 
 
 def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
@@ -272,6 +329,11 @@ def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
             claim = claim_context(session, actor, claim_id)
     except ClaimreviewError as error:
         st.warning(str(error))
+        return
+    if claim.article_id != article_id:  # its article is archived, or not in the list
+        st.warning(
+            "That claim's article is not among the articles here; pick a claim from the list."
+        )
         return
     if st.query_params.get("claim") != str(claim.id):
         st.query_params["claim"] = str(claim.id)
@@ -313,10 +375,23 @@ def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
     notice = st.session_state.pop("review_notice", None)
     if notice:
         st.success(notice)
+    blocked = st.session_state.pop(_BLOCKED, None)
+    if blocked is not None:
+        st.warning(
+            "This claim has unsaved changes, so you were kept here: save them first "
+            f"({SAVE_KEYS['draft']} or {SAVE_KEYS['submit']}), or discard them to move on.",
+            icon=":material/edit_note:",
+        )
+        st.button(
+            "Discard my changes and move on",
+            key="review_discard",
+            on_click=_discard_and_go,
+            args=(blocked,),
+        )
     review_form(actor, claim, after_save)
     other_reviews(actor, claim.id)
     if actor.can(EDIT_CLAIMS):
         split_fixer(actor, claim)
 
 
-workspace(actor, article_id, filters)
+workspace(article_id, filters)

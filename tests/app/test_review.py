@@ -354,3 +354,67 @@ def test_a_click_after_the_login_lapsed_saves_nothing(world: dict, change: str) 
     assert reviews_of_claim(world["db"], OPERATOR, world["claims"][9]) == []
     if change != "role removed":
         assert any(h.value == "Log in to claimreview" for h in at.title)
+
+
+def test_keep_mine_never_withdraws_a_submission_made_in_another_tab(world: dict) -> None:
+    claim_id = world["claims"][9]
+    save_review(world["db"], world["rita"], claim_id, verdict="accurate", certainty="high",
+                rationale="Draft")  # fmt: skip
+    at = _open(world, 9)
+    save_review(world["db"], world["rita"], claim_id, verdict="accurate", certainty="high",
+                rationale="Submitted elsewhere", submit=True, expected_version=1)  # fmt: skip
+    _widget(at, "text_area", "_rationale").set_value("My draft here")
+    _button(at, "Save draft").click()
+    _run(at)
+    assert any("keeps it submitted" in c.value for c in at.caption)
+    _button(at, "Keep mine").click()
+    _run(at)
+    [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
+    assert (stored.rationale, stored.status) == ("My draft here", "submitted")
+
+
+def test_a_design_someone_set_meanwhile_is_not_wiped_by_my_save(world: dict) -> None:
+    from claims.identifiers import parse_identifiers
+    from db.accounts import create_user
+    from db.citations import add_citations, search_library, set_study_design
+
+    at = _open(world, 9)
+    _widget(at, "text_area", "_paste").set_value("PMID 27557302")
+    _run(at)  # a row "new to the library", its design not set
+    raj, _ = create_user(world["db"], OPERATOR, "raj", ["reviewer"], password="long password2")
+    (entry,) = add_citations(world["db"], actor_for(raj), parse_identifiers("PMID 27557302")[0])
+    set_study_design(world["db"], actor_for(raj), entry.id, "rct")  # meanwhile, by Raj
+    choose(at, "Accurate")
+    _button(at, "Save draft").click()
+    _run(at)
+    [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
+    assert [c.citation_id for c in review.citations] == [entry.id]
+    [stored] = search_library(world["db"], OPERATOR, "27557302")
+    assert stored.study_design == "rct"
+
+
+def test_the_navigator_shows_a_save_made_on_the_page(world: dict) -> None:
+    at = _open(world, 9)
+    choose(at, "Misleading")
+    choose(at, "Low")
+    _button(at, "Submit & next").click()
+    _run(at)
+    table = at.dataframe[0].value
+    assert table.loc[table["#"] == 9, "Mine"].tolist() == ["✓ Misleading"]
+    assert any("submitted **1 of 24**" in p.proto.text for p in at.get("progress"))
+
+
+def test_moving_away_from_unsaved_changes_is_held_back_until_they_are_discarded(
+    world: dict,
+) -> None:
+    at = _open(world, 9)
+    choose(at, "Misleading")
+    _button(at, "Next →").click()
+    _run(at)
+    assert any("Claim 9 of 30" in c.value for c in at.caption)  # kept here
+    assert any("unsaved changes, so you were kept here" in w.value for w in at.warning)
+    assert at.pills(key="review_form_verdict").value == "misleading"  # nothing lost
+    _button(at, "Discard my changes and move on").click()
+    _run(at)
+    assert any("Claim 10 of 30" in c.value for c in at.caption)
+    assert reviews_of_claim(world["db"], world["rita"], world["claims"][9]) == []

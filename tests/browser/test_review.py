@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from claims.permissions import Actor
+from db.accounts import set_active
 from db.audit import list_events
 from db.citations import search_library
 from db.reviews import reviews_of_claim, save_review
@@ -73,12 +74,12 @@ def test_the_form_shows_where_my_review_stands(page, site: Site) -> None:
     assert page.get_by_text("unsaved changes").is_visible()
     shot(page, "unsaved")
     click_text(page, "button", "Save draft")
-    status = page.get_by_text(re.compile(r"Your review: Draft · last saved today at \d\d:\d\d"))
+    status = page.get_by_text(re.compile(r"Your review: Draft · last saved today, \d\d:\d\d"))
     assert status.is_visible()
     assert page.get_by_text("unsaved changes").count() == 0
     click_text(page, "radio", "Low")
     click_text(page, "button", "Submit")
-    assert page.get_by_text(re.compile(r"Submitted · last saved today at \d\d:\d\d")).is_visible()
+    assert page.get_by_text(re.compile(r"Submitted · last saved today, \d\d:\d\d")).is_visible()
     assert page.get_by_text("unsaved changes").count() == 0
     shot(page, "submitted")
 
@@ -258,8 +259,68 @@ def test_readme_screenshot_of_the_review_page(page, site: Site) -> None:
     paste.fill("PMID 27557302")
     paste.press("Tab")
     settle(page)
+    # What the picture is meant to show, there to be seen: my marks beside the claims done, the
+    # form's state, the pasted source as a row to give a stance and design, no error.
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.locator("td").first.wait_for(state="attached", timeout=10_000)
+    assert {"✓ Accurate", "✓ Mostly accurate", "○ To do"} <= set(
+        grid.locator("td").all_inner_texts()
+    )
+    assert page.get_by_text("unsaved changes").is_visible()
+    assert page.get_by_text("PMID 27557302").first.is_visible()
+    assert page.get_by_role("combobox", name="Stance").count() >= 1
+    assert page.get_by_test_id("stException").count() == 0
     path = shot(page, "readme-review-page")
     folder = os.environ.get("CLAIMREVIEW_SCREENSHOTS")
     if folder:
         page.screenshot(path=str(Path(folder) / "review-page.png"))
-    assert path.exists()
+    assert path.stat().st_size > 50_000  # a page drawn, not a blank one
+
+
+def test_moving_on_from_unsaved_changes_keeps_me_here_until_i_save_or_discard(
+    page, site: Site
+) -> None:
+    actor = new_user(site, "careful")
+    _open(page, site, "careful", 1)
+    rationale = page.get_by_role("textbox", name="Rationale (Markdown)")
+    rationale.fill("Half a thought I have not saved")
+    # Straight from the text box to Next, as people do: the typing must not be lost.
+    page.get_by_role("button", name="Next →").click()
+    settle(page)
+    page.get_by_text("This claim has unsaved changes, so you were kept here").wait_for()
+    assert _header(page) == "Claim 1 of 30"
+    assert rationale.input_value() == "Half a thought I have not saved"
+    shot(page, "kept-here")
+    # The keyboard's N is held back the same way.
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("n")
+    settle(page)
+    assert _header(page) == "Claim 1 of 30"
+    page.get_by_role("button", name="Discard my changes and move on").click()
+    settle(page)
+    assert _header(page) != "Claim 1 of 30"
+    assert _stored(site, actor, site.claims[1]) is None  # nothing was saved on the way
+    page.keyboard.press("p")
+    settle(page)
+    assert _header(page) == "Claim 1 of 30"
+    assert page.get_by_role("textbox", name="Rationale (Markdown)").input_value() == ""
+
+
+def test_a_click_after_my_account_is_disabled_shows_the_login_form_and_saves_nothing(
+    page, site: Site
+) -> None:
+    actor = new_user(site, "leaver")
+    _open(page, site, "leaver", 1)
+    click_text(page, "radio", "Misleading")
+    database = site.database()
+    try:
+        set_active(database, OPERATOR, "leaver", False)
+    finally:
+        database.dispose()
+    # A click inside the review reruns only its fragment: the login is checked there too.
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Your account is no longer active.").wait_for(timeout=30_000)
+    assert page.get_by_role("textbox", name="Password").is_visible()
+    assert page.get_by_text(re.compile(r"Claim \d+ of 30")).count() == 0
+    assert _stored(site, actor, site.claims[1]) is None
+    shot(page, "disabled")
