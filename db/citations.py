@@ -1,12 +1,13 @@
 """The citation library: one row per source, found by identifier, shared by every review.
 
-Sources come only from what reviewers give (pasted identifiers, reference files); nothing is
-looked up on the network.
+Sources come from what reviewers give (pasted identifiers, reference files); what the source
+services say of them is stored by db/source_lookups.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from claims.vancouver import format_vancouver
 from db.audit import record_event
 from db.engine import Database
 from db.models import Citation, Review, ReviewCitation, StudyDesign
+from db.source_lookups import mark_person_fields, person_fields
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,20 @@ class CitationInfo:
     pages: str | None
     study_design: str | None
     url: str | None
+    # What a lookup stored (db/source_lookups.py); empty until one found the source.
+    stored_doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    flags: tuple[str, ...] = ()  # codes of claims.sources.flags.FLAG_LABELS
+    suggested_design: str | None = None
+    lookup_status: str | None = None  # None: not looked up yet; found | not_found | failed
+    lookup_note: str | None = None
+    fetched_from: str | None = None
+    fetched_at: datetime | None = None
 
     @property
     def doi(self) -> str | None:
-        return self.identifier if self.kind == "doi" else None
+        return self.stored_doi or (self.identifier if self.kind == "doi" else None)
 
     def vancouver(self) -> str:
         return format_vancouver(self)
@@ -58,6 +70,15 @@ def citation_info(citation: Citation) -> CitationInfo:
         pages=citation.pages,
         study_design=citation.study_design,
         url=citation.url,
+        stored_doi=citation.doi,
+        pmid=citation.pmid or (citation.identifier if citation.kind == "pmid" else None),
+        pmcid=citation.pmcid or (citation.identifier if citation.kind == "pmcid" else None),
+        flags=tuple(f for f in (citation.flags or "").split(",") if f),
+        suggested_design=citation.suggested_design,
+        lookup_status=citation.lookup_status,
+        lookup_note=citation.lookup_note,
+        fetched_from=citation.fetched_from,
+        fetched_at=citation.fetched_at,
     )
 
 
@@ -111,11 +132,17 @@ def _fill_gaps(session: Session, citation: Citation, reference: Reference) -> bo
     }
     if reference.study_design and session.get(StudyDesign, reference.study_design):
         values["study_design"] = reference.study_design
+    # A person's values (a reference file) fill what is empty or was only fetched; another
+    # person's values stay. Either way they are a person's now: no lookup overwrites them.
+    given = person_fields(citation)
     changed = False
     for key, value in values.items():
-        if value and not getattr(citation, key):
-            setattr(citation, key, value)
-            changed = True
+        if value and (not getattr(citation, key) or key not in given):
+            if getattr(citation, key) != value:
+                setattr(citation, key, value)
+                changed = True
+            given.add(key)
+    mark_person_fields(citation, given)
     return changed
 
 

@@ -327,6 +327,22 @@ class Citation(Base):
     url: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What the source services said (claims/sources): the other identifiers of the same work,
+    # the design its publication types suggest, its flags ("retracted,corrected": codes of
+    # claims.sources.flags), and the record as fetched, with when and from where.
+    doi: Mapped[str | None] = mapped_column(String(300))
+    pmid: Mapped[str | None] = mapped_column(String(12))
+    pmcid: Mapped[str | None] = mapped_column(String(20))
+    suggested_design: Mapped[str | None] = mapped_column(String(40))
+    flags: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Fields a person gave (a reference file, a reviewer): a lookup never overwrites them.
+    person_fields: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # None: never looked up; found | not_found | failed (lookup_note says why).
+    lookup_status: Mapped[str | None] = mapped_column(String(12))
+    lookup_note: Mapped[str | None] = mapped_column(Text)
+    fetched_from: Mapped[str | None] = mapped_column(String(20))  # pubmed, crossref, ...
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    fetched_record: Mapped[str | None] = mapped_column(Text)  # SourceRecord.to_json(), as JSON
 
 
 class ReviewCitation(Base):

@@ -338,6 +338,47 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_bar(done: int, total: int) -> None:
+    """A one-line bar on stderr, redrawn in place at a terminal, a line per step otherwise."""
+    width = 30
+    filled = width * done // total if total else width
+    line = f"[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} sources"
+    if sys.stderr.isatty():
+        print(f"\r{line}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+    else:
+        _say(line)
+
+
+def cmd_sources_refresh(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from claims.sources.client import Settings, SourceLookup
+    from db.source_lookups import refresh_sources
+
+    if args.older_than is not None and args.older_than < 0:
+        raise ClaimreviewError("--older-than takes a number of days, 0 or more (e.g. 30).")
+    settings = Settings.from_env()
+    if settings.offline:
+        raise ClaimreviewError(
+            "Lookups are off (CLAIMREVIEW_OFFLINE is set): nothing was looked up. "
+            "Unset it to refresh the library."
+        )
+    older = timedelta(days=args.older_than) if args.older_than is not None else None
+    report = refresh_sources(
+        _database(), OPERATOR, SourceLookup(settings), older_than=older, progress=_progress_bar
+    )
+    _say(
+        f"Looked up {report.looked_up:,} sources: {report.found:,} found, "
+        f"{report.not_found:,} unknown to their service, {report.failed:,} failed; "
+        f"{report.changed:,} changed."
+    )
+    for failure in report.failures:
+        _say(f"  failed: {failure}")
+    if report.failed:
+        _say("Failed lookups are tried again by the next `claimreview sources refresh`.")
+    return 0
+
+
 def cmd_import_json(args: argparse.Namespace) -> int:
     from db.transfer import MAX_JSON_BYTES, import_bundle, read_bundle
 
@@ -605,6 +646,21 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--article", type=int, metavar="ID", help="only this article's events")
     audit.add_argument("--user", metavar="NAME", help="only events by or about this user")
     audit.set_defaults(handler=cmd_audit)
+
+    sources = commands.add_parser("sources", help="the citation library's sources")
+    source_commands = sources.add_subparsers(dest="command", required=True, metavar="ACTION")
+    refresh = source_commands.add_parser(
+        "refresh",
+        help="look up every source not yet looked up, or failed, in PubMed, Crossref, "
+        "ClinicalTrials.gov or Europe PMC (re-checks retractions with --older-than)",
+    )
+    refresh.add_argument(
+        "--older-than",
+        type=float,
+        metavar="DAYS",
+        help="also look up again sources fetched more than DAYS days ago (0: all of them)",
+    )
+    refresh.set_defaults(handler=cmd_sources_refresh)
 
     serve = commands.add_parser("serve", help="start the app (what `make run` ends with)")
     serve.add_argument(

@@ -19,6 +19,11 @@ from sqlalchemy.engine import make_url
 from db.engine import Database
 from db.setup import prepare_database
 
+# No test reaches the real source services: lookups are off unless a test points them at the
+# local stub (tests/sources/stub_server.py), for this process and the servers and commands it
+# starts.
+os.environ.setdefault("CLAIMREVIEW_OFFLINE", "1")
+
 POSTGRES_ENV = "CLAIMREVIEW_TEST_POSTGRES_URL"
 POSTGRES_SKIP_REASON = (
     f"PostgreSQL not configured: set {POSTGRES_ENV}="

@@ -59,9 +59,11 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from itertools import count
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
 
@@ -97,6 +99,7 @@ from claims.permissions import (
 )
 from claims.reports import html as html_report
 from claims.reports.tabular import formula_safe
+from claims.sources.records import SourceRecord
 from db.accounts import (
     LoginRefused,
     PasswordIdentity,
@@ -127,6 +130,7 @@ from db.engine import Database, make_engine
 from db.models import Base, Claim, User, UserRole
 from db.queries import article_bundle
 from db.reviews import CitedSource, save_review
+from db.source_lookups import refresh_sources, store_lookup
 from db.transfer import import_bundle
 from review_app.components.table_download import safe_csv
 from review_app.components.text import escape_markdown
@@ -381,7 +385,29 @@ READ_ONLY_PERMISSIONS = frozenset(
     }
 )
 
+
 # Public db/ functions that write without an Actor, and why that is right.
+def _found(kind: str, value: str, title: str) -> SimpleNamespace:
+    """A lookup that found this identifier, its record titled ``title``."""
+    record = SourceRecord(kind=kind, identifier=value, service="pubmed", title=title)
+    when = datetime(2026, 12, 6, tzinfo=UTC)
+    return SimpleNamespace(
+        kind=kind, value=value, status="found", service="pubmed", reason="", fetched_at=when,
+        record=record,
+    )  # fmt: skip
+
+
+# A found lookup of a source the world's library holds (added by citations.add_citations).
+_LOOKED_UP = _found("pmid", "31000001", "Looked up on paste")
+
+
+class _AnswersEverything:
+    """A source lookup that finds every identifier (a refused refresh never reaches it)."""
+
+    def lookup_many(self, identifiers):
+        return {key: _found(*key, "Looked up by a refresh") for key in identifiers}
+
+
 ACTORLESS_WRITES = {
     "accounts.ensure_first_admin": "start-up: creates the first administrator as the system",
     "accounts.PasswordIdentity.authenticate": "the login itself: counts failures, records logins",
@@ -619,6 +645,14 @@ WRITE_OPERATIONS: dict[str, tuple[str, WriteCall]] = {
     "citations.set_study_design": (
         ADD_CITATIONS,
         lambda db, a, w: set_study_design(db, a, w.citation_id, "rct"),
+    ),
+    "source_lookups.refresh_sources": (
+        ADD_CITATIONS,
+        lambda db, a, w: refresh_sources(db, a, _AnswersEverything()),
+    ),
+    "source_lookups.store_lookup": (
+        ADD_CITATIONS,
+        lambda db, a, w: store_lookup(db, a, _LOOKED_UP),
     ),
     "claim_edits.set_checkable": (
         EDIT_CLAIMS,
