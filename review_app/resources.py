@@ -13,7 +13,10 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from claims.errors import ClaimreviewError
 from claims.permissions import Actor
+from claims.sources.background import BackgroundLookups
+from claims.sources.client import Settings, SourceLookup
 from db.dashboard import (
     DashboardFilter,
     article_choices,
@@ -199,3 +202,24 @@ def clear_cached_reads() -> None:
     claim_total.clear()
     claim_rows.clear()
     dashboard_article_choices.clear()
+
+
+@st.cache_resource
+def _background_lookups() -> tuple[BackgroundLookups | None, str | None]:
+    try:
+        settings = Settings.from_env()
+    except ClaimreviewError as error:
+        return None, f"Sources are not looked up: {error}"
+    if settings.offline:
+        return None, None  # turned off on purpose: nothing to say
+    return BackgroundLookups(SourceLookup(settings)), None
+
+
+def background_lookups() -> BackgroundLookups | None:
+    """The process's source lookups (claims/sources), or None when they are off."""
+    return _background_lookups()[0]
+
+
+def lookup_problem() -> str | None:
+    """Why sources are not looked up, when a setting is wrong (None when all is well)."""
+    return _background_lookups()[1]

@@ -12,6 +12,7 @@ locator, and one save stores it all.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from claims.errors import ClaimreviewError
 from claims.identifiers import Identifier, parse_identifiers
 from claims.permissions import Actor
 from claims.scales import default_scales, grade_symbols
+from claims.sources.flags import FLAG_LABELS
 from db.accounts import actor_for
 from db.citations import (
     CitationInfo,
@@ -34,10 +36,18 @@ from db.citations import (
     search_library,
 )
 from db.reviews import CitedSource, ReviewInfo, StaleReview, save_review
+from db.source_lookups import LOOKUP_KINDS, store_lookup
 from db.workspace import ClaimContext
 from review_app.auth import current_user
+from review_app.components.source_lookup import (
+    POLL_SECONDS,
+    LookupView,
+    lookup_view,
+    start_lookups,
+    stored_results,
+)
 from review_app.components.text import escape_markdown
-from review_app.resources import clear_review_reads, database
+from review_app.resources import clear_review_reads, database, lookup_problem
 
 _CONFLICT = "review_conflict"  # a Conflict, for the claim it names
 _OPENED = "review_opened"  # (claim id, the review version the form was opened on)
@@ -125,6 +135,9 @@ class Source:
     citation_id: int | None  # None: added to the library when the review is saved
     identifier: Identifier | None
     stored_design: str | None  # the library's study design when the row was made
+    flags: tuple[str, ...] = ()  # the library entry's flags (retracted, preprint...)
+    suggested_design: str | None = None  # what its looked-up record suggests
+    lookup: tuple[str, str] | None = None  # (kind, value) being looked up in the background
 
 
 @dataclass(frozen=True)
@@ -214,6 +227,8 @@ def _sources_of(review: ReviewInfo | None, cited: dict[int, CitationInfo]) -> li
                 citation_id=source.citation_id,
                 identifier=None,
                 stored_design=citation.study_design if citation else None,
+                flags=citation.flags if citation else (),
+                suggested_design=citation.suggested_design if citation else None,
             )
         )
     return rows
@@ -300,6 +315,15 @@ def _forget() -> None:
 # --- Callbacks (they run before the next run of the page draws anything) ------------------------
 
 
+def _library_row(uid: int, citation: CitationInfo) -> Source:
+    # An entry never looked up (or whose lookup failed) is looked up now.
+    due = citation.lookup_status in (None, "failed") and citation.kind in LOOKUP_KINDS
+    return Source(
+        uid, _name(citation), citation.id, None, citation.study_design, citation.flags,
+        citation.suggested_design, (citation.kind, citation.identifier) if due else None,
+    )  # fmt: skip
+
+
 def _add_sources(key: str, identifiers: list[Identifier], found: list[CitationInfo]) -> None:
     sources: list[Source] = list(st.session_state.get(f"{key}_sources", []))
     have_ids = {s.citation_id for s in sources if s.citation_id is not None}
@@ -307,7 +331,7 @@ def _add_sources(key: str, identifiers: list[Identifier], found: list[CitationIn
     uid = st.session_state.get(f"{key}_next_uid", len(sources))
     for citation in found:
         if citation.id not in have_ids:
-            sources.append(Source(uid, _name(citation), citation.id, None, citation.study_design))
+            sources.append(_library_row(uid, citation))
             have_ids.add(citation.id)
             _start_source(key, sources[-1])
             uid += 1
@@ -321,17 +345,23 @@ def _add_sources(key: str, identifiers: list[Identifier], found: list[CitationIn
             if entry is None and (identifier.kind, identifier.value) in have_new:
                 continue
             if entry is not None:
-                source = Source(uid, _name(entry), entry.id, None, entry.study_design)
+                source = _library_row(uid, entry)
                 have_ids.add(entry.id)
             else:
-                source = Source(uid, f"{identifier.label()} (new to the library)", None,
-                                identifier, None)  # fmt: skip
+                source = Source(
+                    uid, f"{identifier.label()} (new to the library)", None, identifier, None,
+                    lookup=(identifier.kind, identifier.value),
+                )  # fmt: skip
                 have_new.add((identifier.kind, identifier.value))
             sources.append(source)
             _start_source(key, source)
             uid += 1
     st.session_state[f"{key}_sources"] = sources
+    first_new = st.session_state.get(f"{key}_next_uid", 0)
     st.session_state[f"{key}_next_uid"] = uid
+    wanted = [s.lookup for s in sources if s.uid >= first_new and s.lookup]
+    if wanted and (user := current_user()) is not None:
+        start_lookups(actor_for(user), wanted)
 
 
 def _take_paste(key: str) -> None:
@@ -346,6 +376,10 @@ def _take_paste(key: str) -> None:
 def _cite(key: str, citation: CitationInfo) -> None:
     _add_sources(key, [], [citation])
     st.session_state[f"{key}_find"] = ""
+
+
+def _use_design(row: str, design: str) -> None:
+    st.session_state[f"{row}_design"] = design
 
 
 def _remove(key: str, uid: int) -> None:
@@ -430,6 +464,11 @@ def _save(
         return
     state.pop(_CONFLICT, None)
     state.pop(_OPENED, None)
+    # Lookups that finished before their sources joined the library are stored now (one still
+    # running stores itself when it ends). A store that fails leaves it to a later refresh.
+    for result in stored_results([s.lookup for s in sources if s.lookup]):
+        with contextlib.suppress(ClaimreviewError):
+            store_lookup(database(), actor, result)
     _forget()
     clear_review_reads()
     on_saved(action, saved)
@@ -577,7 +616,8 @@ def _sources_section(actor: Actor, key: str) -> None:
         row = f"{key}_s{source.uid}"
         with st.container(border=True, key=f"{row}_box"):
             top = st.columns([12, 1], vertical_alignment="center")
-            top[0].markdown(f"{number}\\. {escape_markdown(source.name)}")
+            with top[0]:
+                _source_heading(number, source, row)
             top[1].button(
                 "",
                 key=f"{row}_remove",
@@ -616,12 +656,55 @@ def _sources_section(actor: Actor, key: str) -> None:
     )
     for source, reason in st.session_state.get(f"{key}_refused", []):
         st.error(f"{escape_markdown(source[:80])}: {escape_markdown(reason)}")
+    problem = lookup_problem()
+    if problem:
+        st.caption(escape_markdown(problem))
     # Drawn only while open: its widgets would cost every click of the review page.
     with st.expander(
         "Find a source in the library", key="review_find_open", on_change="rerun"
     ) as finder:
         if finder.open:
             _library_finder(actor, key, sources)
+
+
+def _source_heading(number: int, source: Source, row: str) -> None:
+    """A source row's reference, flags and suggested design. While its lookup runs, this part
+    alone checks again twice a second and fills in when the answer comes: nothing else on the
+    page is redrawn, so a reviewer typing elsewhere meanwhile loses nothing."""
+    view = lookup_view(source.lookup)
+    if view is not None and view.pending:
+        st.fragment(run_every=POLL_SECONDS)(_heading)(number, source, row, polling=True)
+    else:
+        _heading(number, source, row, view)
+
+
+def _heading(
+    number: int, source: Source, row: str, view: LookupView | None = None, polling: bool = False
+) -> None:
+    view = view or lookup_view(source.lookup) or LookupView()
+    badges = "".join(
+        f" :red-badge[:material/warning: {FLAG_LABELS.get(flag, flag)}]"
+        for flag in (view.flags or source.flags)
+    )
+    st.markdown(f"{number}\\. {escape_markdown(view.name or source.name)}{badges}")
+    if view.message:
+        st.caption(escape_markdown(view.message))
+    suggested = view.suggested_design or source.suggested_design
+    if suggested and st.session_state.get(f"{row}_design") != suggested:
+        label = _labels("study_design").get(suggested, suggested)
+        hint = st.columns([5, 2], vertical_alignment="center")
+        hint[0].caption(f"Its record suggests: {label}")
+        used = hint[1].button(
+            "Use it",
+            key=f"{row}_use_suggested",
+            type="tertiary",
+            on_click=_use_design,
+            args=(row, suggested),
+        )
+        if used and polling:
+            # Clicked inside the polling part, which alone reran: the design box outside it
+            # must be redrawn (the click took the focus, so no typing is in flight).
+            st.rerun(scope="app")
 
 
 def _library_finder(actor: Actor, key: str, sources: list[Source]) -> None:

@@ -1,23 +1,40 @@
 """The citation library: every source reviewers cite, in Vancouver style, and reference files.
 
-Sources come only from what reviewers give: pasted identifiers and reference files (RIS,
-PubMed MEDLINE .nbib, BibTeX, CSL-JSON). Nothing is looked up on the network.
+Sources come from what reviewers give: pasted identifiers and reference files (RIS, PubMed
+MEDLINE .nbib, BibTeX, CSL-JSON); `claimreview sources refresh` looks them up (claims/sources),
+and their flags (retracted, preprint...) and lookup show here.
 """
 
 import pandas as pd
 import streamlit as st
 
+from claims.display import format_datetime
 from claims.errors import ClaimreviewError
 from claims.permissions import ADD_CITATIONS
 from claims.references import EXTENSIONS
 from claims.scales import default_scales
-from db.citations import import_reference_file, search_library
+from claims.sources.client import SERVICE_NAMES
+from claims.sources.flags import FLAG_LABELS
+from db.citations import CitationInfo, import_reference_file, search_library
 from review_app.auth import current_actor
 from review_app.components.text import escape_markdown
 from review_app.resources import clear_cached_reads, database
 
 LIMIT = 200
 designs = default_scales()["study_design"].labels()
+
+
+def looked_up(source: CitationInfo) -> str:
+    """Where and when the source was looked up, in words."""
+    service = SERVICE_NAMES.get(source.fetched_from or "", source.fetched_from or "")
+    if source.lookup_status == "found":
+        return f"{service}, {format_datetime(source.fetched_at)}"
+    if source.lookup_status == "not_found":
+        return f"not known to {service}"
+    if source.lookup_status == "failed":
+        return f"failed: {source.lookup_note or 'no answer'} (tried again at the next refresh)"
+    return "not yet" if source.kind in ("pmid", "doi", "pmcid", "nct") else "—"
+
 
 actor = current_actor()
 st.title("Citation library")
@@ -54,7 +71,10 @@ st.dataframe(
         {
             "Reference (Vancouver)": [s.vancouver() if s.title else "" for s in sources],
             "Identifier": [f"{s.kind.upper()} {s.identifier}" for s in sources],
+            "Flags": [" · ".join(f"⚠ {FLAG_LABELS.get(f, f)}" for f in s.flags) for s in sources],
             "Study design": [designs.get(s.study_design or "", "") for s in sources],
+            "Suggested design": [designs.get(s.suggested_design or "", "") for s in sources],
+            "Looked up": [looked_up(s) for s in sources],
             "Link": [s.url or "" for s in sources],
         }
     ),

@@ -1,0 +1,140 @@
+"""Looked-up sources as reviewers and editors meet them: a retracted paper pasted into a review
+shows its flag and the design its record suggests; the library lists flags and lookups."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from claims.identifiers import parse_identifiers
+from claims.permissions import Actor
+from claims.sources.pubmed import parse_efetch
+from db.citations import add_citations
+from db.models import Citation
+from db.source_lookups import apply_lookup
+from tests.browser.conftest import (
+    Site,
+    click_text,
+    log_in,
+    new_user,
+    settle,
+    shot,
+    start_site,
+    stop_site,
+)
+from tests.sources.stub_server import EFETCH, StubResponse, StubServer
+
+OPERATOR = Actor.operator("test")
+WAKEFIELD = (
+    Path(__file__).parents[1]
+    / "sources"
+    / "data"
+    / "pubmed-9500320-20137807-wakefield-and-retraction.xml"
+)
+
+
+def _looked_up_wakefield(site: Site) -> None:
+    """PMID 9500320 in the library, as a lookup of PubMed's real record leaves it."""
+    record = parse_efetch(WAKEFIELD.read_bytes())["9500320"]
+    outcome = SimpleNamespace(
+        status="found", record=record, service="pubmed", fetched_at=datetime.now(UTC), reason=""
+    )
+    database = site.database()
+    try:
+        identifiers, _ = parse_identifiers("PMID 9500320")
+        [entry] = add_citations(database, OPERATOR, identifiers)
+        with database.write() as session:
+            apply_lookup(session, session.get(Citation, entry.id), outcome)
+    finally:
+        database.dispose()
+
+
+def test_a_retracted_source_shows_its_flag_in_the_review_and_the_library(
+    browser_context, site: Site
+) -> None:
+    _looked_up_wakefield(site)
+    new_user(site, "flags")
+    page = browser_context(width=1440, height=1200)
+    log_in(page, site, "flags", f"/review?article=1&claim={site.claims[4]}")
+    paste = page.get_by_role("textbox", name=re.compile("^Add sources"))
+    paste.fill("PMID 9500320")
+    paste.press("Tab")
+    settle(page)
+    row = page.locator("[class*='st-key-review_'][class*='_s0_box']")
+    row.get_by_text(re.compile(r"Wakefield AJ, Murch SH")).wait_for(timeout=10_000)
+    assert row.get_by_text(re.compile(r"Retracted$")).first.is_visible()
+    assert row.get_by_text("Its record suggests: Retracted").is_visible()
+    shot(page, "review-row")
+    click_text(page, "button", "Use it")
+    assert row.get_by_text("Its record suggests").count() == 0  # taken: the design is set
+    click_text(page, "button", "Save draft")
+    database = site.database()
+    try:
+        with database.read() as session:
+            stored = session.scalar(select(Citation).where(Citation.identifier == "9500320"))
+            assert stored.study_design == "retracted"
+    finally:
+        database.dispose()
+    # The library, as an editor sees it.
+    editor = browser_context(width=1440, height=900)
+    log_in(editor, site, "editor", "/library")
+    grid = editor.get_by_test_id("stDataFrame").first
+    grid.locator("td").first.wait_for(state="attached", timeout=10_000)
+    cells = grid.locator("td").all_inner_texts()
+    assert "⚠ Retracted" in cells
+    assert any(re.fullmatch(r"PubMed, \d+ \w{3} \d{4}, \d\d:\d\d UTC", c) for c in cells), cells
+    shot(editor, "library")
+
+
+@pytest.fixture(scope="module")
+def stub_and_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StubServer, Site]]:
+    """A server whose source lookups go to the local stub of the services."""
+    with StubServer() as stub:
+        running, process = start_site(tmp_path_factory.mktemp("lookups"), env=stub.env())
+        try:
+            yield stub, running
+        finally:
+            stop_site(process)
+
+
+def test_a_pasted_pmid_is_looked_up_while_the_reviewer_goes_on(browser_context, stub_and_site):
+    stub, site = stub_and_site
+    stub.queue(EFETCH, StubResponse(body=WAKEFIELD.read_bytes(), delay=2.0))  # a slow PubMed
+    new_user(site, "paster")
+    page = browser_context(width=1440, height=1200)
+    log_in(page, site, "paster", f"/review?article=1&claim={site.claims[5]}")
+    paste = page.get_by_role("textbox", name=re.compile("^Add sources"))
+    paste.fill("PMID 9500320")
+    paste.press("Tab")
+    row = page.locator("[class*='st-key-review_'][class*='_s0_box']")
+    # At once: the row, saying it is being looked up; the form does not wait.
+    row.get_by_text("1. PMID 9500320 (new to the library)").wait_for(timeout=5_000)
+    assert row.get_by_text("Looking up in PubMed…").is_visible()
+    shot(page, "looking-up")
+    rationale = page.get_by_role("textbox", name="Rationale (Markdown)")
+    rationale.click()
+    page.keyboard.type("Typed while PubMed answers")
+    # Then what PubMed said, with the flag and the suggested design.
+    row.get_by_text(re.compile(r"Wakefield AJ, Murch SH")).wait_for(timeout=15_000)
+    assert row.get_by_text(re.compile(r"Retracted$")).first.is_visible()
+    assert row.get_by_text("Its record suggests: Retracted").is_visible()
+    assert rationale.input_value() == "Typed while PubMed answers"  # no typing lost
+    shot(page, "looked-up")
+    assert stub.count(EFETCH) == 1
+    assert stub.requests(EFETCH)[0].param("tool") == "claimreview"
+    click_text(page, "button", "Save draft")
+    database = site.database()
+    try:
+        with database.read() as session:
+            stored = session.scalar(select(Citation).where(Citation.identifier == "9500320"))
+            assert stored.title.startswith("Ileal-lymphoid-nodular hyperplasia")
+            assert "retracted" in stored.flags.split(",")
+            assert stored.fetched_from == "pubmed"
+    finally:
+        database.dispose()
