@@ -62,6 +62,7 @@ class SourceUsed:
     stance: str | None
     quote: str
     locator: str
+    flags: tuple[str, ...] = ()  # codes of claims.sources.flags: retracted, preprint...
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def claim_for_adjudication(session: Session, actor: Actor, claim_id: int) -> Cla
                     kind=link.citation.kind,
                     identifier=link.citation.identifier,
                     study_design=link.citation.study_design,
+                    flags=citation_info(link.citation).flags,
                     stance=link.stance,
                     quote=link.quote,
                     locator=link.locator,

@@ -223,6 +223,8 @@ class ReferenceImport:
     created: int
     already_there: int
     problems: list[str]
+    # (kind, identifier) of the file's sources not yet looked up: lookups fill what it lacks
+    due_for_lookup: tuple[tuple[str, str], ...] = ()
 
 
 def import_reference_file(
@@ -232,20 +234,25 @@ def import_reference_file(
     actor.require(ADD_CITATIONS)
     references, problems = read_references_report(data, filename)
     created = existing = 0
+    due: list[tuple[str, str]] = []
     with database.write() as session:
         for number, reference in enumerate(references, start=1):
             identifier = reference.identifier()
             if identifier is None:
                 problems.append(f"reference {number}: no DOI, PMID, PMCID or URL, skipped")
                 continue
-            _, is_new = _find_or_create(session, actor, identifier, reference)
+            citation, is_new = _find_or_create(session, actor, identifier, reference)
             created += is_new
             existing += not is_new
+            if citation.lookup_status in (None, "failed"):
+                due.append((citation.kind, citation.identifier))
     if not created and not existing:
         raise ClaimreviewError(
             "No source in that file has a DOI, PMID, PMCID or URL; nothing was added."
         )
-    return ReferenceImport(created=created, already_there=existing, problems=problems)
+    return ReferenceImport(
+        created=created, already_there=existing, problems=problems, due_for_lookup=tuple(due)
+    )
 
 
 def search_library(

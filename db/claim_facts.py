@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from claims.sources.flags import RETRACTED
 from db.models import (
     GAP_COLUMNS,
     Article,
@@ -51,6 +52,7 @@ from db.models import (
 
 WEAK_CERTAINTY = ("low", "very_low", "no_evidence")
 INDIRECT_DESIGNS = ("preclinical", "preprint")
+
 AFFIRMING = ("accurate", "mostly_accurate")
 VERY_WEAK = ("very_low", "no_evidence")
 # The state of a claim that is not checkable (a heading, a question). Not "not_checkable": that
@@ -86,11 +88,14 @@ def live_facts(claim_condition: ColumnElement[bool]) -> Select:
         .subquery()
     )
     direct = or_(Citation.study_design.is_(None), Citation.study_design.not_in(INDIRECT_DESIGNS))
+    # Citation.flags is a comma-separated list of codes (db/source_lookups.py).
+    retracted = (literal(",") + Citation.flags + literal(",")).like(f"%,{RETRACTED},%")
     sources = (
         select(
             Review.claim_id.label("claim_id"),
             func.count(distinct(ReviewCitation.citation_id)).label("sources"),
             func.count(distinct(case((direct, ReviewCitation.citation_id)))).label("direct"),
+            func.count(distinct(case((retracted, ReviewCitation.citation_id)))).label("retracted"),
         )
         .join(ReviewCitation, ReviewCitation.review_id == Review.id)
         .join(Citation, Citation.id == ReviewCitation.citation_id)
@@ -122,6 +127,7 @@ def live_facts(claim_condition: ColumnElement[bool]) -> Select:
         "disagreement": and_(~decided, or_(reviews.c.verdicts > 1, reviews.c.certainties > 1)),
         "clash": and_(verdict.in_(AFFIRMING), certainty.in_(VERY_WEAK)),
         "cues_unreviewed": and_(cues.c.claim_id.is_not(None), ~reviewed),
+        "cites_retracted": func.coalesce(sources.c.retracted, 0) > 0,
     }
     assert tuple(gaps) == GAP_COLUMNS  # inserted by position into claim_facts' columns
     checkable = Claim.checkable.is_(True)

@@ -41,6 +41,7 @@ GAPS = {
     "disagreement": "Reviewers disagree (no decision yet)",
     "clash": "Verdict and certainty clash",
     "cues_unreviewed": "Cues of overclaiming and no review yet",
+    "cites_retracted": "Cites a retracted source",
 }
 assert tuple(GAPS) == GAP_COLUMNS
 THROUGHPUT_WEEKS = 26

@@ -448,6 +448,7 @@ GAP_COLUMNS = (
     "disagreement",
     "clash",
     "cues_unreviewed",
+    "cites_retracted",
 )
 
 
@@ -467,6 +468,7 @@ class _FactCounts:
     disagreement: Mapped[int] = mapped_column(Integer, default=0)
     clash: Mapped[int] = mapped_column(Integer, default=0)
     cues_unreviewed: Mapped[int] = mapped_column(Integer, default=0)
+    cites_retracted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ClaimFact(_FactCounts, Base):

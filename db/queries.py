@@ -213,6 +213,10 @@ def article_bundle(session: Session, actor: Actor, article_id: int) -> dict[str,
                         "pages": c.pages,
                         "study_design": c.study_design,
                         "url": c.url,
+                        "doi": c.doi,
+                        "pmid": c.pmid,
+                        "pmcid": c.pmcid,
+                        "flags": [f for f in (c.flags or "").split(",") if f],
                     },
                 )
             reviews.append(

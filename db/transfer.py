@@ -18,6 +18,7 @@ from claims.errors import ClaimreviewError
 from claims.exports import JSON_FORMAT
 from claims.metadata import check_source_url
 from claims.permissions import IMPORT_ARTICLES, Actor
+from claims.sources.flags import FLAG_LABELS
 from db.accounts import USERNAME_MAX, check_username
 from db.articles import ImportResult, content_hash, refuse_too_many_claims
 from db.audit import record_event
@@ -164,6 +165,9 @@ def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportR
                 fields = {k: v for k, v in item.items() if k != "id"}
                 if "url" in fields:
                     fields["url"] = _web_address(fields["url"])
+                if "flags" in fields:  # a list in the bundle; only flags this version knows
+                    given = fields["flags"] if isinstance(fields["flags"], list) else []
+                    fields["flags"] = ",".join(f for f in FLAG_LABELS if f in given)
                 citation = Citation(**fields)
                 session.add(citation)
                 session.flush()

@@ -204,7 +204,7 @@ def to_docx(report: Report) -> bytes:
     if not report.bibliography:
         out.text("No sources cited.")
     for entry in report.bibliography:
-        out.text(_t(f"{entry.number}. {entry.vancouver}"))
+        out.text(_t(f"{entry.number}. {entry.reference}"))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

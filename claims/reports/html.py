@@ -191,7 +191,7 @@ def to_html(report: Report) -> str:
             design = f" <em>({_e(entry.study_design)})</em>" if entry.study_design else ""
             body.append(
                 f'<li id="ref-{entry.number}" value="{entry.number}">'
-                f"{_e(entry.vancouver)}{design}{link}</li>"
+                f"{_e(entry.reference)}{design}{link}</li>"
             )
         body.append("</ol>")
     else:
@@ -244,7 +244,7 @@ def annotated_article_html(bundle: Mapping[str, Any]) -> str:
         body.append("<h2>References</h2>")
         body.append('<ol class="refs">')
         body += [
-            f'<li id="ref-{e.number}" value="{e.number}">{_e(e.vancouver)}</li>'
+            f'<li id="ref-{e.number}" value="{e.number}">{_e(e.reference)}</li>'
             for e in report.bibliography
         ]
         body.append("</ol>")

@@ -126,7 +126,7 @@ def to_markdown(report: Report) -> str:
     out += ["## References", ""]
     if report.bibliography:
         for entry in report.bibliography:
-            out.append(f"{entry.number}. {md_escape(entry.vancouver)}")
+            out.append(f"{entry.number}. {md_escape(entry.reference)}")
         out.append("")
     else:
         out += ["No sources cited.", ""]

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from claims.scales import DECISION_REASONS, Scale, default_scales
+from claims.sources.flags import FLAG_LABELS
 from claims.vancouver import format_vancouver, number_citations
 
 __all__ = [
@@ -144,6 +145,12 @@ class BibEntry:
     vancouver: str
     url: str | None
     study_design: str | None  # label
+    flags: tuple[str, ...] = ()  # labels: "Retracted", "Preprint (not peer reviewed)"...
+
+    @property
+    def reference(self) -> str:
+        """The reference as a report lists it: Vancouver, then its flags in brackets."""
+        return self.vancouver + (f" [{'; '.join(self.flags)}]" if self.flags else "")
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,8 @@ def citation_vancouver(citation: Mapping[str, Any]) -> str:
         "volume": citation.get("volume"),
         "issue": citation.get("issue"),
         "pages": citation.get("pages"),
-        "doi": citation.get("identifier") if citation.get("kind") == "doi" else None,
+        "doi": citation.get("doi")
+        or (citation.get("identifier") if citation.get("kind") == "doi" else None),
         "url": citation.get("url"),
     }
     text = format_vancouver(ref)
@@ -313,6 +321,11 @@ def build_report(
             vancouver=vancouver[cid],
             url=_str(sources.get(cid, {}).get("url")),
             study_design=_label(designs, sources.get(cid, {}).get("study_design")),
+            flags=tuple(
+                FLAG_LABELS[code]
+                for code in sources.get(cid, {}).get("flags") or ()
+                if code in FLAG_LABELS
+            ),
         )
         for cid, number in sorted(numbers.items(), key=lambda item: item[1])
     )

@@ -319,5 +319,5 @@ def to_pdf(report: Report, *, font_path: str | Path | None = None) -> bytes:
     if not report.bibliography:
         w.text("No sources cited.")
     for entry in report.bibliography:
-        w.text(f"{entry.number}. {_t(entry.vancouver)}")
+        w.text(f"{entry.number}. {_t(entry.reference)}")
     return bytes(w.pdf.output())

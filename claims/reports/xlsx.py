@@ -131,7 +131,7 @@ def _bibliography_sheet(ws: Worksheet, report: Report) -> None:
         ws.column_dimensions[letter].width = width
     for r, entry in enumerate(report.bibliography, start=2):
         _put(ws, r, 1, entry.number).alignment = TOP
-        _put(ws, r, 2, entry.vancouver).alignment = WRAP
+        _put(ws, r, 2, entry.reference).alignment = WRAP
         _put(ws, r, 3, entry.study_design or "").alignment = TOP
         _put(ws, r, 4, entry.url or "").alignment = WRAP
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from claims.errors import ClaimreviewError
 from claims.scales import DECISION_REASONS, default_scales
+from claims.sources.flags import FLAG_LABELS
 from db.adjudication import adjudication_backlog, claim_for_adjudication
 from db.decisions import record_decision
 from review_app.auth import current_actor
@@ -91,8 +92,12 @@ for start in range(0, len(claim.reviews), 3):
                     stances.get(source.stance or "", ""),
                     designs.get(source.study_design or "", ""),
                 ]
+                flagged = "".join(
+                    f" :red-badge[:material/warning: {FLAG_LABELS.get(flag, flag)}]"
+                    for flag in source.flags
+                )
                 st.caption(
-                    f"{number}. {escape_markdown(source.reference)}"
+                    f"{number}. {escape_markdown(source.reference)}{flagged}"
                     + (f" — {escape_markdown(', '.join(d for d in details if d))}" if any(details)
                        else "")
                     + (f" — “{escape_markdown(source.quote)}”" if source.quote else "")

@@ -131,3 +131,26 @@ def test_two_blind_reviewers_disagree_and_the_editor_decides(world: dict) -> Non
     assert "**Status:** Decided" in claim and "**Decision reason:** New evidence" in claim
     decided = [c for c in bundle["claims"] if c["decision"]]
     assert len(decided) == 1 and decided[0]["decision"]["verdict"] == "misleading"
+
+
+def test_adjudication_shows_a_cited_sources_retraction(world: dict) -> None:
+    from claims.identifiers import parse_identifiers
+    from db.accounts import actor_for, get_user
+    from db.citations import add_citations
+    from db.models import Citation
+    from db.queries import claim_page
+    from db.reviews import CitedSource, save_review
+
+    database = world["db"]
+    rita, raj = (actor_for(get_user(database, world[n])) for n in ("rita", "raj"))
+    with database.read() as session:
+        claim = claim_page(session, OPERATOR, world["article"], limit=1)[0].id
+    (source,) = add_citations(database, rita, parse_identifiers("PMID 9500320")[0])
+    with database.write() as session:  # as a lookup leaves it (db/source_lookups.py)
+        session.get(Citation, source.id).flags = "retracted"
+    save_review(database, rita, claim, verdict="accurate", certainty="high", submit=True,
+                citations=[CitedSource(source.id, "supports")])  # fmt: skip
+    save_review(database, raj, claim, verdict="misleading", certainty="low", submit=True)
+    at = _page(world["edna"], "adjudication", world["article"])
+    cited = [c.value for c in at.caption if "PMID" in c.value or "9500320" in c.value]
+    assert cited and ":red-badge[:material/warning: Retracted]" in cited[0]

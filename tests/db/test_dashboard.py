@@ -24,7 +24,7 @@ from db.dashboard import (
 )
 from db.decisions import record_decision
 from db.engine import Database
-from db.models import Article
+from db.models import Article, Citation
 from db.queries import claim_page
 from db.reviews import CitedSource, save_review
 
@@ -33,7 +33,8 @@ SENTENCES = [
     "Drug A lowers blood pressure in adults.",  # 1: no review, no cue
     "Drug B always cures migraine in children.",  # 2: no review, cues
     "Drug C reduces pain after surgery in adults.",  # 3: reviewed, no citation, low
-    "Drug D prevents strokes in older adults.",  # 4: reviewed, one preclinical source
+    "Drug D prevents strokes in older adults.",  # 4: reviewed, one preclinical source (a), later
+    # found retracted
     "Drug E shortens colds by two days in adults.",  # 5: two reviewers disagree
     "Drug F improves sleep in shift workers.",  # 6: decided accurate, very low: clash
     "Drug G lowers cholesterol in adults with diabetes.",  # 7: two direct sources, high
@@ -65,6 +66,8 @@ def fixture(database: Database) -> dict:
     record_decision(database, OPERATOR, ids[5], verdict="accurate", certainty="very_low")
     review(rita, 7, "accurate", "high", [b, c])
     save_review(database, raj, ids[0], verdict="accurate", certainty="high")  # a draft only
+    with database.write() as session:  # as a lookup leaves a retracted source (source_lookups)
+        session.get(Citation, a.id).flags = "retracted,corrected"
     return {"article": article.article_id, "ids": ids}
 
 
@@ -82,6 +85,7 @@ def test_gap_counts_equal_the_fixture(database: Database, fixture: dict) -> None
         "disagreement": 1,  # 5
         "clash": 1,  # 6: accurate on very low certainty
         "cues_unreviewed": 1,  # 2 ("always", "cures")
+        "cites_retracted": 1,  # 4 (a)
     }
     assert set(figures.gaps) == set(GAPS)
     assert figures.verdicts == {

@@ -4,23 +4,34 @@ what is due."""
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
+from claims.exports import export
 from claims.identifiers import parse_identifiers
 from claims.permissions import Actor
 from claims.references import read_references_report
 from claims.sources.records import RETRACTION, Notice, SourceRecord
+from db.accounts import actor_for, create_user
+from db.articles import import_file
 from db.audit import list_events
 from db.citations import add_citations, import_reference_file
+from db.dashboard import overview
 from db.engine import Database
 from db.models import Citation
+from db.queries import article_bundle, claim_page
+from db.reviews import CitedSource, save_review
+from db.setup import prepare_database
 from db.source_lookups import due_for_lookup, refresh_sources, store_lookup
+from db.transfer import import_bundle, read_bundle
 
 OPERATOR = Actor.operator("test")
+PASSWORD = "a long enough password 1"
 
 TRIAL = SourceRecord(
     kind="pmid",
@@ -120,7 +131,8 @@ def test_a_reference_files_values_survive_a_lookup(database: Database) -> None:
         b"AN  - 27557302\nDB  - PubMed\nER  - \n"
     )
     report = read_references_report(ris, "mine.ris")
-    import_reference_file(database, OPERATOR, ris, "mine.ris")
+    imported = import_reference_file(database, OPERATOR, ris, "mine.ris")
+    assert imported.due_for_lookup == (("pmid", "27557302"),)  # looked up for what it lacks
     with database.read() as session:
         citation = session.scalar(select(Citation).where(Citation.identifier == "27557302"))
     assert citation is not None, report
@@ -170,3 +182,60 @@ def test_a_lookup_stores_on_the_library_entry_once_there_is_one(database: Databa
     assert store_lookup(database, OPERATOR, outcome) is True
     assert _citation(database, cid).title == TRIAL.title
     assert store_lookup(database, OPERATOR, outcome) is False  # nothing new the second time
+
+
+def _reviewed_article_citing_wakefield(database: Database) -> tuple[int, int]:
+    """An article whose one claim a submitted review supports with PMID 9500320."""
+    article = import_file(database, b"Drug A cures migraine in every adult.", "a.txt",
+                          actor=OPERATOR)  # fmt: skip
+    with database.read() as session:
+        [claim] = claim_page(session, OPERATOR, article.article_id, limit=10)
+    reviewer, _ = create_user(database, OPERATOR, "rita", ["reviewer"], password=PASSWORD)
+    rita = actor_for(reviewer)
+    [cid] = _cite(database, "PMID 9500320")
+    save_review(database, rita, claim.id, verdict="accurate", certainty="moderate", submit=True,
+                citations=[CitedSource(cid, "supports")])  # fmt: skip
+    return article.article_id, cid
+
+
+def test_a_claim_citing_a_source_later_found_retracted_joins_the_gap(database: Database) -> None:
+    _reviewed_article_citing_wakefield(database)
+
+    def gap() -> int:
+        with database.read() as session:
+            return overview(session, OPERATOR).gaps["cites_retracted"]
+
+    assert gap() == 0
+    refresh_sources(
+        database, OPERATOR, FakeLookup({("pmid", "9500320"): Outcome("found", RETRACTED)})
+    )
+    assert gap() == 1  # the lookup's flag reached the claim's facts in the same transaction
+
+
+def test_reports_mark_a_retracted_source_and_a_json_export_keeps_the_flag(
+    database: Database, tmp_path
+) -> None:
+    article_id, _ = _reviewed_article_citing_wakefield(database)
+    found = FakeLookup({("pmid", "9500320"): Outcome("found", RETRACTED)})
+    refresh_sources(database, OPERATOR, found)
+    with database.read() as session:
+        bundle = article_bundle(session, OPERATOR, article_id)
+    [cited] = bundle["citations"]
+    assert cited["flags"] == ["retracted"]
+    markdown = export(bundle, "md")
+    assert "Wakefield AJ" in markdown and "\\[Retracted\\]" in markdown
+    assert '[Retracted] <a href="https://pubmed.ncbi.nlm.nih.gov/9500320/"' in export(
+        bundle, "html"
+    )
+    pages = PdfReader(io.BytesIO(export(bundle, "pdf"))).pages
+    assert "[Retracted]" in "".join(page.extract_text() for page in pages)
+    # Another instance reads the export back with the flag (and drops one it does not know).
+    cited["flags"].append("haunted")
+    other = prepare_database(Database(f"sqlite:///{tmp_path / 'other.db'}"))
+    try:
+        import_bundle(other, OPERATOR, read_bundle(export(bundle, "json").encode()))
+        with other.read() as session:
+            [copy] = session.scalars(select(Citation)).all()
+            assert copy.flags == "retracted"
+    finally:
+        other.dispose()
