@@ -51,7 +51,10 @@ def parse_study(data: bytes | str | dict[str, Any]) -> SourceRecord:
         identifier=nct,
         service=SERVICE,
         title=clean(identification.get("briefTitle")) or clean(identification.get("officialTitle")),
-        year=year_in(first_posted),  # a registry record is cited by the year it was first posted
+        # A registry record is cited with the registry as its container ("Title.
+        # ClinicalTrials.gov. 2021."), by the year it was first posted.
+        journal="ClinicalTrials.gov",
+        year=year_in(first_posted),
         mesh_terms=_condition_mesh(study.get("derivedSection")),
         trial_ids=(nct,),
         study_type=clean(design.get("studyType")),

@@ -13,12 +13,14 @@ from claims.errors import ClaimreviewError
 from claims.permissions import ADD_CITATIONS
 from claims.references import EXTENSIONS
 from claims.scales import default_scales
+from claims.sources.background import PENDING
 from claims.sources.client import SERVICE_NAMES
 from claims.sources.flags import FLAG_LABELS
 from db.citations import CitationInfo, import_reference_file, search_library
 from review_app.auth import current_actor
-from review_app.components.text import escape_markdown
-from review_app.resources import clear_cached_reads, database
+from review_app.components.source_lookup import start_lookups
+from review_app.components.text import escape_markdown, plural
+from review_app.resources import background_lookups, clear_cached_reads, database
 
 LIMIT = 200
 designs = default_scales()["study_design"].labels()
@@ -36,6 +38,9 @@ def looked_up(source: CitationInfo) -> str:
     return "not yet" if source.kind in ("pmid", "doi", "pmcid", "nct") else "—"
 
 
+_LOOKING_UP = "library_looking_up"  # the imported sources being looked up
+_IMPORTED = "library_imported"  # the last import's outcome: (kind, message, problems)
+
 actor = current_actor()
 st.title("Citation library")
 
@@ -50,22 +55,61 @@ if actor.can(ADD_CITATIONS):
             try:
                 result = import_reference_file(database(), actor, upload.getvalue(), upload.name)
             except ClaimreviewError as error:
-                st.error(escape_markdown(str(error)))
+                st.session_state[_IMPORTED] = ("error", str(error), [])
             else:
                 clear_cached_reads()
-                st.success(
-                    f"{result.created} new sources added; {result.already_there} were already "
-                    "in the library."
+                st.session_state[_IMPORTED] = (
+                    "success",
+                    f"{plural(result.created, 'new source')} added; "
+                    f"{result.already_there} already in the library.",
+                    result.problems,
                 )
-                for problem in result.problems:
-                    st.caption(escape_markdown(problem))
+                # Lookups fill in what the file lacks (its own values stay), in the background.
+                start_lookups(actor, list(result.due_for_lookup))
+                st.session_state[_LOOKING_UP] = list(result.due_for_lookup)
+    # Outside the panel, and kept: the lookups' rerun must not take the outcome away.
+    if imported := st.session_state.get(_IMPORTED):
+        kind, message, problems = imported
+        if kind == "success":
+            st.success(message)  # our own words and counts
+        else:
+            st.error(escape_markdown(message))
+        for problem in problems:
+            st.caption(escape_markdown(problem))
+
+
+def _looking_up() -> None:
+    """While the imported sources are looked up: how many are left, checked every second;
+    when all are done, the page runs again and the table shows what was found."""
+    keys = st.session_state.get(_LOOKING_UP) or []
+    lookups = background_lookups()
+    if not keys or lookups is None:
+        return
+
+    @st.fragment(run_every=1.0)
+    def left() -> None:
+        pending = sum(lookups.state(*key) == PENDING for key in keys)
+        if not pending:
+            st.session_state.pop(_LOOKING_UP, None)
+            st.rerun(scope="app")
+        st.info(
+            f"Looking up {pending} of {len(keys)} sources in PubMed, Crossref, "
+            "ClinicalTrials.gov and Europe PMC; the table fills in when they are done.",
+            icon=":material/travel_explore:",
+        )
+
+    left()
+
+
+_looking_up()
 
 query = st.text_input("Search by identifier, title, author or journal", key="library_query")
 sources = search_library(database(), actor, query, limit=LIMIT)
 if not sources:
     st.info("No source matches." if query.strip() else "The library is empty.")
     st.stop()
-st.caption(f"{len(sources)} sources" + (f" (the latest {LIMIT})" if len(sources) == LIMIT else ""))
+latest = f" (the latest {LIMIT})" if len(sources) == LIMIT else ""
+st.caption(plural(len(sources), "source") + latest)
 st.dataframe(
     pd.DataFrame(
         {

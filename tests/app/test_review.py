@@ -221,7 +221,7 @@ def test_the_library_imports_a_reference_file_and_lists_it_in_vancouver_style(
     at.file_uploader(key="library_file").upload("refs.nbib", nbib)
     at.button[0].click()
     _run(at)
-    assert any("1 new sources added" in s.value for s in at.success)
+    assert any("1 new source added; 0 already in the library." in s.value for s in at.success)
     table = at.dataframe[0].value
     assert list(table["Reference (Vancouver)"]) == [
         "Palumbo A, Chanan-Khan A. Daratumumab, bortezomib, and dexamethasone for multiple "

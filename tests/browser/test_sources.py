@@ -28,7 +28,13 @@ from tests.browser.conftest import (
     start_site,
     stop_site,
 )
-from tests.sources.stub_server import EFETCH, StubResponse, StubServer
+from tests.sources.stub_server import (
+    CROSSREF_WORKS,
+    CTGOV_STUDIES,
+    EFETCH,
+    StubResponse,
+    StubServer,
+)
 
 OPERATOR = Actor.operator("test")
 WAKEFIELD = (
@@ -103,38 +109,98 @@ def stub_and_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[St
             stop_site(process)
 
 
-def test_a_pasted_pmid_is_looked_up_while_the_reviewer_goes_on(browser_context, stub_and_site):
+def test_a_pasted_pmid_doi_and_nct_are_looked_up_while_the_reviewer_goes_on(
+    browser_context, stub_and_site
+) -> None:
     stub, site = stub_and_site
+    data = Path(__file__).parents[1] / "sources" / "data"
     stub.queue(EFETCH, StubResponse(body=WAKEFIELD.read_bytes(), delay=2.0))  # a slow PubMed
+    stub.queue(
+        CROSSREF_WORKS, StubResponse(body=(data / "crossref-zhou-nature-2020.json").read_bytes())
+    )
+    stub.queue(
+        CTGOV_STUDIES,
+        StubResponse(body=(data / "ctgov-NCT05013879-randomised-no-results.json").read_bytes()),
+    )
     new_user(site, "paster")
     page = browser_context(width=1440, height=1200)
     log_in(page, site, "paster", f"/review?article=1&claim={site.claims[5]}")
     paste = page.get_by_role("textbox", name=re.compile("^Add sources"))
-    paste.fill("PMID 9500320")
+    paste.fill("PMID 9500320, doi:10.1038/s41586-020-2012-7, NCT05013879")
     paste.press("Tab")
-    row = page.locator("[class*='st-key-review_'][class*='_s0_box']")
-    # At once: the row, saying it is being looked up; the form does not wait.
-    row.get_by_text("1. PMID 9500320 (new to the library)").wait_for(timeout=5_000)
-    assert row.get_by_text("Looking up in PubMed…").is_visible()
+
+    def row(n: int):
+        return page.locator(f"[class*='st-key-review_'][class*='_s{n}_box']")
+
+    # At once: the rows, saying they are being looked up; the form does not wait.
+    row(0).get_by_text("1. PMID 9500320 (new to the library)").wait_for(timeout=5_000)
+    assert row(0).get_by_text("Looking up in PubMed…").is_visible()
     shot(page, "looking-up")
     rationale = page.get_by_role("textbox", name="Rationale (Markdown)")
     rationale.click()
     page.keyboard.type("Typed while PubMed answers")
-    # Then what PubMed said, with the flag and the suggested design.
-    row.get_by_text(re.compile(r"Wakefield AJ, Murch SH")).wait_for(timeout=15_000)
-    assert row.get_by_text(re.compile(r"Retracted$")).first.is_visible()
-    assert row.get_by_text("Its record suggests: Retracted").is_visible()
+    # Then what each service said: authors, title, journal, year; flags; suggested designs.
+    row(0).get_by_text(re.compile(r"Wakefield AJ, Murch SH.* Lancet\. 1998")).wait_for(
+        timeout=15_000
+    )
+    assert row(0).get_by_text(re.compile(r"Retracted$")).first.is_visible()
+    assert row(0).get_by_text("Its record suggests: Retracted").is_visible()
+    row(1).get_by_text(
+        re.compile(r"Zhou P, Yang XL\. A pneumonia outbreak .* Nature\. 2020")
+    ).wait_for(timeout=15_000)
+    row(2).get_by_text(re.compile(r"Kinesiotape .* ClinicalTrials\.gov\. 2021")).wait_for(
+        timeout=15_000
+    )
+    assert row(2).get_by_text(re.compile(r"No results posted$")).first.is_visible()
+    assert row(2).get_by_text("Its record suggests: Randomised trial").is_visible()
     assert rationale.input_value() == "Typed while PubMed answers"  # no typing lost
     shot(page, "looked-up")
-    assert stub.count(EFETCH) == 1
+    assert (stub.count(EFETCH), stub.count(CROSSREF_WORKS), stub.count(CTGOV_STUDIES)) == (1, 1, 1)
     assert stub.requests(EFETCH)[0].param("tool") == "claimreview"
     click_text(page, "button", "Save draft")
     database = site.database()
     try:
         with database.read() as session:
-            stored = session.scalar(select(Citation).where(Citation.identifier == "9500320"))
-            assert stored.title.startswith("Ileal-lymphoid-nodular hyperplasia")
-            assert "retracted" in stored.flags.split(",")
-            assert stored.fetched_from == "pubmed"
+            pasted = ("9500320", "10.1038/s41586-020-2012-7", "NCT05013879")
+            stored = {
+                c.kind: c
+                for c in session.scalars(select(Citation).where(Citation.identifier.in_(pasted)))
+            }
+            assert stored["pmid"].title.startswith("Ileal-lymphoid-nodular hyperplasia")
+            assert "retracted" in stored["pmid"].flags.split(",")
+            assert stored["doi"].journal == "Nature" and stored["doi"].year == 2020
+            assert stored["nct"].suggested_design == "rct"
+            assert {c.fetched_from for c in stored.values()} == {"pubmed", "crossref", "ctgov"}
     finally:
         database.dispose()
+
+
+def test_an_imported_reference_file_is_looked_up_for_what_it_lacks(
+    browser_context, stub_and_site, tmp_path: Path
+) -> None:
+    stub, site = stub_and_site
+    dapa = Path(__file__).parents[1] / "sources" / "data" / "pubmed-32970396-dapa-ckd-rct.xml"
+    stub.queue(EFETCH, StubResponse(body=dapa.read_bytes(), delay=1.0))
+    ris = tmp_path / "mine.ris"
+    ris.write_text("TY  - JOUR\nTI  - Our own short title\nAN  - 32970396\nDB  - PubMed\nER  - \n")
+    page = browser_context(width=1440, height=900)
+    log_in(page, site, "editor", "/library")
+    page.get_by_text("Import a reference file").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(ris))
+    click_text(page, "button", "Import")
+    page.get_by_text("1 new source added; 0 already in the library.").wait_for(timeout=10_000)
+    page.get_by_text(re.compile(r"Looking up 1 of 1 sources")).wait_for(timeout=5_000)
+    shot(page, "looking-up")
+    grid = page.get_by_test_id("stDataFrame").first
+
+    def cells() -> list[str]:
+        grid.locator("td").first.wait_for(state="attached", timeout=10_000)
+        return grid.locator("td").all_inner_texts()
+
+    page.get_by_text(re.compile(r"Looking up")).wait_for(state="detached", timeout=15_000)
+    settle(page)
+    [reference] = [c for c in cells() if "Our own short title" in c]
+    assert "N Engl J Med. 2020" in reference  # the journal and year the file lacked
+    assert "Suggested design" in " ".join(grid.locator("th").all_inner_texts())
+    assert "Randomised trial" in cells()  # suggested from PubMed's publication types
+    shot(page, "looked-up")

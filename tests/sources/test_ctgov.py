@@ -103,3 +103,12 @@ def test_an_unreadable_reply_raises_a_clear_error(body, words):
         parse_study(body)
     assert words in str(caught.value)
     assert str(caught.value).startswith("ClinicalTrials.gov's reply")
+
+
+def test_a_trial_is_cited_with_its_registry() -> None:
+    from claims.vancouver import format_vancouver
+
+    record = parse_study((DATA / "ctgov-NCT05013879-randomised-no-results.json").read_bytes())
+    assert format_vancouver(record) == (
+        "Kinesiotape for Edema After Bilateral Total Knee Arthroplasty. ClinicalTrials.gov. 2021."
+    )
