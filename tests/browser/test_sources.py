@@ -204,3 +204,31 @@ def test_an_imported_reference_file_is_looked_up_for_what_it_lacks(
     assert "Suggested design" in " ".join(grid.locator("th").all_inner_texts())
     assert "Randomised trial" in cells()  # suggested from PubMed's publication types
     shot(page, "looked-up")
+
+
+def test_a_failing_service_leaves_the_source_as_given_and_the_save_works(
+    browser_context, stub_and_site
+) -> None:
+    stub, site = stub_and_site
+    stub.queue(EFETCH, *[StubResponse.server_error(500)] * 3)  # PubMed down
+    new_user(site, "unlucky")
+    page = browser_context(width=1440, height=1200)
+    log_in(page, site, "unlucky", f"/review?article=1&claim={site.claims[9]}")
+    click_text(page, "radio", "Misleading")
+    paste = page.get_by_role("textbox", name=re.compile("^Add sources"))
+    paste.fill("PMID 27557302")
+    paste.press("Tab")
+    row = page.locator("[class*='st-key-review_'][class*='_s0_box']")
+    row.get_by_text(re.compile(r"^Not looked up: PubMed answered 500")).wait_for(timeout=20_000)
+    assert row.get_by_text("1. PMID 27557302 (new to the library)").is_visible()
+    shot(page, "service-down")
+    click_text(page, "button", "Save draft")
+    page.get_by_text(re.compile(r"^Your review: Draft")).wait_for()
+    database = site.database()
+    try:
+        with database.read() as session:
+            kept = session.scalar(select(Citation).where(Citation.identifier == "27557302"))
+            assert kept is not None and kept.title is None  # kept as given
+            assert kept.lookup_status == "failed"  # and left for the next refresh
+    finally:
+        database.dispose()
