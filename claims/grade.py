@@ -260,6 +260,21 @@ class GradeAssessment:
         """Each moving domain's footnote letter ("a", "b", …), for marking a table's cells."""
         return {rating.domain: chr(ord("a") + i) for i, rating in enumerate(self.moving())}
 
+    def summary(self) -> str:
+        """The assessment in a line, each domain that moved the rating with its footnote letter:
+        "Randomised trials; risk of bias: serious (a); imprecision: very serious (b) → Very low
+        ⊕◯◯◯" ("overridden" when the reviewer's certainty is not the domains')."""
+        letters = self.footnote_letters()
+        moved = [
+            f"{r.label.lower()}: {level_label(r.domain, r.levels).lower()} ({letters[r.domain]})"
+            for r in self.moving()
+        ]
+        overridden = " (overridden)" if self.override else ""
+        return (
+            "; ".join([STARTS[self.start], *moved])
+            + f" → {self.certainty_label()} {self.symbols()}{overridden}"
+        )
+
     def footnotes(self) -> list[str]:
         """Footnotes as a Summary of Findings table writes them, lettered a, b, c….
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from claims.grade import GradeAssessment
 from claims.permissions import READ_ALL_REVIEWS, Actor
 from db.citations import citation_info
 from db.models import Article, Claim, ClaimFact, Decision, Review, ReviewCitation, User
-from db.reviews import get_claim
+from db.reviews import get_claim, stored_grade
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class ReviewSide:
     rationale: str
     submitted_at: object
     sources: list[SourceUsed]
+    grade: GradeAssessment | None = None  # the certainty rated by GRADE's domains
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ def claim_for_adjudication(session: Session, actor: Actor, claim_id: int) -> Cla
             reviewer=r.reviewer.username,
             verdict=r.verdict,
             certainty=r.certainty,
+            grade=stored_grade(r.grade),
             rationale=r.rationale,
             submitted_at=r.submitted_at,
             sources=[

@@ -285,6 +285,9 @@ class Review(Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     verdict: Mapped[str | None] = mapped_column(ForeignKey("verdicts.code"))
     certainty: Mapped[str | None] = mapped_column(ForeignKey("certainty_levels.code"))
+    # The certainty rated by GRADE's domains (claims.grade.GradeAssessment.to_json(), as JSON);
+    # None: rated directly. When set, ``certainty`` is what it gives.
+    grade: Mapped[str | None] = mapped_column(Text)
     rationale: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12), default="draft")
     # Set when the claim's span changed after this review was written.

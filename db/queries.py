@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -227,6 +228,7 @@ def article_bundle(session: Session, actor: Actor, article_id: int) -> dict[str,
                     "certainty": review.certainty,
                     "rationale": review.rationale,
                     "status": review.status,
+                    "grade": json.loads(review.grade) if review.grade else None,
                     "needs_second_look": review.needs_second_look,
                     "created_at": _iso(review.created_at),
                     "updated_at": _iso(review.updated_at),

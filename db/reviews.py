@@ -6,6 +6,7 @@ review changed since, nothing is overwritten and ``StaleReview`` holds the store
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from claims.errors import ClaimreviewError
+from claims.grade import GradeAssessment
 from claims.permissions import READ_ALL_REVIEWS, READ_ARTICLES, REVIEW_CLAIMS, Actor
 from db.assignments import blind_under, is_blind
 from db.audit import record_event
@@ -49,6 +51,14 @@ class ReviewInfo:
     updated_at: datetime
     submitted_at: datetime | None
     citations: tuple[CitedSource, ...] = ()
+    grade: GradeAssessment | None = None  # the certainty rated by domains; None: directly
+
+
+class KeepGrade:
+    """``save_review``'s default for ``grade``: leave the stored assessment as it is."""
+
+
+KEEP_GRADE = KeepGrade()
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,13 @@ def review_info(review: Review) -> ReviewInfo:
             CitedSource(link.citation_id, link.stance, link.quote, link.locator)
             for link in review.citations
         ),
+        grade=stored_grade(review.grade),
     )
+
+
+def stored_grade(text: str | None) -> GradeAssessment | None:
+    """A review's stored GRADE assessment (written only through ``save_review``, checked)."""
+    return GradeAssessment.from_json(json.loads(text)) if text else None
 
 
 def _snapshot(review: Review) -> dict[str, object]:
@@ -99,6 +115,7 @@ def _snapshot(review: Review) -> dict[str, object]:
         "certainty": review.certainty,
         "rationale": review.rationale,
         "status": review.status,
+        "grade": json.loads(review.grade) if review.grade else None,
         "citations": [
             {
                 "citation_id": c.citation_id,
@@ -140,6 +157,7 @@ def save_review(
     citations: Sequence[CitedSource] | None = None,
     keeping_mine: bool = False,
     study_designs: Mapping[int, str | None] | None = None,
+    grade: GradeAssessment | KeepGrade | None = KEEP_GRADE,
 ) -> ReviewInfo:
     """Save the actor's own review of a claim, as a draft or submitted.
 
@@ -151,12 +169,17 @@ def save_review(
     ``study_designs``: the study design the reviewer gave a cited source, by citation id (shared
     by every review that cites it), recorded in this same transaction: a refused save changes
     none of them.
+    ``grade``: the certainty rated by GRADE's domains (``certainty`` must then be what it gives),
+    or None to rate it directly; left out, the stored assessment stays (and must still give
+    ``certainty``).
     """
     actor.require(REVIEW_CLAIMS)
     if actor.user_id is None:
         raise ClaimreviewError("Reviews are written by a named reviewer: log in first.")
     if submit and (verdict is None or certainty is None):
         raise ClaimreviewError("Choose a verdict and an evidence certainty before submitting.")
+    if isinstance(grade, GradeAssessment):
+        _check_grade(grade, certainty)
 
     def work(session: Session) -> ReviewInfo:
         if session.get_bind().dialect.name == "postgresql":
@@ -192,10 +215,14 @@ def save_review(
             _refuse_revision_after_unblinding(session, claim, review)
             before = _snapshot(review)
             action = "update"
+        if grade is KEEP_GRADE and review.grade:
+            _check_grade(stored_grade(review.grade), certainty)
         # One save is one change of version: no flush midway through the edit.
         with session.no_autoflush:
             review.verdict = verdict
             review.certainty = certainty
+            if grade is not KEEP_GRADE:
+                review.grade = json.dumps(grade.to_json(), sort_keys=True) if grade else None
             review.rationale = rationale
             review.needs_second_look = False
             if citations is not None:
@@ -234,6 +261,17 @@ def save_review(
                 )
             )
             raise StaleReview(review_info(stored) if stored else None) from error
+
+
+def _check_grade(grade: GradeAssessment, certainty: str | None) -> None:
+    """The certainty saved with domains must be the one they give (or their override)."""
+    if certainty != grade.certainty():
+        given = grade.certainty_label()
+        raise ClaimreviewError(
+            f"Your GRADE domains give {given} certainty, not the certainty chosen: choose "
+            f"{given}, or override it in the domains with your reason, or rate certainty "
+            "directly without domains. Nothing was saved."
+        )
 
 
 def _refuse_revision_after_unblinding(session: Session, claim: Claim, review: Review) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingErr
 
 from claims.errors import ClaimreviewError
 from claims.exports import JSON_FORMAT
+from claims.grade import GradeAssessment
 from claims.metadata import check_source_url
 from claims.permissions import IMPORT_ARTICLES, Actor
 from claims.sources.flags import FLAG_LABELS
@@ -81,6 +82,19 @@ def read_bundle(data: bytes) -> dict[str, Any]:
             f"{JSON_FORMAT!r}); export one with `claimreview export ID --format json`."
         )
     return bundle
+
+
+def _grade(data: Any, certainty: str | None) -> str | None:
+    """A review's GRADE assessment from a bundle, checked as a save checks it (a malformed one,
+    or one that does not give the review's certainty, refuses the import)."""
+    if data is None:
+        return None
+    grade = GradeAssessment.from_json(data)
+    if grade.certainty() != certainty:
+        raise ClaimreviewError(
+            f"A review's GRADE domains give {grade.certainty()}, but it says {certainty}."
+        )
+    return json.dumps(grade.to_json(), sort_keys=True)
 
 
 def import_bundle(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportResult:
@@ -201,6 +215,7 @@ def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportR
                     reviewer_id=user_id(old["reviewer"]),
                     verdict=old["verdict"],
                     certainty=old["certainty"],
+                    grade=_grade(old.get("grade"), old["certainty"]),
                     rationale=old["rationale"],
                     status=old["status"],
                     needs_second_look=old["needs_second_look"],

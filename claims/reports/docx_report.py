@@ -167,6 +167,10 @@ def _finding(out: _Body, f: Finding) -> None:
     out.text(_t(f.text), style="Quote")
     out.field("Verdict", f.verdict_text)
     out.field("Certainty", f.certainty_label or "none")
+    for profile in f.evidence_profiles:
+        out.field(f"GRADE ({profile.by})", profile.summary)
+        for note in profile.footnotes:
+            out.text(_t(note))
     out.field("Status", f.status_label)
     if f.provisional:
         out.paragraph(((PROVISIONAL_NOTE, "italic"),))

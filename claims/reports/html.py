@@ -117,6 +117,13 @@ def _finding_html(f: Finding) -> list[str]:
     out.append("<dl>")
     out.append(f"<dt>Verdict</dt><dd>{_verdict_html(f)}</dd>")
     out.append(f"<dt>Certainty</dt><dd>{_e(f.certainty_label or 'None')}</dd>")
+    for profile in f.evidence_profiles:
+        notes = "".join(f"<li>{_e(note)}</li>" for note in profile.footnotes)
+        out.append(
+            f"<dt>GRADE ({_e(profile.by)})</dt><dd>{_e(profile.summary)}"
+            + (f'<ul class="footnotes">{notes}</ul>' if notes else "")
+            + "</dd>"
+        )
     out.append(f"<dt>Status</dt><dd>{_e(f.status_label)}</dd>")
     if f.decision_reason:
         out.append(f"<dt>Decision reason</dt><dd>{_e(f.decision_reason)}</dd>")

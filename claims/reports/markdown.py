@@ -65,6 +65,9 @@ def _finding(finding: Finding) -> list[str]:
     marker = " *(provisional: reviewers agree, no editor's decision yet)*"
     lines.append(f"- **Verdict:** {verdict}{marker if finding.provisional else ''}")
     lines.append(f"- **Certainty:** {certainty}")
+    for profile in finding.evidence_profiles:
+        lines.append(f"- **GRADE ({md_escape(profile.by)}):** {md_escape(profile.summary)}")
+        lines += [f"  - {md_escape(note)}" for note in profile.footnotes]
     lines.append(f"- **Status:** {md_escape(finding.status_label)}")
     if finding.decision_reason:
         lines.append(f"- **Decision reason:** {md_escape(finding.decision_reason)}")

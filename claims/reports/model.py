@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from claims.errors import ClaimreviewError
+from claims.grade import GradeAssessment
 from claims.scales import DECISION_REASONS, Scale, default_scales
 from claims.sources.flags import FLAG_LABELS
 from claims.vancouver import format_vancouver, number_citations
@@ -111,6 +113,7 @@ class Finding:
     citations: tuple[ClaimCitation, ...]
     reviewers: tuple[str, ...]
     cues: tuple[str, ...]  # "kind: text" for each overclaiming cue
+    evidence_profiles: tuple[EvidenceProfile, ...] = ()  # the reviews' GRADE domains
 
     @property
     def provisional(self) -> bool:
@@ -136,6 +139,15 @@ class Finding:
         if self.status == UNREVIEWED:
             return "not yet reviewed"
         return self.verdict_label or "none"
+
+
+@dataclass(frozen=True)
+class EvidenceProfile:
+    """One reviewer's GRADE assessment of a claim's evidence: a line, and its footnotes."""
+
+    by: str
+    summary: str
+    footnotes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -435,7 +447,29 @@ def _finding(
         citations=citations,
         reviewers=tuple(reviewers),
         cues=cues,
+        evidence_profiles=tuple(_profiles(reviews)),
     )
+
+
+def _profiles(reviews: list[Mapping[str, Any]]) -> list[EvidenceProfile]:
+    """The GRADE assessments of the reviews a finding rests on (one that cannot be read, from
+    an edited export, is left out rather than stopping the report)."""
+    profiles = []
+    for review in reviews:
+        if not review.get("grade"):
+            continue
+        try:
+            grade = GradeAssessment.from_json(review["grade"])
+        except ClaimreviewError:
+            continue
+        profiles.append(
+            EvidenceProfile(
+                by=str(review.get("reviewer") or "Reviewer"),
+                summary=grade.summary(),
+                footnotes=tuple(grade.footnotes()),
+            )
+        )
+    return profiles
 
 
 def _counted(counts: Counter[str], scale: Scale) -> tuple[tuple[str, int], ...]:

@@ -258,6 +258,10 @@ def _finding(w: _Writer, f: Finding) -> None:
     w.pdf.ln(1)
     w.field("Verdict", f.verdict_text)
     w.field("Certainty", f.certainty_label or "none")
+    for profile in f.evidence_profiles:
+        w.field(f"GRADE ({_t(profile.by)})", profile.summary)
+        for note in profile.footnotes:
+            w.text(_t(note), indent=4)
     w.field("Status", f.status_label)
     if f.provisional:
         w.text(PROVISIONAL_NOTE)

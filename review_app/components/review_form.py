@@ -39,6 +39,13 @@ from db.reviews import CitedSource, ReviewInfo, StaleReview, save_review
 from db.source_lookups import LOOKUP_KINDS, store_lookup
 from db.workspace import ClaimContext
 from review_app.auth import current_user
+from review_app.components.grade_panel import (
+    describe,
+    grade_for_save,
+    grade_panel,
+    grade_words,
+    start_grade,
+)
 from review_app.components.source_lookup import (
     POLL_SECONDS,
     LookupView,
@@ -170,6 +177,7 @@ class FormValues:
     certainty: str | None
     rationale: str
     sources: tuple[SourceValues, ...]
+    grade: str | None = None  # the GRADE domains in words (None: certainty rated directly)
 
     def differences(self, other: FormValues) -> list[tuple[str, str, str]]:
         """(what, here, there) for every part that differs, in words."""
@@ -191,6 +199,8 @@ class FormValues:
                     certainties.get(other.certainty or "", NONE),
                 )
             )
+        if self.grade != other.grade:
+            rows.append(("GRADE domains", self.grade or "not used", other.grade or "not used"))
         if self.rationale.strip() != other.rationale.strip():
             rows.append(("Rationale", self.rationale or NONE, other.rationale or NONE))
         mine = {s.name: s for s in self.sources}
@@ -250,6 +260,7 @@ def _stored_values(review: ReviewInfo | None, cited: dict[int, CitationInfo]) ->
             )
             for s in (review.citations if review else ())
         ),
+        grade=describe(review.grade) if review else None,
     )
 
 
@@ -258,6 +269,7 @@ def _start(key: str, review: ReviewInfo | None, cited: dict[int, CitationInfo]) 
     st.session_state[f"{key}_verdict"] = review.verdict if review else None
     st.session_state[f"{key}_certainty"] = review.certainty if review else None
     st.session_state[f"{key}_rationale"] = review.rationale if review else ""
+    start_grade(key, review.grade if review else None)
     sources = _sources_of(review, cited)
     for source, cited_as in zip(sources, review.citations if review else (), strict=True):
         _start_source(key, source, cited_as.stance, cited_as.quote, cited_as.locator)
@@ -291,6 +303,7 @@ def _current_values(key: str) -> FormValues:
             )
             for source in state.get(f"{key}_sources", [])
         ),
+        grade=grade_words(key, state.get(f"{key}_certainty")),
     )
 
 
@@ -437,12 +450,14 @@ def _save(
                     locator=str(state.get(f"{row}_locator") or ""),
                 )
             )
+        grade = grade_for_save(key, mine.certainty)  # GradeError: says what to fix
         saved = save_review(
             database(),
             actor,
             claim.id,
             verdict=mine.verdict,
-            certainty=mine.certainty,
+            certainty=grade.certainty() if grade else mine.certainty,
+            grade=grade,
             rationale=mine.rationale,
             # Keeping mine over a submitted version keeps it submitted: a draft saved in one tab
             # never withdraws a submission made in another.
@@ -569,6 +584,7 @@ def review_form(
         help=levels.help,
         width="stretch",
     )
+    grade_panel(key, [s.design for s in values.sources])
     rationale = st.text_area(
         "Rationale (Markdown)",
         key=f"{key}_rationale",

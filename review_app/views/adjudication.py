@@ -85,6 +85,10 @@ for start in range(0, len(claim.reviews), 3):
                 f"{verdicts.get(review.verdict or '', '—')} · certainty "
                 f"{certainties.get(review.certainty or '', '—').lower()}"
             )
+            if review.grade is not None:
+                st.caption(f"GRADE: {escape_markdown(review.grade.summary())}")
+                for note in review.grade.footnotes():
+                    st.caption(escape_markdown(note))
             if review.rationale:
                 st.markdown(escape_markdown(review.rationale))
             for number, source in enumerate(review.sources, start=1):

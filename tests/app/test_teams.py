@@ -133,7 +133,8 @@ def test_two_blind_reviewers_disagree_and_the_editor_decides(world: dict) -> Non
     assert len(decided) == 1 and decided[0]["decision"]["verdict"] == "misleading"
 
 
-def test_adjudication_shows_a_cited_sources_retraction(world: dict) -> None:
+def test_adjudication_shows_a_cited_sources_retraction_and_grade_domains(world: dict) -> None:
+    from claims.grade import assessment_from_form
     from claims.identifiers import parse_identifiers
     from db.accounts import actor_for, get_user
     from db.citations import add_citations
@@ -148,9 +149,13 @@ def test_adjudication_shows_a_cited_sources_retraction(world: dict) -> None:
     (source,) = add_citations(database, rita, parse_identifiers("PMID 9500320")[0])
     with database.write() as session:  # as a lookup leaves it (db/source_lookups.py)
         session.get(Citation, source.id).flags = "retracted"
-    save_review(database, rita, claim, verdict="accurate", certainty="high", submit=True,
-                citations=[CitedSource(source.id, "supports")])  # fmt: skip
+    graded = assessment_from_form("randomised", {"imprecision": (-1, "few events")}, {})
+    save_review(database, rita, claim, verdict="accurate", certainty="moderate", submit=True,
+                citations=[CitedSource(source.id, "supports")], grade=graded)  # fmt: skip
     save_review(database, raj, claim, verdict="misleading", certainty="low", submit=True)
     at = _page(world["edna"], "adjudication", world["article"])
     cited = [c.value for c in at.caption if "PMID" in c.value or "9500320" in c.value]
     assert cited and ":red-badge[:material/warning: Retracted]" in cited[0]
+    captions = [c.value.replace("\\", "") for c in at.caption]  # as shown: escapes gone
+    assert any(c.startswith("GRADE: Randomised trials; imprecision: serious") for c in captions)
+    assert any("Rated down one level for imprecision: few events" in c for c in captions)

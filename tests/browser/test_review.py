@@ -324,3 +324,52 @@ def test_a_click_after_my_account_is_disabled_shows_the_login_form_and_saves_not
     assert page.get_by_text(re.compile(r"Claim \d+ of 30")).count() == 0
     assert _stored(site, actor, site.claims[1]) is None
     shot(page, "disabled")
+
+
+def test_certainty_rated_by_grade_domains_with_footnotes_and_an_override(page, site: Site) -> None:
+    actor = new_user(site, "grader")
+    _open(page, site, "grader", 6)
+    click_text(page, "radio", "Misleading")
+    page.get_by_text("Rate certainty by GRADE domains").click()
+    settle(page)
+    page.get_by_text("Use GRADE domains for my certainty").click()
+    settle(page)
+    page.get_by_text("Randomised trials", exact=True).click()
+    settle(page)
+
+    def rate(domain: str, level: str, why: str) -> None:
+        page.get_by_role("combobox", name=domain, exact=True).click()
+        page.keyboard.type(level)  # opens the list, narrowed to it
+        page.get_by_role("option", name=level, exact=True).click()
+        settle(page)
+        field = page.get_by_role("textbox", name=f"Why ({domain.lower()})")
+        field.fill(why)
+        field.press("Tab")
+        settle(page)
+
+    rate("Risk of bias", "Serious", "outcome assessors not blinded in 2 of 3 trials")
+    rate("Imprecision", "Very serious", "few events; the interval crosses no effect")
+    page.get_by_text("The domains give: Very low").wait_for()
+    assert page.get_by_text(
+        "a. Rated down one level for risk of bias: outcome assessors not blinded in 2 of 3 trials."
+    ).is_visible()
+    assert page.get_by_text(re.compile(r"^b\. Rated down two levels for imprecision")).is_visible()
+    shot(page, "grade-domains")
+    click_text(page, "button", "Use Very low for my certainty")
+    click_text(page, "button", "Save draft")
+    stored = _stored(site, actor, site.claims[6])
+    assert stored.certainty == "very_low" and stored.grade.computed() == "very_low"
+    # Choosing another certainty is an override: refused without a reason, kept with one.
+    click_text(page, "radio", "Low")
+    click_text(page, "button", "Save draft")
+    page.get_by_text(re.compile("override")).first.wait_for()
+    assert _stored(site, actor, site.claims[6]).certainty == "very_low"  # nothing saved
+    why = page.get_by_role("textbox", name=re.compile("^Why your certainty differs"))
+    why.fill("a second large trial reported since")
+    why.press("Tab")
+    settle(page)
+    click_text(page, "button", "Save draft")
+    stored = _stored(site, actor, site.claims[6])
+    assert stored.certainty == "low" and stored.grade.override == "low"
+    assert "a second large trial" in stored.grade.footnotes()[-1]
+    shot(page, "grade-override")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
+
+import docx
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from claims.errors import ClaimreviewError
+from claims.exports import export
+from claims.grade import assessment_from_form
 from claims.identifiers import parse_identifiers
 from claims.permissions import Actor
 from db.accounts import actor_for, create_user
@@ -16,8 +23,11 @@ from db.citations import add_citations, import_reference_file, search_library
 from db.claim_edits import change_span, merge_with_next, set_checkable, split_claim
 from db.decisions import record_decision
 from db.engine import Database
-from db.models import Article, Claim
+from db.models import Article, Claim, Review
+from db.queries import article_bundle
 from db.reviews import CitedSource, StaleReview, reviews_of_claim, save_review
+from db.setup import prepare_database
+from db.transfer import import_bundle
 
 OPERATOR = Actor.operator("test")
 
@@ -209,3 +219,112 @@ def test_a_saves_study_designs_are_written_with_it_or_not_at_all(
                     expected_version=None)  # fmt: skip
     [unchanged] = search_library(database, rita, "27557302")
     assert unchanged.study_design == "rct"
+
+
+RCT_DOWNGRADED = assessment_from_form(
+    "randomised",
+    {
+        "risk_of_bias": (-1, "outcome assessors were not blinded in 2 of 3 trials"),
+        "imprecision": (-1, "the confidence interval crosses no effect"),
+    },
+    {},
+)  # 4 - 1 - 1: Low
+
+
+def test_a_certainty_rated_by_domains_is_saved_with_them_and_audited(
+    database: Database, setup: dict
+) -> None:
+    rita, claim_id = setup["rita"], setup["claims"][8]
+    saved = save_review(database, rita, claim_id, verdict="misleading", certainty="low",
+                        grade=RCT_DOWNGRADED, submit=True)  # fmt: skip
+    assert saved.grade == RCT_DOWNGRADED and saved.certainty == "low"
+    [stored] = reviews_of_claim(database, OPERATOR, claim_id)
+    assert stored.grade.footnotes()[0].startswith("a. Rated down one level for risk of bias")
+    [event] = [e for e in claim_history(database, OPERATOR, claim_id) if e.action == "submit"]
+    assert event.after["grade"]["down"]["imprecision"]["levels"] == -1
+
+
+def test_a_certainty_that_is_not_what_the_domains_give_is_refused(
+    database: Database, setup: dict
+) -> None:
+    rita, claim_id = setup["rita"], setup["claims"][8]
+    with pytest.raises(ClaimreviewError, match="domains give Low certainty"):
+        save_review(database, rita, claim_id, verdict="misleading", certainty="high",
+                    grade=RCT_DOWNGRADED)  # fmt: skip
+    assert reviews_of_claim(database, OPERATOR, claim_id) == []  # nothing saved
+    overridden = assessment_from_form(
+        "randomised", {"imprecision": (-1, "the interval crosses no effect")}, {},
+        override="low", override_reason="the only trial stopped early for benefit",
+    )  # fmt: skip
+    saved = save_review(database, rita, claim_id, verdict="misleading", certainty="low",
+                        grade=overridden)  # fmt: skip
+    assert saved.grade.computed() == "moderate" and saved.certainty == "low"
+
+
+def test_domains_stay_until_the_reviewer_rates_directly(database: Database, setup: dict) -> None:
+    rita, claim_id = setup["rita"], setup["claims"][8]
+    first = save_review(database, rita, claim_id, verdict="misleading", certainty="low",
+                        grade=RCT_DOWNGRADED)  # fmt: skip
+    # A save that says nothing of the domains keeps them, and must still agree with them.
+    kept = save_review(database, rita, claim_id, verdict="inaccurate", certainty="low",
+                       expected_version=first.version)  # fmt: skip
+    assert kept.grade == RCT_DOWNGRADED
+    with pytest.raises(ClaimreviewError, match="domains give Low"):
+        save_review(database, rita, claim_id, verdict="inaccurate", certainty="moderate",
+                    expected_version=kept.version)  # fmt: skip
+    direct = save_review(database, rita, claim_id, verdict="inaccurate", certainty="moderate",
+                         expected_version=kept.version, grade=None)  # fmt: skip
+    assert direct.grade is None and direct.certainty == "moderate"
+
+
+def test_an_export_carries_the_domains_and_a_tampered_one_is_refused(
+    database: Database, setup: dict, tmp_path
+) -> None:
+    rita, claim_id = setup["rita"], setup["claims"][8]
+    save_review(database, rita, claim_id, verdict="misleading", certainty="low",
+                grade=RCT_DOWNGRADED, submit=True)  # fmt: skip
+    with database.read() as session:
+        bundle = article_bundle(session, OPERATOR, setup["article_id"])
+    [review] = [r for c in bundle["claims"] for r in c["reviews"]]
+    assert review["grade"]["start"] == "randomised"
+    other = prepare_database(Database(f"sqlite:///{tmp_path / 'other.db'}"))
+    try:
+        import_bundle(other, OPERATOR, json.loads(json.dumps(bundle)))
+        with other.read() as session:
+            [copy] = session.scalars(select(Review)).all()
+            assert json.loads(copy.grade)["down"]["risk_of_bias"]["levels"] == -1
+    finally:
+        other.dispose()
+    review["grade"]["down"]["risk_of_bias"]["levels"] = 7
+    third = prepare_database(Database(f"sqlite:///{tmp_path / 'third.db'}"))
+    try:
+        with pytest.raises(ClaimreviewError, match=r"[Rr]isk of bias"):
+            import_bundle(third, OPERATOR, bundle)
+        with third.read() as session:
+            assert session.scalars(select(Review)).all() == []  # refused whole
+    finally:
+        third.dispose()
+
+
+def test_reports_give_each_reviews_grade_domains_with_footnotes(
+    database: Database, setup: dict
+) -> None:
+    rita, claim_id = setup["rita"], setup["claims"][8]
+    save_review(database, rita, claim_id, verdict="misleading", certainty="low",
+                grade=RCT_DOWNGRADED, submit=True)  # fmt: skip
+    with database.read() as session:
+        bundle = article_bundle(session, OPERATOR, setup["article_id"])
+    line = "Randomised trials; risk of bias: serious (a); imprecision: serious (b) → Low ⊕⊕◯◯"
+    note = "a. Rated down one level for risk of bias: outcome assessors were not blinded in 2"
+    markdown = export(bundle, "md").replace("\\", "")  # as read: Markdown's escapes gone
+    assert f"**GRADE (rita):** {line}" in markdown and note in markdown
+    html = export(bundle, "html")
+    assert "<dt>GRADE (rita)</dt><dd>Randomised trials; risk of bias: serious (a)" in html
+    pages = PdfReader(io.BytesIO(export(bundle, "pdf"))).pages
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    assert "GRADE (rita): Randomised trials; risk of bias: serious (a)" in pdf_text
+    assert "Rated down one level for risk of bias" in pdf_text
+    docx_text = "\n".join(
+        p.text for p in docx.Document(io.BytesIO(export(bundle, "docx"))).paragraphs
+    )
+    assert line in docx_text and note in docx_text

@@ -6,6 +6,7 @@ Every function reads through a read session and returns a list of human-readable
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from datetime import UTC
@@ -40,6 +41,7 @@ def review_snapshot(review: Review) -> dict[str, Any]:
         "certainty": review.certainty,
         "rationale": review.rationale,
         "status": review.status,
+        "grade": json.loads(review.grade) if review.grade else None,
         "citations": [
             {
                 "citation_id": c.citation_id,
