@@ -275,6 +275,32 @@ class GradeAssessment:
             + f" → {self.certainty_label()} {self.symbols()}{overridden}"
         )
 
+    PROFILE_COLUMNS = (
+        "Study design",
+        *DOWN_DOMAINS.values(),
+        "Rated up",
+        "Certainty",
+    )
+
+    def profile_cells(self) -> tuple[str, ...]:
+        """The assessment as a row of GRADE's evidence profile: the study design it starts from,
+        each reason to rate down ("Serious (a)"), what rated it up, and the certainty."""
+        letters = self.footnote_letters()
+
+        def cell(rating: DomainRating) -> str:
+            label = level_label(rating.domain, rating.levels)
+            return f"{label} ({letters[rating.domain]})" if rating.domain in letters else label
+
+        ups = [f"{r.label} ({letters[r.domain]})" for r in self.up if r.levels]
+        # The override's footnote comes after the domains' (see footnotes()).
+        overridden = f" ({chr(ord('a') + len(letters))})" if self.override else ""
+        return (
+            STARTS[self.start],
+            *(cell(r) for r in self.down),
+            "; ".join(ups) or "None",
+            f"{self.certainty_label()} {self.symbols()}{overridden}",
+        )
+
     def footnotes(self) -> list[str]:
         """Footnotes as a Summary of Findings table writes them, lettered a, b, c….
 

@@ -31,7 +31,13 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from lxml import etree
 
-from claims.reports.model import DISAGREEMENT, DISAGREEMENT_NOTE, Finding, Report
+from claims.reports.model import (
+    DISAGREEMENT,
+    DISAGREEMENT_NOTE,
+    PROFILE_COLUMNS,
+    Finding,
+    Report,
+)
 
 __all__ = ["to_docx"]
 
@@ -167,10 +173,12 @@ def _finding(out: _Body, f: Finding) -> None:
     out.text(_t(f.text), style="Quote")
     out.field("Verdict", f.verdict_text)
     out.field("Certainty", f.certainty_label or "none")
-    for profile in f.evidence_profiles:
-        out.field(f"GRADE ({profile.by})", profile.summary)
-        for note in profile.footnotes:
-            out.text(_t(note))
+    if f.evidence_profiles:
+        out.text("Evidence profile (GRADE)", style="Heading 4")
+        _table(out.doc, PROFILE_COLUMNS, [(p.by, *p.cells) for p in f.evidence_profiles])
+        for profile in f.evidence_profiles:
+            for note in profile.footnotes:
+                out.text(_t(f"{profile.by}, {note}"))
     out.field("Status", f.status_label)
     if f.provisional:
         out.paragraph(((PROVISIONAL_NOTE, "italic"),))

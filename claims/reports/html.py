@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from claims.reports.model import Finding, Report, build_report
+from claims.reports.model import PROFILE_COLUMNS, Finding, Report, build_report
 
 __all__ = ["annotated_article_html", "http_url", "to_html"]
 
@@ -31,6 +31,9 @@ blockquote { margin: .5em 0; padding: .3em 1em; border-left: 4px solid #888; bac
 .verdict-misleading, .verdict-inaccurate { color: #a00000; font-weight: bold; }
 table { border-collapse: collapse; }
 td, th { border: 1px solid #bbb; padding: .2em .6em; text-align: left; }
+table.profile { width: 100%; font-size: .75em; }
+table.profile td, table.profile th { padding: .2em .3em; }
+table.profile caption { text-align: left; font-weight: bold; }
 .article-text { white-space: pre-wrap; }
 mark { background: #fff3a3; }
 mark sup { font-size: .7em; }
@@ -117,13 +120,6 @@ def _finding_html(f: Finding) -> list[str]:
     out.append("<dl>")
     out.append(f"<dt>Verdict</dt><dd>{_verdict_html(f)}</dd>")
     out.append(f"<dt>Certainty</dt><dd>{_e(f.certainty_label or 'None')}</dd>")
-    for profile in f.evidence_profiles:
-        notes = "".join(f"<li>{_e(note)}</li>" for note in profile.footnotes)
-        out.append(
-            f"<dt>GRADE ({_e(profile.by)})</dt><dd>{_e(profile.summary)}"
-            + (f'<ul class="footnotes">{notes}</ul>' if notes else "")
-            + "</dd>"
-        )
     out.append(f"<dt>Status</dt><dd>{_e(f.status_label)}</dd>")
     if f.decision_reason:
         out.append(f"<dt>Decision reason</dt><dd>{_e(f.decision_reason)}</dd>")
@@ -135,6 +131,21 @@ def _finding_html(f: Finding) -> list[str]:
         )
         out.append(f"<dt>Sources</dt><dd>{cites}</dd>")
     out.append("</dl>")
+    if f.evidence_profiles:
+        head = "".join(f"<th>{_e(name)}</th>" for name in PROFILE_COLUMNS)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in (p.by, *p.cells)) + "</tr>"
+            for p in f.evidence_profiles
+        )
+        out.append(
+            f'<table class="profile"><caption>Evidence profile (GRADE)</caption>'
+            f"<tr>{head}</tr>{rows}</table>"
+        )
+        notes = "".join(
+            f"<li>{_e(p.by)}, {_e(note)}</li>" for p in f.evidence_profiles for note in p.footnotes
+        )
+        if notes:
+            out.append(f'<ul class="footnotes">{notes}</ul>')
     if f.rationales:
         out.append("<h4>Rationale</h4>")
         for r in f.rationales:

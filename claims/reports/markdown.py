@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from claims.reports.model import Finding, Report
+from claims.reports.model import PROFILE_COLUMNS, Finding, Report
 
 __all__ = ["md_escape", "safe_url", "to_markdown"]
 
@@ -65,9 +65,6 @@ def _finding(finding: Finding) -> list[str]:
     marker = " *(provisional: reviewers agree, no editor's decision yet)*"
     lines.append(f"- **Verdict:** {verdict}{marker if finding.provisional else ''}")
     lines.append(f"- **Certainty:** {certainty}")
-    for profile in finding.evidence_profiles:
-        lines.append(f"- **GRADE ({md_escape(profile.by)}):** {md_escape(profile.summary)}")
-        lines += [f"  - {md_escape(note)}" for note in profile.footnotes]
     lines.append(f"- **Status:** {md_escape(finding.status_label)}")
     if finding.decision_reason:
         lines.append(f"- **Decision reason:** {md_escape(finding.decision_reason)}")
@@ -76,6 +73,17 @@ def _finding(finding: Finding) -> list[str]:
         for c in finding.citations:
             stance = md_escape(", ".join(c.stances)) if c.stances else "cited"
             lines.append(f"  - \\[{c.number}\\] {stance}")
+    if finding.evidence_profiles:
+        lines += ["", "**Evidence profile (GRADE)**", ""]
+        lines.append("| " + " | ".join(PROFILE_COLUMNS) + " |")
+        lines.append("|" + "---|" * len(PROFILE_COLUMNS))
+        for profile in finding.evidence_profiles:
+            row = (profile.by, *profile.cells)
+            lines.append("| " + " | ".join(md_escape(cell) for cell in row) + " |")
+        lines.append("")
+        for profile in finding.evidence_profiles:
+            lines += [f"- {md_escape(profile.by)}, {md_escape(note)}" for note in profile.footnotes]
+        lines.append("")
     if finding.rationales:
         lines.append("- **Rationale:**")
         for r in finding.rationales:

@@ -148,6 +148,11 @@ class EvidenceProfile:
     by: str
     summary: str
     footnotes: tuple[str, ...]
+    cells: tuple[str, ...] = ()  # a row of the evidence profile, in PROFILE_COLUMNS' order after by
+
+
+# The columns of a claim's evidence profile, as GRADE lays one out (a row per reviewer).
+PROFILE_COLUMNS = ("Reviewer", *GradeAssessment.PROFILE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -467,6 +472,7 @@ def _profiles(reviews: list[Mapping[str, Any]]) -> list[EvidenceProfile]:
                 by=str(review.get("reviewer") or "Reviewer"),
                 summary=grade.summary(),
                 footnotes=tuple(grade.footnotes()),
+                cells=grade.profile_cells(),
             )
         )
     return profiles

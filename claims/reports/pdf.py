@@ -30,7 +30,13 @@ from typing import NamedTuple
 from fpdf import FPDF
 
 from claims.errors import ClaimreviewError
-from claims.reports.model import DISAGREEMENT, DISAGREEMENT_NOTE, Finding, Report
+from claims.reports.model import (
+    DISAGREEMENT,
+    DISAGREEMENT_NOTE,
+    PROFILE_COLUMNS,
+    Finding,
+    Report,
+)
 
 __all__ = ["find_font", "to_pdf"]
 
@@ -245,6 +251,23 @@ class _Writer:
         self.text(value, size=size, bold=True)
         self.pdf.ln(1)
 
+    def profile_table(self, rows: list[tuple[str, ...]]) -> None:
+        """A claim's evidence profile as GRADE lays it out: a header row, a row per reviewer."""
+        pdf = self.pdf
+        pdf.ln(1)
+        self.text("Evidence profile (GRADE)", size=9, bold=True)
+        self._set_font("", 7)
+        widths = (11, 13, 12, 14, 13, 13, 12, 10, 14)  # relative: headings fit whole
+        with pdf.table(
+            col_widths=widths, text_align="LEFT", line_height=3.5, first_row_as_headings=False
+        ) as table:
+            for number, values in enumerate([PROFILE_COLUMNS, *rows]):
+                row = table.row()
+                self._set_font("B" if number == 0 else "", 7)
+                for value in values:
+                    row.cell(_t(value))
+        pdf.ln(1)
+
     def field(self, name: str, value: object, indent: float = 0) -> None:
         self.text(f"{name}: {_t(value)}", indent=indent)
 
@@ -258,10 +281,11 @@ def _finding(w: _Writer, f: Finding) -> None:
     w.pdf.ln(1)
     w.field("Verdict", f.verdict_text)
     w.field("Certainty", f.certainty_label or "none")
-    for profile in f.evidence_profiles:
-        w.field(f"GRADE ({_t(profile.by)})", profile.summary)
-        for note in profile.footnotes:
-            w.text(_t(note), indent=4)
+    if f.evidence_profiles:
+        w.profile_table([(p.by, *p.cells) for p in f.evidence_profiles])
+        for profile in f.evidence_profiles:
+            for note in profile.footnotes:
+                w.text(f"{_t(profile.by)}, {_t(note)}", size=8, indent=4)
     w.field("Status", f.status_label)
     if f.provisional:
         w.text(PROVISIONAL_NOTE)

@@ -306,7 +306,7 @@ def test_an_export_carries_the_domains_and_a_tampered_one_is_refused(
         third.dispose()
 
 
-def test_reports_give_each_reviews_grade_domains_with_footnotes(
+def test_reports_give_each_claims_evidence_profile_with_footnotes(
     database: Database, setup: dict
 ) -> None:
     rita, claim_id = setup["rita"], setup["claims"][8]
@@ -314,17 +314,19 @@ def test_reports_give_each_reviews_grade_domains_with_footnotes(
                 grade=RCT_DOWNGRADED, submit=True)  # fmt: skip
     with database.read() as session:
         bundle = article_bundle(session, OPERATOR, setup["article_id"])
-    line = "Randomised trials; risk of bias: serious (a); imprecision: serious (b) → Low ⊕⊕◯◯"
-    note = "a. Rated down one level for risk of bias: outcome assessors were not blinded in 2"
+    row = ("rita", "Randomised trials", "Serious (a)", "Not serious", "Not serious",
+           "Serious (b)", "Not serious", "None", "Low ⊕⊕◯◯")  # fmt: skip
+    note = "rita, a. Rated down one level for risk of bias: outcome assessors were not blinded"
     markdown = export(bundle, "md").replace("\\", "")  # as read: Markdown's escapes gone
-    assert f"**GRADE (rita):** {line}" in markdown and note in markdown
+    assert "| " + " | ".join(row) + " |" in markdown and note in markdown
     html = export(bundle, "html")
-    assert "<dt>GRADE (rita)</dt><dd>Randomised trials; risk of bias: serious (a)" in html
+    assert "<caption>Evidence profile (GRADE)</caption>" in html
+    assert "".join(f"<td>{cell}</td>" for cell in row) in html
     pages = PdfReader(io.BytesIO(export(bundle, "pdf"))).pages
     pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pages)
-    assert "GRADE (rita): Randomised trials; risk of bias: serious (a)" in pdf_text
+    assert "Evidence profile (GRADE)" in pdf_text and "Serious (a)" in pdf_text
     assert "Rated down one level for risk of bias" in pdf_text
-    docx_text = "\n".join(
-        p.text for p in docx.Document(io.BytesIO(export(bundle, "docx"))).paragraphs
-    )
-    assert line in docx_text and note in docx_text
+    document = docx.Document(io.BytesIO(export(bundle, "docx")))
+    rows = [tuple(c.text for c in r.cells) for t in document.tables for r in t.rows]
+    assert row in rows
+    assert note in "\n".join(p.text for p in document.paragraphs)
