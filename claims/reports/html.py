@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from claims.reports.model import PROFILE_COLUMNS, Finding, Report, build_report
+from claims.reports.model import (
+    PROFILE_COLUMNS,
+    Finding,
+    Report,
+    build_report,
+    readable_date,
+    readable_moment,
+)
 
 __all__ = ["annotated_article_html", "http_url", "to_html"]
 
@@ -171,11 +178,17 @@ def to_html(report: Report) -> str:
     meta: list[tuple[str, str | None]] = [
         ("Source", _link(a.source_url) if a.source_url else None),
         ("Author", _e(a.author) if a.author else None),
-        ("Published", _e(a.published_on) if a.published_on else None),
-        ("Imported", _e(a.imported_at) if a.imported_at else None),
+        ("Published", _e(readable_date(a.published_on)) if a.published_on else None),
+        ("Imported", _e(readable_moment(a.imported_at)) if a.imported_at else None),
         ("Reviewers", _e(", ".join(report.reviewers)) if report.reviewers else "None yet"),
-        ("Last decision", _e(report.last_decided_at) if report.last_decided_at else None),
-        ("Report generated", _e(report.generated_at) if report.generated_at else None),
+        (
+            "Last decision",
+            _e(readable_moment(report.last_decided_at)) if report.last_decided_at else None,
+        ),
+        (
+            "Report generated",
+            _e(readable_moment(report.generated_at)) if report.generated_at else None,
+        ),
     ]
     body += [f"<dt>{name}</dt><dd>{value}</dd>" for name, value in meta if value]
     body.append("</dl>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from claims.reports.model import PROFILE_COLUMNS, Finding, Report
+from claims.reports.model import PROFILE_COLUMNS, Finding, Report, readable_date, readable_moment
 
 __all__ = ["md_escape", "safe_url", "to_markdown"]
 
@@ -101,11 +101,17 @@ def to_markdown(report: Report) -> str:
     meta = [
         ("Source", _link(a.source_url) if a.source_url else None),
         ("Author", md_escape(a.author) if a.author else None),
-        ("Published", md_escape(a.published_on) if a.published_on else None),
-        ("Imported", md_escape(a.imported_at) if a.imported_at else None),
+        ("Published", md_escape(readable_date(a.published_on)) if a.published_on else None),
+        ("Imported", md_escape(readable_moment(a.imported_at)) if a.imported_at else None),
         ("Reviewers", md_escape(", ".join(report.reviewers)) if report.reviewers else "none yet"),
-        ("Last decision", md_escape(report.last_decided_at) if report.last_decided_at else None),
-        ("Report generated", md_escape(report.generated_at) if report.generated_at else None),
+        (
+            "Last decision",
+            md_escape(readable_moment(report.last_decided_at)) if report.last_decided_at else None,
+        ),
+        (
+            "Report generated",
+            md_escape(readable_moment(report.generated_at)) if report.generated_at else None,
+        ),
     ]
     out += [f"- **{name}:** {value}" for name, value in meta if value]
     out += ["", "## Summary", "", f"Checkable claims: {s.checkable_claims}", ""]

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from claims.display import format_date, format_datetime
 from claims.errors import ClaimreviewError
 from claims.grade import GradeAssessment
 from claims.scales import DECISION_REASONS, Scale, default_scales
@@ -200,13 +201,33 @@ class Report:
         lines = [
             ("Source", a.source_url),
             ("Author", a.author),
-            ("Published", a.published_on),
-            ("Imported", a.imported_at),
+            ("Published", readable_date(a.published_on)),
+            ("Imported", readable_moment(a.imported_at)),
             ("Reviewers", ", ".join(self.reviewers) or "none yet"),
-            ("Last decision", self.last_decided_at),
-            ("Report generated", self.generated_at),
+            ("Last decision", readable_moment(self.last_decided_at)),
+            ("Report generated", readable_moment(self.generated_at)),
         ]
         return [(name, value) for name, value in lines if value]
+
+
+def readable_moment(value: str | None) -> str | None:
+    """An ISO timestamp as people write it ("6 Dec 2026, 14:03 UTC"); anything else as given."""
+    if not value:
+        return value
+    try:
+        return format_datetime(datetime.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def readable_date(value: str | None) -> str | None:
+    """An ISO date as people write it ("6 Dec 2026"); anything else as given."""
+    if not value:
+        return value
+    try:
+        return format_date(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def _label(scale: Scale, code: str | None) -> str | None:

@@ -330,3 +330,16 @@ def test_reports_give_each_claims_evidence_profile_with_footnotes(
     rows = [tuple(c.text for c in r.cells) for t in document.tables for r in t.rows]
     assert row in rows
     assert note in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_reports_give_dates_as_people_write_them(database: Database, setup: dict) -> None:
+    with database.read() as session:
+        bundle = article_bundle(session, OPERATOR, setup["article_id"])
+    bundle["article"]["imported_at"] = "2026-12-02T17:47:33.696555+00:00"
+    bundle["article"]["published_on"] = "2026-11-30"
+    pages = PdfReader(io.BytesIO(export(bundle, "pdf"))).pages
+    first = " ".join(pages[0].extract_text().split())
+    assert "Imported: 2 Dec 2026, 17:47 UTC" in first and "Published: 30 Nov 2026" in first
+    assert "2026-12-02T17:47" not in first
+    html = export(bundle, "html")
+    assert "2 Dec 2026, 17:47 UTC" in html and "2026-12-02T17:47" not in html
