@@ -515,7 +515,7 @@ class SourceLookup:
         which marks preprints. Failures come back as a failed result, never raised."""
         kind = (kind or "").strip().lower()
         value = _normal(kind, value)
-        service = _SERVICE_FOR.get(kind, "")
+        service = SERVICE_FOR_KIND.get(kind, "")
         if not service:
             return self._result(
                 kind,
@@ -972,7 +972,8 @@ def _interval_seconds(value: str) -> float | None:
 
 # --- identifiers ----------------------------------------------------------------------------------
 
-_SERVICE_FOR = {"pmid": PUBMED, "doi": CROSSREF, "nct": CTGOV, "pmcid": EUROPEPMC}
+# The service that looks up each kind of identifier.
+SERVICE_FOR_KIND = {"pmid": PUBMED, "doi": CROSSREF, "nct": CTGOV, "pmcid": EUROPEPMC}
 
 
 def _normal(kind: str, value: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from claims.permissions import Actor
 from claims.sources.background import PENDING
-from claims.sources.client import SERVICE_NAMES
+from claims.sources.client import SERVICE_FOR_KIND, SERVICE_NAMES
 from claims.sources.designs import suggest_design
 from claims.sources.flags import flags
 from claims.vancouver import format_vancouver
@@ -21,7 +21,6 @@ from db.source_lookups import LOOKUP_KINDS, store_lookup
 from review_app.resources import background_lookups, database
 
 POLL_SECONDS = 0.5
-_SERVICE_OF_KIND = {"pmid": "pubmed", "doi": "crossref", "nct": "ctgov", "pmcid": "europepmc"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def lookup_view(key: tuple[str, str] | None) -> LookupView | None:
     state = lookups.state(*key)
     if state is None:
         return None
-    service = SERVICE_NAMES.get(_SERVICE_OF_KIND.get(key[0], ""), "its service")
+    service = SERVICE_NAMES.get(SERVICE_FOR_KIND.get(key[0], ""), "its service")
     if state == PENDING:
         return LookupView(pending=True, message=f"Looking up in {service}…")
     if state.status == "found" and state.record is not None:

@@ -17,6 +17,7 @@ from claims.sources.background import PENDING
 from claims.sources.client import SERVICE_NAMES
 from claims.sources.flags import FLAG_LABELS
 from db.citations import CitationInfo, import_reference_file, search_library
+from db.source_lookups import LOOKUP_KINDS
 from review_app.auth import current_actor
 from review_app.components.source_lookup import start_lookups
 from review_app.components.text import escape_markdown, plural
@@ -35,7 +36,7 @@ def looked_up(source: CitationInfo) -> str:
         return f"not known to {service}"
     if source.lookup_status == "failed":
         return f"failed: {source.lookup_note or 'no answer'} (tried again at the next refresh)"
-    return "not yet" if source.kind in ("pmid", "doi", "pmcid", "nct") else "—"
+    return "not yet" if source.kind in LOOKUP_KINDS else "—"
 
 
 _LOOKING_UP = "library_looking_up"  # the imported sources being looked up
