@@ -8,7 +8,9 @@ A journal article reads::
 Up to six authors are listed; with more, the first six and "et al.". Missing parts are left
 out with their punctuation. Page ranges drop the repeated leading digits of the last page
 (1909-1920 becomes 1909-20), as NLM does. A web source without a journal or DOI reads
-"Title [Internet]. Available from: URL".
+"Title [Internet]. Available from: URL"; one with nothing but its address is the address alone,
+never "[Internet]" with no title before it. A PubMed id ends the reference ("PMID: 27541989."),
+as PubMed's own Vancouver citations end.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ def _source_details(ref: Any) -> str:
 
 def format_vancouver(ref: Any) -> str:
     """One reference in Vancouver style, from a Reference or any object (or mapping) with
-    its attributes: title, authors, journal, year, volume, issue, pages, doi, url."""
+    its attributes: title, authors, journal, year, volume, issue, pages, doi, pmid, url."""
     parts: list[str] = []
     authors = _authors(ref)
     if authors:
@@ -109,24 +111,27 @@ def format_vancouver(ref: Any) -> str:
     journal = _text(_get(ref, "journal"))
     doi = _text(_get(ref, "doi"))
     url = _text(_get(ref, "url"))
+    pmid = _text(_get(ref, "pmid"))
     web_only = bool(url) and not journal and not doi
+    if web_only and not title and not authors and not pmid:
+        return url  # nothing to cite it by but its address: the address, plainly
     if title:
         if web_only:
             parts.append(f"{title.rstrip('.').rstrip()} [Internet].")
         else:
             parts.append(_sentence(title))
-    elif web_only:
-        parts.append("[Internet].")
     if journal:
         parts.append(_sentence(journal))
     details = _source_details(ref)
     if details:
         parts.append(_sentence(details))
     if doi:
-        parts.append(f"doi:{doi}")
+        parts.append(f"doi:{doi}" + (". " if pmid else ""))
     elif url:
-        parts.append(f"Available from: {url}")
-    return " ".join(parts)
+        parts.append(f"Available from: {url}" + (". " if pmid else ""))
+    if pmid:
+        parts.append(f"PMID: {pmid}.")
+    return " ".join(parts).replace(".  ", ". ")
 
 
 def number_citations(ids_in_order_of_first_use: Iterable[H]) -> dict[H, int]:

@@ -19,7 +19,6 @@ ARTICLE = Reference(
     issue="8",
     pages="717-729",
     doi="10.5555/nejmoa1606038",
-    pmid="27557302",
 )
 SEVEN = ("Aa A", "Bb B", "Cc C", "Dd D", "Ee E", "Ff F", "Gg G")
 
@@ -139,8 +138,16 @@ def test_url_only_source():
         "World Health Organization. Statins: side effects [Internet]. 2023. "
         "Available from: https://www.nhs.uk/statins/"
     )
-    assert format_vancouver(Reference(url="https://example.org/")) == (
-        "[Internet]. Available from: https://example.org/"
+    # Nothing but an address: the address, never "[Internet]" with no title before it.
+    assert format_vancouver(Reference(url="https://example.org/")) == "https://example.org/"
+
+
+def test_a_pubmed_id_ends_the_reference():
+    assert format_vancouver(article(pmid="27541989")).endswith(
+        "2016;375(8):717-29. doi:10.5555/nejmoa1606038. PMID: 27541989."
+    )
+    assert format_vancouver(article(doi=None, pmid="27541989")).endswith(
+        "2016;375(8):717-29. PMID: 27541989."
     )
 
 
