@@ -59,4 +59,4 @@ clean:
 
 # Re-take the README's screenshot of the review page (the browser suite's own test writes it).
 screenshots: $(VENV)/.installed-test
-	CLAIMREVIEW_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser -k readme_screenshot
+	CLAIMREVIEW_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser tests/db -k readme_screenshot

@@ -27,7 +27,7 @@ try:  # the parsed form of a pattern, to list the words it needs (private, in 3.
 except ImportError:  # a Python without them: every entry is tried on every sentence
     _constants = _parser = None
 
-__all__ = ["CUE_KINDS", "CUE_MAX_CHARS", "Cue", "find_cues"]
+__all__ = ["CUE_KINDS", "CUE_LABELS", "CUE_MAX_CHARS", "Cue", "find_cues"]
 
 CUE_MAX_CHARS = 200  # a longer match (words spread over much whitespace) is no phrase: dropped
 CUE_KINDS = (
@@ -38,6 +38,15 @@ CUE_KINDS = (
     "vague_mechanism",
     "hedge",
 )
+# What each kind is called where people read it (the review page, reports).
+CUE_LABELS = {
+    "absolute": "Absolute wording",
+    "cure": "Cure or breakthrough talk",
+    "unattributed_evidence": "Evidence with no source named",
+    "comparative": "Comparison with nothing to compare to",
+    "vague_mechanism": "Vague mechanism",
+    "hedge": "Hedge",
+}
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,10 @@ Labels = Mapping[str, Mapping[str, str]]  # field name -> stored code -> what pe
 EMPTY = "—"  # a missing or empty value
 VALUE_MAX_CHARS = 80  # a longer value is shortened with "…"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LONG_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?"
@@ -39,9 +43,11 @@ _ISO_DATETIME = re.compile(
 _WHITESPACE = re.compile(r"\s+")
 
 
-def format_date(day: date) -> str:
-    """``"6 Dec 2026"`` (English month names, whatever the locale)."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+def format_date(day: date, *, long: bool = False) -> str:
+    """``"6 Dec 2026"``, or with ``long`` ``"6 December 2026"`` as a published report writes it
+    (English month names, whatever the locale)."""
+    months = _LONG_MONTHS if long else _MONTHS
+    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 def format_datetime(
@@ -50,6 +56,7 @@ def format_datetime(
     missing: str = EMPTY,
     zone: str = "UTC",
     relative_to: datetime | None = None,
+    long: bool = False,
 ) -> str:
     """``"6 Dec 2026, 14:03 UTC"``; a naive datetime is taken to be UTC (as stored).
 
@@ -62,7 +69,7 @@ def format_datetime(
     except (ZoneInfoNotFoundError, ValueError):
         place, zone = ZoneInfo("UTC"), "UTC"
     local = (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).astimezone(place)
-    day = format_date(local)
+    day = format_date(local, long=long)
     if relative_to is not None and relative_to.astimezone(place).date() == local.date():
         day = "today"
     return f"{day}, {local.hour:02d}:{local.minute:02d} {zone}"

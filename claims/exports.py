@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
+import unicodedata
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,7 +36,8 @@ def to_json(bundle: dict[str, Any], *, exported_at: datetime | None = None) -> s
         "format": JSON_FORMAT,
         "format_version": JSON_FORMAT_VERSION,
         "exported_at": (exported_at or datetime.now(UTC)).isoformat(),
-        **bundle,
+        # The instance's organisation (and its logo's bytes) is not part of the article.
+        **{key: value for key, value in bundle.items() if key != "organisation"},
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -74,20 +79,84 @@ def _claimreview(bundle: dict[str, Any], publisher: Publisher) -> str:
     )
 
 
+def _report(bundle: dict[str, Any]) -> Any:
+    """The report of a bundle, stamped with the moment it is generated."""
+    return build_report(bundle, generated_at=datetime.now(UTC))
+
+
 # format name -> (file extension, renderer); text formats give str, documents give bytes
 EXPORTS: dict[str, tuple[str, Callable[[dict[str, Any], Publisher], str | bytes]]] = {
     "json": ("json", lambda bundle, _p: to_json(bundle)),
-    "md": ("md", lambda bundle, _p: to_markdown(build_report(bundle))),
-    "html": ("html", lambda bundle, _p: to_html(build_report(bundle))),
+    "md": ("md", lambda bundle, _p: to_markdown(_report(bundle))),
+    "html": ("html", lambda bundle, _p: to_html(_report(bundle))),
     "annotated": ("html", lambda bundle, _p: annotated_article_html(bundle)),
-    "csv": ("csv", lambda bundle, _p: to_csv(build_report(bundle))),
+    "csv": ("csv", lambda bundle, _p: to_csv(_report(bundle))),
     "claimreview": ("jsonld", _claimreview),
     "annotations": ("jsonld", lambda bundle, _p: _dump(web_annotations(bundle))),
-    "pdf": ("pdf", lambda bundle, _p: to_pdf(build_report(bundle))),
-    "docx": ("docx", lambda bundle, _p: to_docx(build_report(bundle))),
-    "xlsx": ("xlsx", lambda bundle, _p: to_xlsx(build_report(bundle))),
+    "pdf": ("pdf", lambda bundle, _p: to_pdf(_report(bundle))),
+    "docx": ("docx", lambda bundle, _p: to_docx(_report(bundle))),
+    "xlsx": ("xlsx", lambda bundle, _p: to_xlsx(_report(bundle))),
 }
 
 
+# What "everything" holds: (file name in the zip, format), the report in every design first.
+ZIP_CONTENTS = (
+    ("report.pdf", "pdf"),
+    ("report.docx", "docx"),
+    ("report.html", "html"),
+    ("report.md", "md"),
+    ("annotated-article.html", "annotated"),
+    ("claims.csv", "csv"),
+    ("claims.xlsx", "xlsx"),
+    ("article.json", "json"),
+    ("claimreview.jsonld", "claimreview"),
+    ("web-annotations.jsonld", "annotations"),
+)
+
+
+def slug(text: str, max_length: int = 60) -> str:
+    """A file-name-safe form of a title: "Vitamin D & colds" -> "vitamin-d-colds"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return words[:max_length].rstrip("-") or "article"
+
+
+def export_name(bundle: dict[str, Any], fmt: str) -> str:
+    """The file name a download or ``claimreview export`` gives: "article-1-title.pdf"."""
+    article = bundle.get("article") or {}
+    base = f"article-{article.get('id')}-{slug(str(article.get('title') or ''))}"
+    if fmt == "annotated":
+        base += "-annotated"
+    return f"{base}.{EXPORTS[fmt][0]}"
+
+
+def _everything(bundle: dict[str, Any], publisher: Publisher) -> bytes:
+    """Every format in one zip, in a folder named after the article."""
+    folder = export_name(bundle, "zip").removesuffix(".zip")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, fmt in ZIP_CONTENTS:
+            data = EXPORTS[fmt][1](bundle, publisher)
+            archive.writestr(
+                f"{folder}/{name}", data.encode("utf-8") if isinstance(data, str) else data
+            )
+    return buffer.getvalue()
+
+
+EXPORTS["zip"] = ("zip", _everything)
+
+
+def publisher_for(bundle: dict[str, Any]) -> Publisher:
+    """Who publishes: the instance's organisation where an administrator set it, else the
+    environment's settings."""
+    publisher = Publisher.from_environment()
+    organisation = bundle.get("organisation") or {}
+    name = str(organisation.get("name") or "").strip()
+    url = str(organisation.get("url") or "").strip()
+    if name or url:
+        publisher = Publisher(name or publisher.name, url or publisher.url, publisher.review_url)
+    return publisher
+
+
 def export(bundle: dict[str, Any], fmt: str, publisher: Publisher | None = None) -> str | bytes:
-    return EXPORTS[fmt][1](bundle, publisher or Publisher.from_environment())
+    return EXPORTS[fmt][1](bundle, publisher or publisher_for(bundle))

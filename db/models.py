@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -162,6 +163,19 @@ class UnknownNameFailure(Base):
     last_failed_login_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class Organisation(Base):
+    """The organisation that publishes the reports (one row, id 1): set by an administrator."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    url: Mapped[str | None] = mapped_column(String(2000))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_type: Mapped[str | None] = mapped_column(String(20))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class UserRole(Base):
     __tablename__ = "user_roles"
     __table_args__ = (CheckConstraint("role IN ('reviewer', 'editor', 'admin')", name="role"),)
@@ -202,6 +216,10 @@ class Article(Base):
     blind_review: Mapped[str] = mapped_column(String(4), default="auto", server_default="auto")
     # Submitted reviews that all agree become the decision without an editor.
     auto_accept_unanimous: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The editor's key takeaways (Markdown), printed in the report's summary.
+    key_takeaways: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # JSON: which parts the report includes (claims.reports.model.ReportOptions); NULL: defaults.
+    report_settings: Mapped[str | None] = mapped_column(Text)
 
     imported_by: Mapped[User | None] = relationship()
     claims: Mapped[list[Claim]] = relationship(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from claims.permissions import EXPORT_REPORTS, READ_ARTICLES, Actor
 from db.models import Article, AuditEvent, Claim, ClaimCue, Decision, Review, ReviewCitation
+from db.reports import organisation_data, report_options
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ def article_bundle(session: Session, actor: Actor, article_id: int) -> dict[str,
                 .joinedload(ReviewCitation.citation),
                 selectinload(Claim.reviews).joinedload(Review.reviewer),
                 selectinload(Claim.decision).selectinload(Decision.based_on),
+                selectinload(Claim.decision).joinedload(Decision.editor),
             )
         )
     )
@@ -274,6 +276,7 @@ def article_bundle(session: Session, actor: Actor, article_id: int) -> dict[str,
                     "reason": decision.reason,
                     "note": decision.note,
                     "decided_at": _iso(decision.decided_at),
+                    "decided_by": decision.editor.username if decision.editor else None,
                     "based_on_reviews": sorted(d.review_id for d in decision.based_on),
                 },
             }
@@ -290,10 +293,16 @@ def article_bundle(session: Session, actor: Actor, article_id: int) -> dict[str,
             "content_hash": article.content_hash,
             "imported_at": _iso(article.imported_at),
             "text": article.text,
+            "key_takeaways": article.key_takeaways or "",
+            "report_settings": report_options(session, article_id).to_mapping(),
+            "blind_review": article.blind_review,
+            "auto_accept_unanimous": article.auto_accept_unanimous,
         },
         "claims": claim_rows,
         "citations": sorted(citations.values(), key=lambda c: c["id"]),
         "audit": _audit_summary(session, article_id),
+        # Printed on the report; not part of the article (JSON exports leave it out).
+        "organisation": organisation_data(session),
     }
 
 

@@ -19,6 +19,8 @@ from claims.exports import JSON_FORMAT
 from claims.grade import GradeAssessment
 from claims.metadata import check_source_url
 from claims.permissions import IMPORT_ARTICLES, Actor
+from claims.publishing import check_takeaways
+from claims.reports.model import ReportOptions
 from claims.sources.flags import FLAG_LABELS
 from db.accounts import USERNAME_MAX, check_username
 from db.articles import ImportResult, content_hash, refuse_too_many_claims
@@ -151,6 +153,19 @@ def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportR
             source_filename=source.get("source_filename"),
             content_hash=digest,
             imported_by_id=actor.user_id,
+            # The editor's takeaways and report settings travel with the article (older exports
+            # have none); checked as an editor's own would be.
+            key_takeaways=check_takeaways(str(source.get("key_takeaways") or "")),
+            report_settings=json.dumps(
+                ReportOptions.from_mapping(
+                    source["report_settings"]
+                    if isinstance(source.get("report_settings"), dict)
+                    else None
+                ).to_mapping(),
+                sort_keys=True,
+            )
+            if source.get("report_settings")
+            else None,
         )
         session.add(article)
         session.flush()

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from claims.errors import ClaimreviewError
-from claims.exports import EXPORTS, export
+from claims.exports import EXPORTS, export, export_name
 from claims.extraction import extract_claims
 from claims.permissions import Actor
 from claims.readers import read_document
@@ -156,7 +156,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ClaimreviewError("Name the article to export (claimreview articles lists them).")
     else:
         ids = [args.article_id]
-    extension = EXPORTS[args.format][0]
     for article_id in ids:
         with database.read() as session:
             bundle = article_bundle(session, actor, article_id)
@@ -166,7 +165,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
         output = export(bundle, args.format)
         target = (
-            Path(args.output) / f"article-{article_id}.{extension}"
+            Path(args.output) / export_name(bundle, args.format)
             if args.all
             else (Path(args.output) if args.output else None)
         )

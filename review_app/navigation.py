@@ -16,6 +16,7 @@ import streamlit as st
 
 from claims.permissions import (
     ASSIGN_REVIEWS,
+    MANAGE_SETTINGS,
     MANAGE_USERS,
     READ_ALL_REVIEWS,
     READ_ARTICLES,
@@ -56,6 +57,7 @@ PAGES = (
     PageSpec("library.py", "Citation library", ":material/library_books:", READ_ARTICLES),
     PageSpec("audit.py", "Audit trail", ":material/history:", READ_AUDIT),
     PageSpec("users.py", "Users", ":material/group:", MANAGE_USERS),
+    PageSpec("settings.py", "Settings", ":material/settings:", MANAGE_SETTINGS),
     PageSpec("account.py", "My account", ":material/person:", None),
 )
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import docx
+import openpyxl
 import pytest
+from pypdf import PdfReader
 
+from claims.exports import ZIP_CONTENTS
 from db.engine import Database
 from tests.samples import SENTENCES, WRITERS
 
@@ -313,9 +319,31 @@ def test_export_all_writes_one_file_per_article(
     url, article_id = reviewed_demo
     done = run("export", "--all", "--format", "md", "-o", str(tmp_path / "out"), db_url=url)
     assert done.returncode == 0, done.stderr
-    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"article-{article_id}.md"]
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [
+        f"article-{article_id}-multiple-myeloma-immunotherapy.md"
+    ]
     missing = run("export", "--all", "--format", "md", db_url=url)
     assert missing.returncode != 0 and "-o DIR" in missing.stderr
+
+
+def test_export_zip_holds_every_format_each_readable(
+    reviewed_demo: tuple[str, int], tmp_path: Path
+) -> None:
+    url, article_id = reviewed_demo
+    target = tmp_path / "everything.zip"
+    done = run("export", str(article_id), "--format", "zip", "-o", str(target), db_url=url)
+    assert done.returncode == 0, done.stderr
+    folder = f"article-{article_id}-multiple-myeloma-immunotherapy"
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        assert names == [f"{folder}/{name}" for name, _fmt in ZIP_CONTENTS]
+        pdf = PdfReader(io.BytesIO(archive.read(f"{folder}/report.pdf")))
+        assert "Multiple myeloma immunotherapy" in pdf.pages[0].extract_text()
+        document = docx.Document(io.BytesIO(archive.read(f"{folder}/report.docx")))
+        assert any(p.style.name == "Title" for p in document.paragraphs)
+        assert json.loads(archive.read(f"{folder}/article.json"))["article"]["id"] == article_id
+        assert archive.read(f"{folder}/report.html").startswith(b"<!DOCTYPE html>")
+        openpyxl.load_workbook(io.BytesIO(archive.read(f"{folder}/claims.xlsx")))
 
 
 def test_import_json_round_trip_through_the_command_line(

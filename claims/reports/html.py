@@ -1,12 +1,18 @@
-"""The report as one standalone HTML file (inline CSS, print-friendly, no scripts).
+"""The report as one standalone HTML file: inline styles, no scripts, readable on a phone and
+printable (a print stylesheet keeps each claim's card on one page and its colours).
 
-Every user string goes through ``html.escape`` (quotes included). A URL becomes a link only
-when it is a plain http(s) URL; any other scheme (javascript:, data:, file:) is shown as text.
+Every user string goes through ``html.escape`` (quotes included). Rationales and the editor's
+takeaways are Markdown drawn from ``claims.reports.richtext`` blocks, never passed through as
+HTML. A URL becomes a link only when it is a plain http(s) URL (or mailto in a rationale); any
+other scheme (javascript:, data:, file:) is shown as text. The one image is the organisation's
+logo, a checked PNG or JPEG embedded as a data: URL.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,40 +21,100 @@ from claims.reports.model import (
     PROFILE_COLUMNS,
     Finding,
     Report,
+    ReportOptions,
     build_report,
-    readable_date,
     readable_moment,
 )
+from claims.reports.richtext import Span, parse_markdown
 
-__all__ = ["annotated_article_html", "http_url", "to_html"]
+__all__ = ["annotated_article_html", "http_url", "rich_html", "to_html"]
 
 _CSS = """
-body { font-family: Georgia, "Times New Roman", serif; max-width: 46em; margin: 2em auto;
-  padding: 0 1em; line-height: 1.5; color: #111; }
-h1 { font-size: 1.6em; margin-bottom: .2em; }
-h2 { border-bottom: 1px solid #999; padding-bottom: .1em; margin-top: 1.8em; }
-h3 { margin-bottom: .3em; }
-dl.meta { display: grid; grid-template-columns: max-content auto; gap: .1em 1em; }
-dl.meta dt { font-weight: bold; }
-dl.meta dd { margin: 0; }
-blockquote { margin: .5em 0; padding: .3em 1em; border-left: 4px solid #888; background: #f4f4f4; }
-.claim { break-inside: avoid; page-break-inside: avoid; margin-bottom: 1.5em; }
-.provisional { font-style: italic; color: #555; }
-.disagreement { color: #8a4b00; }
-.verdict-misleading, .verdict-inaccurate { color: #a00000; font-weight: bold; }
-table { border-collapse: collapse; }
-td, th { border: 1px solid #bbb; padding: .2em .6em; text-align: left; }
-table.profile { width: 100%; font-size: .75em; }
-table.profile td, table.profile th { padding: .2em .3em; }
-table.profile caption { text-align: left; font-weight: bold; }
+:root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa; --accent: #0b5cad; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+  "Noto Sans", "DejaVu Sans", sans-serif; color: var(--ink); line-height: 1.55; margin: 0;
+  background: #fff; font-size: 16px; }
+main { max-width: 50rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; overflow-wrap: break-word; }
+a { color: var(--accent); overflow-wrap: anywhere; }
+header.masthead { display: flex; align-items: center; gap: .75rem; border-bottom: 3px solid
+  var(--ink); padding-bottom: .6rem; margin-bottom: 1.2rem; }
+header.masthead img { max-height: 3rem; max-width: 10rem; }
+header.masthead .org { font-weight: 700; font-size: 1.05rem; }
+header.masthead .kind { margin-left: auto; color: var(--muted); font-size: .85rem;
+  text-transform: uppercase; letter-spacing: .06em; }
+h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 .8rem; }
+h2 { font-size: 1.35rem; margin: 2.2rem 0 .8rem; padding-bottom: .25rem;
+  border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0;
+  font-size: .95rem; }
+dl.meta dt { color: var(--muted); }
+dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+.headline { font-size: 1.1rem; font-weight: 600; }
+.chart { display: grid; grid-template-columns: max-content 12rem 2.5rem; gap: .35rem .6rem;
+  align-items: center; }
+.chart .bar { height: 1.1rem; border-radius: 3px; min-width: 3px; }
+.chart .n { font-variant-numeric: tabular-nums; text-align: right; font-weight: 600; }
+.label { display: inline-block; padding: .05rem .55rem; border-radius: 999px; font-weight: 600;
+  font-size: .85rem; white-space: nowrap; }
+.figures { display: flex; flex-wrap: wrap; gap: 1.5rem 2.5rem; align-items: flex-start; }
+table { border-collapse: collapse; font-size: .9rem; }
+th, td { border: 1px solid var(--line); padding: .25rem .55rem; text-align: left;
+  vertical-align: top; }
+th { background: var(--soft); }
+table caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
+ol.correct li { margin-bottom: .5rem; }
+.takeaways { background: var(--soft); border-left: 4px solid var(--accent); padding: .6rem 1rem;
+  margin: 1rem 0; }
+.takeaways h3 { margin-top: .2rem; }
+.takeaways p { margin: .3rem 0; }
+article.claim { border: 1px solid var(--line); border-radius: 8px; padding: .9rem 1.1rem;
+  margin: 1.1rem 0; break-inside: avoid; page-break-inside: avoid; }
+article.claim > header { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem .8rem; }
+article.claim > header h3 { margin: 0; font-size: 1rem; }
+article.claim .section { color: var(--muted); font-size: .9rem; }
+article.claim .certainty { margin-left: auto; font-size: .9rem; white-space: nowrap; }
+.symbols { letter-spacing: .08em; }
+blockquote { margin: .7rem 0; padding: .5rem .9rem; border-left: 4px solid var(--line);
+  background: var(--soft); font-size: 1.02rem; }
+mark.cue { background: #fff1b8; border-bottom: 2px dotted #9a6700; padding: 0 .1rem; }
+.cue-note { font-size: .85rem; color: var(--muted); }
+.standing { font-size: .9rem; }
+.standing.provisional, .standing.disagreement { color: #8a4b00; }
+.rationale { margin: .4rem 0; }
+.rationale .by { font-weight: 600; }
+.rationale p, .rationale ul, .rationale ol { margin: .25rem 0; }
+.rationale pre { background: var(--soft); padding: .4rem; overflow-x: auto; }
+.link-address { color: var(--muted); font-size: .9em; overflow-wrap: anywhere; }
+ul.sources { margin: .3rem 0; padding-left: 1.2rem; overflow-wrap: anywhere; }
+.flag { color: #b42318; font-weight: 700; }
+.table-wrap { overflow-x: auto; }
+table.profile { width: 100%; font-size: .7rem; line-height: 1.3; }
+table.profile th, table.profile td { padding: .2rem .25rem; }
+ul.footnotes { font-size: .8rem; color: var(--muted); margin-top: .2rem; }
+ol.refs li { margin-bottom: .45rem; overflow-wrap: anywhere; }
 .article-text { white-space: pre-wrap; }
-mark { background: #fff3a3; }
+mark.claim-mark { background: #ddf4ff; }
 mark sup { font-size: .7em; }
-ol.refs li, ol.notes li { margin-bottom: .4em; }
+footer.generated { margin-top: 3rem; color: var(--muted); font-size: .8rem;
+  border-top: 1px solid var(--line); padding-top: .6rem; }
+@media (max-width: 40rem) {
+  .chart { grid-template-columns: max-content 7rem 2rem; }
+  body { font-size: 15px; }
+  h1 { font-size: 1.5rem; }
+  dl.meta { grid-template-columns: 1fr; }
+  dl.meta dd { margin-bottom: .3rem; }
+  article.claim .certainty { margin-left: 0; }
+}
 @media print {
-  body { max-width: none; margin: 0; font-size: 11pt; }
+  @page { size: A4; margin: 18mm 16mm; }
+  body { font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
-  h2 { page-break-after: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  article.claim { border-color: #999; }
 }
 """.strip()
 
@@ -98,7 +164,9 @@ def _page(title: str, body: list[str]) -> str:
             f"<style>\n{_CSS}\n</style>",
             "</head>",
             "<body>",
+            "<main>",
             *body,
+            "</main>",
             "</body>",
             "</html>",
             "",
@@ -106,134 +174,300 @@ def _page(title: str, body: list[str]) -> str:
     )
 
 
-def _verdict_html(f: Finding) -> str:
-    if f.status == "disagreement":
-        return '<span class="disagreement">Reviewers disagree (no verdict yet)</span>'
-    if f.status == "unreviewed" or not f.verdict_label:
-        return "Not yet reviewed" if f.status == "unreviewed" else "None"
-    css = f"verdict-{_e(f.verdict)}" if f.verdict else ""
-    text = f'<span class="{css}">{_e(f.verdict_label)}</span>'
-    if f.provisional:
-        text += ' <span class="provisional">(provisional)</span>'
-    return text
+def _spans(spans: tuple[Span, ...]) -> str:
+    out = []
+    for span in spans:
+        text = _e(span.text).replace("\n", "<br>")
+        if span.address:
+            out.append(f'<span class="link-address">{text}</span>')
+            continue
+        if span.code:
+            text = f"<code>{text}</code>"
+        if span.italic:
+            text = f"<em>{text}</em>"
+        if span.bold:
+            text = f"<strong>{text}</strong>"
+        if span.href:
+            text = f'<a href="{_e(span.href)}" rel="noopener noreferrer nofollow">{text}</a>'
+        out.append(text)
+    return "".join(out)
 
 
-def _finding_html(f: Finding) -> list[str]:
-    heading = f"Claim {f.ordinal}"
+def rich_html(text: str) -> str:
+    """A rationale's Markdown as HTML: its own markup only (see claims.reports.richtext)."""
+    out = []
+    for block in parse_markdown(text):
+        inner = _spans(block.spans)
+        if block.kind == "item":
+            indent = 1.2 * block.depth
+            marker = _e(block.marker) + " " if block.marker else ""
+            out.append(f'<p style="margin-left:{indent:.1f}em">{marker}{inner}</p>')
+        elif block.kind == "quote":
+            out.append(f"<blockquote>{inner}</blockquote>")
+        elif block.kind == "code":
+            out.append(f"<pre>{inner}</pre>")
+        elif block.kind == "heading":
+            out.append(f"<p><strong>{inner}</strong></p>")
+        else:
+            out.append(f"<p>{inner}</p>")
+    return "".join(out)
+
+
+def _label(text: str, colours: tuple[str, str]) -> str:
+    background, ink = colours
+    return (
+        f'<span class="label" style="background:{_e(background)};color:{_e(ink)}">{_e(text)}</span>'
+    )
+
+
+def _quoted_claim(f: Finding) -> str:
+    parts = []
+    for text, cue in f.pieces():
+        if cue is None:
+            parts.append(_e(text))
+        else:
+            why = f"{cue.label}: {cue.reason}" if cue.reason else cue.label
+            parts.append(f'<mark class="cue" title="{_e(why)}">{_e(text)}</mark>')
+    return "".join(parts)
+
+
+def _finding_html(f: Finding, options: ReportOptions) -> list[str]:
+    status_class = f.status if f.status in ("provisional", "disagreement") else ""
+    out = [f'<article class="claim" id="{_e(f.anchor)}">', "<header>"]
+    out.append(f"<h3>Claim {f.ordinal}</h3>")
+    out.append(_label(f.label, f.colours))
+    out.append(
+        f'<span class="certainty">Certainty: {_e(f.certainty_label or "not rated")} '
+        f'<span class="symbols" aria-hidden="true">{_e(f.certainty_symbols)}</span></span>'
+    )
+    out.append("</header>")
     if f.section:
-        heading += f" ({_e(f.section)})"
-    out = [f'<section class="claim" id="{_e(f.anchor)}">', f"<h3>{heading}</h3>"]
-    out.append(f"<blockquote>{_paragraphs(f.text)}</blockquote>")
-    out.append("<dl>")
-    out.append(f"<dt>Verdict</dt><dd>{_verdict_html(f)}</dd>")
-    out.append(f"<dt>Certainty</dt><dd>{_e(f.certainty_label or 'None')}</dd>")
-    out.append(f"<dt>Status</dt><dd>{_e(f.status_label)}</dd>")
-    if f.decision_reason:
-        out.append(f"<dt>Decision reason</dt><dd>{_e(f.decision_reason)}</dd>")
-    if f.citations:
-        cites = ", ".join(
-            f'<a href="#ref-{c.number}">[{c.number}]</a>'
-            + (f" {_e(', '.join(c.stances))}" if c.stances else "")
-            for c in f.citations
+        out.append(f'<div class="section">{_e(f.section)}</div>')
+    out.append(f"<blockquote>{_quoted_claim(f)}</blockquote>")
+    if f.cue_marks:
+        kinds = "; ".join(f.cue_labels)
+        out.append(f'<div class="cue-note">Marked, cues of overclaiming: {_e(kinds)}.</div>')
+    if f.status != "unreviewed":  # the label already says so
+        out.append(f'<p class="standing {status_class}">{_e(f.standing)}.</p>')
+    for r in f.rationales:
+        who = "Editor's note" if r.by == "Editor" else r.by
+        out.append(
+            f'<div class="rationale"><span class="by">{_e(who)}:</span>{rich_html(r.text)}</div>'
         )
-        out.append(f"<dt>Sources</dt><dd>{cites}</dd>")
-    out.append("</dl>")
-    if f.evidence_profiles:
+    if f.citations:
+        out.append("<div><strong>Sources</strong></div>")
+        out.append('<ul class="sources">')
+        for c in f.citations:
+            title = f" {_e(c.title)}" if c.title else ""
+            flags = "".join(f' <span class="flag">[{_e(flag)}]</span>' for flag in c.flags)
+            out.append(
+                f'<li><a href="#ref-{c.number}">[{c.number}]</a> '
+                f"<strong>{_e(c.stance_text)}</strong>.{title}{flags}</li>"
+            )
+        out.append("</ul>")
+    if f.evidence_profiles and options.evidence_profiles:
         head = "".join(f"<th>{_e(name)}</th>" for name in PROFILE_COLUMNS)
         rows = "".join(
             "<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in (p.by, *p.cells)) + "</tr>"
             for p in f.evidence_profiles
         )
         out.append(
-            f'<table class="profile"><caption>Evidence profile (GRADE)</caption>'
-            f"<tr>{head}</tr>{rows}</table>"
+            '<div class="table-wrap"><table class="profile">'
+            f"<caption>Evidence profile (GRADE)</caption><tr>{head}</tr>{rows}</table></div>"
         )
         notes = "".join(
             f"<li>{_e(p.by)}, {_e(note)}</li>" for p in f.evidence_profiles for note in p.footnotes
         )
         if notes:
             out.append(f'<ul class="footnotes">{notes}</ul>')
-    if f.rationales:
-        out.append("<h4>Rationale</h4>")
-        for r in f.rationales:
-            out.append(
-                f'<div class="rationale"><strong>{_e(r.by)}:</strong>{_paragraphs(r.text)}</div>'
-            )
-    out.append("</section>")
+    out.append("</article>")
     return out
 
 
-def _counts_table(caption: str, counts: tuple[tuple[str, int], ...]) -> list[str]:
-    if not counts:
+def _masthead(report: Report) -> list[str]:
+    org = report.organisation
+    out = ['<header class="masthead">']
+    if org.logo and org.logo_type in ("image/png", "image/jpeg"):
+        data = base64.b64encode(org.logo).decode("ascii")
+        alt = _e(org.name or "Logo")
+        out.append(f'<img src="data:{org.logo_type};base64,{data}" alt="{alt}">')
+    if org.name:
+        name = _link(org.url, org.name) if org.url else _e(org.name)
+        out.append(f'<span class="org">{name}</span>')
+    out.append('<span class="kind">Claim review report</span>')
+    out.append("</header>")
+    return out
+
+
+def _summary(report: Report) -> list[str]:
+    s = report.summary
+    out = ['<h2 id="summary">Summary</h2>', f'<p class="headline">{_e(s.headline)}</p>']
+    if report.article.key_takeaways:
+        out.append('<section class="takeaways"><h3>Key takeaways</h3>')
+        out.append(rich_html(report.article.key_takeaways))
+        out.append("</section>")
+    figures = []
+    if s.chart:
+        top = max(bar.count for bar in s.chart)
+        rows = []
+        for bar in s.chart:
+            width = max(2.0, 100 * bar.count / top)
+            rows.append(
+                f"<span>{_label(bar.label, bar.colours)}</span>"
+                f'<span class="bar" style="width:{width:.0f}%;background:{_e(bar.colours[0])}">'
+                f'</span><span class="n">{bar.count}</span>'
+            )
+        figures.append(
+            '<div><h3>Verdicts</h3><div class="chart" role="img" aria-label="'
+            + _e("; ".join(f"{b.label}: {b.count}" for b in s.chart))
+            + '">'
+            + "".join(rows)
+            + "</div></div>"
+        )
+    if s.by_certainty:
+        rows = "".join(f"<tr><td>{_e(label)}</td><td>{n}</td></tr>" for label, n in s.by_certainty)
+        figures.append(
+            "<div><h3>Evidence certainty</h3><table><tr><th>Certainty</th><th>Claims</th></tr>"
+            f"{rows}</table></div>"
+        )
+    if figures:
+        out.append('<div class="figures">' + "".join(figures) + "</div>")
+    out.append("<h3>Needs correction first</h3>")
+    if s.needs_correction:
+        out.append('<ol class="correct">')
+        for f in s.needs_correction:
+            flag = " (provisional)" if f.provisional else ""
+            out.append(
+                f"<li>{_label(f.label, f.colours)}{_e(flag)} "
+                f'<a href="#{_e(f.anchor)}">Claim {f.ordinal}</a>: “{_e(f.text)}”</li>'
+            )
+        out.append("</ol>")
+    else:
+        out.append("<p>No claim was found inaccurate or misleading.</p>")
+    return out
+
+
+def _references(report: Report) -> list[str]:
+    out = ['<h2 id="references">References</h2>']
+    if not report.bibliography:
+        return [*out, "<p>No sources cited.</p>"]
+    out.append('<ol class="refs">')
+    for entry in report.bibliography:
+        link = ""  # the address, where the reference has no DOI or PMID to find it by
+        if http_url(entry.url) and not _FINDABLE.search(entry.vancouver):
+            link = f" {_link(entry.url)}" if entry.url not in entry.vancouver else ""
+        design = f" <em>({_e(entry.study_design)})</em>" if entry.study_design else ""
+        flags = "".join(f' <span class="flag">[{_e(flag)}]</span>' for flag in entry.flags)
+        out.append(
+            f'<li id="ref-{entry.number}" value="{entry.number}">'
+            f"{_linked_reference(entry.vancouver)}{flags}{design}{link}</li>"
+        )
+    out.append("</ol>")
+    return out
+
+
+def _linked_reference(text: str) -> str:
+    """A reference's text, its DOI and web address made links."""
+    out, cursor = [], 0
+    for match in _REFERENCE_LINKS.finditer(text):
+        out.append(_e(text[cursor : match.start()]))
+        found = match.group(0)
+        if match.group("doi"):
+            target = f"https://doi.org/{match.group('doi')}"
+        elif match.group("pmid"):
+            target = f"https://pubmed.ncbi.nlm.nih.gov/{match.group('pmid')}/"
+        else:
+            target = found
+        out.append(_link(target, found) if http_url(target) else _e(found))
+        cursor = match.end()
+    out.append(_e(text[cursor:]))
+    return "".join(out)
+
+
+_FINDABLE = re.compile(r"doi:10\.|PMID: \d")
+_REFERENCE_LINKS = re.compile(
+    r"doi:(?P<doi>10\.[^\s]+[^\s.,;])|PMID: (?P<pmid>\d{1,9})"
+    r"|https?://[^\s<>\"]+[^\s<>\".,;)]"
+)
+
+
+def _method(report: Report) -> list[str]:
+    m = report.method
+    if m is None:
         return []
-    rows = "".join(f"<tr><td>{_e(label)}</td><td>{n}</td></tr>" for label, n in counts)
-    return [f"<table><caption>{_e(caption)}</caption>{rows}</table>"]
+    out = ['<h2 id="method">Method</h2>', "<h3>Review</h3>"]
+    out += [f"<p>{_e(line)}</p>" for line in m.review]
+    out.append("<h3>Agreement between reviewers</h3><ul>")
+    out += [f"<li><strong>{_e(name)}:</strong> {_e(text)}</li>" for name, text in m.agreement]
+    out.append("</ul><h3>How disagreements were settled</h3>")
+    out += [f"<p>{_e(line)}</p>" for line in m.settled]
+    out.append("<h3>Scales</h3>")
+    rows = "".join(
+        f"<tr><td>{_e(r.label)}</td><td>{_e(r.description)}</td></tr>" for r in m.verdict_scale
+    )
+    out.append(
+        f'<div class="table-wrap"><table><caption>Verdict</caption>'
+        f"<tr><th>Verdict</th><th>Meaning</th></tr>{rows}</table></div>"
+    )
+    rows = "".join(
+        f'<tr><td>{_e(r.label)}</td><td class="symbols">{_e(r.symbols)}</td>'
+        f"<td>{_e(r.description)}</td></tr>"
+        for r in m.certainty_scale
+    )
+    out.append(
+        '<div class="table-wrap"><table><caption>Evidence certainty (GRADE)</caption>'
+        f"<tr><th>Certainty</th><th>Symbols</th><th>Meaning</th></tr>{rows}</table></div>"
+    )
+    return out
+
+
+def _others(report: Report) -> list[str]:
+    others = report.other_findings
+    if not others:
+        return []
+    out = ['<h2 id="not-checked">Sentences not checked</h2>', "<ol>"]
+    out += [
+        f'<li value="{f.ordinal}">{_e(f.text)}'
+        + (f' <span class="section">({_e(f.kind)})</span>' if f.kind else "")
+        + "</li>"
+        for f in others
+    ]
+    out.append("</ol>")
+    return out
 
 
 def to_html(report: Report) -> str:
-    """The whole report as a standalone HTML page."""
+    """The whole report as one standalone HTML page (inline styles, no scripts)."""
     a = report.article
-    s = report.summary
-    body = [f"<h1>Claim review: {_e(a.title)}</h1>", '<dl class="meta">']
-    meta: list[tuple[str, str | None]] = [
-        ("Source", _link(a.source_url) if a.source_url else None),
-        ("Author", _e(a.author) if a.author else None),
-        ("Published", _e(readable_date(a.published_on)) if a.published_on else None),
-        ("Imported", _e(readable_moment(a.imported_at)) if a.imported_at else None),
-        ("Reviewers", _e(", ".join(report.reviewers)) if report.reviewers else "None yet"),
-        (
-            "Last decision",
-            _e(readable_moment(report.last_decided_at)) if report.last_decided_at else None,
-        ),
-        (
-            "Report generated",
-            _e(readable_moment(report.generated_at)) if report.generated_at else None,
-        ),
-    ]
-    body += [f"<dt>{name}</dt><dd>{value}</dd>" for name, value in meta if value]
+    body = _masthead(report)
+    body.append(f"<h1>{_e(a.title)}</h1>")
+    body.append('<dl class="meta">')
+    for name, value in report.details:
+        shown = _link(value) if name == "Source" else _e(value)
+        body.append(f"<dt>{_e(name)}</dt><dd>{shown}</dd>")
     body.append("</dl>")
-    body += ["<h2>Summary</h2>", f"<p>Checkable claims: {s.checkable_claims}</p>"]
-    body += _counts_table("Status", s.by_status)
-    body += _counts_table("By verdict", s.by_verdict)
-    body += _counts_table("By certainty", s.by_certainty)
-    body.append("<h3>Needs correction first</h3>")
-    if s.needs_correction:
-        body.append("<ol>")
-        for f in s.needs_correction:
-            flag = " (provisional)" if f.provisional else ""
-            body.append(
-                f'<li><a href="#{_e(f.anchor)}">Claim {f.ordinal}</a>: '
-                f"<strong>{_e(f.verdict_label)}</strong>{flag}: {_e(f.text)}</li>"
-            )
-        body.append("</ol>")
-    else:
-        body.append("<p>None.</p>")
-    body.append("<h2>Claims</h2>")
+    body += _summary(report)
+    body.append('<h2 id="claims">Claims</h2>')
     findings = report.checkable_findings
     if not findings:
         body.append("<p>No checkable claims.</p>")
     for f in findings:
-        body += _finding_html(f)
-    body.append("<h2>References</h2>")
-    if report.bibliography:
-        body.append('<ol class="refs">')
-        for entry in report.bibliography:
-            link = f" {_link(entry.url)}" if http_url(entry.url) else ""
-            design = f" <em>({_e(entry.study_design)})</em>" if entry.study_design else ""
-            body.append(
-                f'<li id="ref-{entry.number}" value="{entry.number}">'
-                f"{_e(entry.reference)}{design}{link}</li>"
-            )
-        body.append("</ol>")
-    else:
-        body.append("<p>No sources cited.</p>")
-    return _page(f"Claim review: {a.title}", body)
+        body += _finding_html(f, report.options)
+    body += _references(report)
+    body += _method(report)
+    body += _others(report)
+    if report.options.annotated_article:
+        body.append('<h2 id="article">The article, annotated</h2>')
+        body += _annotated_body(report)
+    moment = readable_moment(report.generated_at)
+    if moment:
+        body.append(f'<footer class="generated">Report generated {_e(moment)}.</footer>')
+    return _page(report.title, body)
 
 
-def annotated_article_html(bundle: Mapping[str, Any]) -> str:
-    """The article text with each checkable claim in a <mark>, numbered, and footnotes below
-    giving each claim's verdict. Overlapping or out-of-range spans are listed but not marked."""
-    report = build_report(bundle)
+def _annotated_body(report: Report) -> list[str]:
+    """The article's text with each checkable claim in a <mark>, numbered, and notes below
+    giving each claim's verdict. Overlapping or out-of-range spans are listed, not marked."""
     text = report.article.text
     findings = list(report.checkable_findings)
     pieces: list[str] = []
@@ -247,36 +481,37 @@ def annotated_article_html(bundle: Mapping[str, Any]) -> str:
         if marked:
             pieces.append(_e(text[cursor : f.start]))
             pieces.append(
-                f'<mark id="claim-{number}" title="{_e(verdict)}">{_e(text[f.start : f.end])}'
+                f'<mark class="claim-mark" id="mark-{number}" title="{_e(verdict)}">'
+                f"{_e(text[f.start : f.end])}"
                 f'<sup><a href="#note-{number}">{number}</a> {_e(verdict)}</sup></mark>'
             )
             cursor = f.end
         note = f"<strong>{_e(verdict)}</strong>"
         if f.certainty_label:
-            note += f"; certainty: {_e(f.certainty_label)}"
-        note += f". Claim {f.ordinal}: “{_e(f.text)}”"
+            note += f"; certainty: {_e(f.certainty_text)}"
+        note += f'. <a href="#{_e(f.anchor)}">Claim {f.ordinal}</a>: “{_e(f.text)}”'
         if f.citation_numbers:
-            note += " Sources: " + "".join(f"[{n}]" for n in f.citation_numbers)
-        for r in f.rationales:
-            note += f"<br><em>{_e(r.by)}:</em> {_e(r.text)}"
-        back = f' <a href="#claim-{number}">↑</a>' if marked else ""
+            note += " Sources: " + "".join(
+                f'<a href="#ref-{n}">[{n}]</a>' for n in f.citation_numbers
+            )
+        back = f' <a href="#mark-{number}">↑</a>' if marked else ""
         notes.append(f'<li id="note-{number}" value="{number}">{note}{back}</li>')
     pieces.append(_e(text[cursor:]))
+    body = [f'<div class="article-text">{"".join(pieces)}</div>', "<h3>Notes</h3>"]
+    body.append('<ol class="notes">' + "".join(notes) + "</ol>" if notes else "<p>No claims.</p>")
+    return body
+
+
+def annotated_article_html(bundle: Mapping[str, Any]) -> str:
+    """The article on its own, with each checkable claim marked and its verdict in a note."""
+    report = build_report(bundle, options=ReportOptions(method=False))
     a = report.article
-    body = [f"<h1>{_e(a.title)}</h1>"]
+    body = _masthead(report)
+    body.append(f"<h1>{_e(a.title)}</h1>")
     if a.source_url:
         body.append(f"<p>Source: {_link(a.source_url)}</p>")
     if a.author:
         body.append(f"<p>Author: {_e(a.author)}</p>")
-    body.append(f'<div class="article-text">{"".join(pieces)}</div>')
-    body.append("<h2>Notes</h2>")
-    body.append('<ol class="notes">' + "".join(notes) + "</ol>" if notes else "<p>No claims.</p>")
-    if report.bibliography:
-        body.append("<h2>References</h2>")
-        body.append('<ol class="refs">')
-        body += [
-            f'<li id="ref-{e.number}" value="{e.number}">{_e(e.reference)}</li>'
-            for e in report.bibliography
-        ]
-        body.append("</ol>")
+    body += _annotated_body(report)
+    body += _references(report)
     return _page(f"Annotated: {a.title}", body)

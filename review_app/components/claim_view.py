@@ -6,18 +6,9 @@ import html
 
 import streamlit as st
 
+from claims.cues import CUE_LABELS
 from db.workspace import ClaimContext
 from review_app.components.text import escape_markdown
-
-CUE_LABELS = {
-    "absolute": "Absolute wording",
-    "cure": "Cure or breakthrough talk",
-    "unattributed_evidence": "Evidence with no source named",
-    "comparative": "Comparison with nothing to compare to",
-    "vague_mechanism": "Vague mechanism",
-    "hedge": "Hedge",
-}
-
 
 _PARAGRAPH = "line-height:1.6;margin:0 0 0.5rem 0;white-space:pre-wrap"
 _CLAIM = "background:#fdebd0;color:inherit;font-weight:600;padding:0.1em 0.2em;border-radius:0.2em"

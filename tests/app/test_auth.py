@@ -109,7 +109,7 @@ def test_logging_in_opens_the_articles_and_a_wrong_password_is_refused(
                 "My account",
             ],
         ),
-        ("admin", ["Audit trail", "Users", "My account"]),
+        ("admin", ["Audit trail", "Users", "Settings", "My account"]),
     ],
 )
 def test_each_role_opens_only_its_pages(

@@ -164,11 +164,19 @@ def test_editors_download_each_export_and_reviewers_see_none(
     at.query_params["article"] = str(result.article_id)
     at.switch_page("views/claims.py")
     _run(at)
-    for fmt, label in (("html", "Report (HTML)"), ("csv", "Claims table (CSV)")):
+    labels = [b.proto.label for b in at.get("download_button")]
+    # Everything in one click, and the report in each design in one click each.
+    assert labels[:5] == [
+        "Download everything (zip)",
+        "Report (PDF)",
+        "Report (Word)",
+        "Report (HTML)",
+        "Report (Markdown)",
+    ]
+    for fmt, label in (("csv", "Claims table (CSV)"), ("json", "Everything as data (JSON)")):
         at.selectbox(key="export_format").set_value(fmt)
         _run(at)
-        [button] = at.get("download_button")
-        assert button.proto.label == f"Download {label}"
+        assert at.get("download_button")[-1].proto.label == f"Download {label}"
     reviewer, _ = create_user(
         app_database, Actor.operator("test"), "rev", ["reviewer"], password="reviewer-password-1"
     )
@@ -177,3 +185,72 @@ def test_editors_download_each_export_and_reviewers_see_none(
     at.switch_page("views/claims.py")
     _run(at)
     assert not at.get("download_button")
+
+
+def test_editors_write_the_key_takeaways_and_choose_the_reports_parts(
+    app_database: Database, editor_id: int
+) -> None:
+    from db.queries import article_bundle
+
+    result = import_demo_if_empty(app_database)
+    at = _app(editor_id)
+    at.query_params["article"] = str(result.article_id)
+    at.switch_page("views/claims.py")
+    _run(at)
+    box = f"report_takeaways_{result.article_id}"
+    at.text_area(key=box).set_value("- **Claim 9** overstates: immunotherapy harms healthy cells.")
+    at.checkbox(key=f"report_method_{result.article_id}").uncheck()
+    at.checkbox(key=f"report_non_checkable_{result.article_id}").check()
+    next(b for b in at.button if b.label == "Save report contents").click()
+    _run(at)
+    with app_database.read() as session:
+        article = article_bundle(session, Actor.operator("test"), result.article_id)["article"]
+    assert article["key_takeaways"].startswith("- **Claim 9** overstates")
+    assert article["report_settings"]["method"] is False
+    assert article["report_settings"]["non_checkable"] is True
+
+    # Another editor saves meanwhile: my text stays in the box, theirs is shown, nothing lost.
+    from db.reports import set_key_takeaways
+
+    other, _ = create_user(
+        app_database, Actor.operator("test"), "otto", ["editor"], password="editor-password-2"
+    )
+    from db.accounts import actor_for
+
+    set_key_takeaways(app_database, actor_for(other), result.article_id, "Theirs, saved first.")
+    at.text_area(key=box).set_value("Mine, typed meanwhile.")
+    next(b for b in at.button if b.label == "Save report contents").click()
+    _run(at)
+    assert any("Another editor saved these takeaways" in w.value for w in at.warning)
+    assert at.text_area(key=box).value == "Mine, typed meanwhile."
+    assert any("Theirs, saved first." in t.value for t in at.text)
+    next(b for b in at.button if b.label == "Save report contents").click()  # knowingly
+    _run(at)
+    with app_database.read() as session:
+        article = article_bundle(session, Actor.operator("test"), result.article_id)["article"]
+    assert article["key_takeaways"] == "Mine, typed meanwhile."
+
+
+def test_administrators_set_the_organisation_and_a_bad_logo_is_refused(
+    app_database: Database,
+) -> None:
+    from db.reports import organisation_data
+
+    admin, _ = create_user(
+        app_database, Actor.operator("test"), "ada", ["admin"], password="admin-password-1"
+    )
+    at = _app(admin.id)
+    at.switch_page("views/settings.py")
+    _run(at)
+    at.text_input(key="settings_org_name").set_value("Health Desk Review")
+    at.text_input(key="settings_org_url").set_value("javascript:alert(1)")
+    at.button[0].click()
+    _run(at)
+    assert any("web address" in e.value and "http" in e.value for e in at.error)
+    with app_database.read() as session:
+        assert organisation_data(session) is None  # refused whole
+    at.text_input(key="settings_org_url").set_value("https://healthdesk.example.org")
+    at.button[0].click()
+    _run(at)
+    with app_database.read() as session:
+        assert organisation_data(session)["name"] == "Health Desk Review"

@@ -126,9 +126,9 @@ def test_two_blind_reviewers_disagree_and_the_editor_decides(world: dict) -> Non
     with world["db"].read() as session:
         bundle = article_bundle(session, OPERATOR, world["article"])
     report = export(bundle, "md")
-    claim = report[: report.index("Editor: A 2024 trial settles it")].rsplit("### Claim", 1)[1]
-    assert "**Verdict:** Misleading" in claim and "provisional" not in claim
-    assert "**Status:** Decided" in claim and "**Decision reason:** New evidence" in claim
+    claim = report[: report.index("A 2024 trial settles it")].rsplit("### Claim", 1)[1]
+    assert "**Verdict:** Misleading" in claim and "rovisional" not in claim
+    assert "*Editor's decision (edna): New evidence.*" in claim
     decided = [c for c in bundle["claims"] if c["decision"]]
     assert len(decided) == 1 and decided[0]["decision"]["verdict"] == "misleading"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -70,15 +71,17 @@ def test_the_claim_map_draws_a_cell_per_claim_and_a_cell_opens_the_claim(page, s
     assert not page.get_by_role("heading", name="Log in to claimreview").is_visible()
 
 
-FORMATS = {
+REPORTS = {
     "Report (PDF)": "pdf",
     "Report (Word)": "docx",
     "Report (HTML)": "html",
     "Report (Markdown)": "md",
+}
+FORMATS = {
     "Annotated article (HTML)": "annotated",
     "Claims table (CSV)": "csv",
     "Claims table (Excel)": "xlsx",
-    "Everything (JSON)": "json",
+    "Everything as data (JSON)": "json",
     "schema.org ClaimReview (JSON-LD)": "claimreview",
     "W3C Web Annotations (JSON-LD)": "annotations",
 }
@@ -112,21 +115,48 @@ def _open_with_its_reader(kind: str, data: bytes) -> str:
     return data.decode("utf-8")
 
 
+def _check(kind: str, data: bytes) -> None:
+    text = _open_with_its_reader(kind, data)
+    assert "Multiple myeloma" in text or "multiple myeloma" in text.lower(), kind
+    if kind not in ("annotated", "annotations", "csv", "xlsx"):
+        assert "Misleading" in text or "misleading" in text, kind
+
+
 def test_every_export_downloads_and_opens_with_its_reader(page, site: Site) -> None:
     log_in(page, site, "editor", "/claims?article=1")
-    page.get_by_text("Export the reviewed report").click()
+    page.get_by_role("button", name="Download everything (zip)").wait_for(timeout=30_000)
+    shot(page, "claims-exports")
+    # Everything in one click: a zip holding every format.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download everything (zip)").click()
+    assert download.value.suggested_filename == "article-1-multiple-myeloma-immunotherapy.zip"
+    with zipfile.ZipFile(download.value.path()) as archive:
+        names = archive.namelist()
+        assert len(names) == 10
+        report = next(n for n in names if n.endswith("/report.pdf"))
+        _check("pdf", archive.read(report))
+    # The report in each design, one click each.
+    for label, kind in REPORTS.items():
+        with page.expect_download() as download:
+            page.get_by_role("button", name=label, exact=True).click()
+        assert download.value.suggested_filename.startswith("article-1-multiple-myeloma")
+        _check(kind, Path(download.value.path()).read_bytes())
+    page.get_by_text("Report contents, other formats and preview").click()
     settle(page)
     for label, kind in FORMATS.items():
-        page.get_by_role("combobox", name="Format").click()
+        page.get_by_role("combobox", name="Other formats").click()
         page.get_by_role("option", name=label, exact=True).click()
         settle(page)
         with page.expect_download() as download:
             page.get_by_role("button", name=f"Download {label}").click()
-        data = Path(download.value.path()).read_bytes()
-        text = _open_with_its_reader(kind, data)
-        assert "Multiple myeloma" in text or "multiple myeloma" in text.lower(), kind
-        if kind not in ("annotated", "annotations", "csv", "xlsx"):
-            assert "Misleading" in text or "misleading" in text, kind
+        _check(kind, Path(download.value.path()).read_bytes())
+    # The preview is the designed report, not a page in the browser's default serif.
+    page.get_by_text("Preview the HTML report").click()
+    preview = page.frame_locator("iframe").first
+    preview.get_by_role("heading", name="Multiple myeloma immunotherapy").wait_for(timeout=30_000)
+    font = preview.locator("body").evaluate("b => getComputedStyle(b).fontFamily")
+    assert not font.lower().startswith(("georgia", "times", "serif")), font
+    assert preview.locator(".chart .label").count() >= 2
     shot(page, "exports")
 
 

@@ -22,18 +22,29 @@ def _read(bundle=None):
 
 def test_title_details_and_headings():
     document, paragraphs = _read()
-    assert paragraphs[0] == "Claim review: Cancer news <script>alert(1)</script>"
-    assert document.paragraphs[0].style.name == "Title"
+    title = next(p for p in document.paragraphs if p.style.name == "Title")
+    assert title.text == "Cancer news <script>alert(1)</script>"
     assert "Author: Jane Writer <img src=x onerror=alert(1)>" in paragraphs
+    assert "Published: 30 April 2024" in paragraphs
+    assert "Reviewed: 3 May 2024" in paragraphs  # the last decision
     assert "Reviewers: alice, bob, carol" in paragraphs
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    # Word's own heading styles: the navigation pane lists every part and every claim.
     assert headings == [
         "Summary",
+        "Verdicts",
+        "Evidence certainty",
+        "Needs correction first",
         "Claims",
-        "Claim 2 (Immunotherapy today)",
-        "Claim 3 (Immunotherapy today)",
-        "Claim 4 (Immunotherapy today)",
+        "Claim 2: Misleading",
+        "Claim 3: Accurate",
+        "Claim 4: Reviewers disagree",
         "References",
+        "Method",
+        "Review",
+        "Agreement between reviewers",
+        "How disagreements were settled",
+        "Scales",
     ]
 
 
@@ -41,32 +52,56 @@ def test_every_checkable_claim_with_verdict_and_notes():
     document, paragraphs = _read()
     quotes = [p.text for p in document.paragraphs if p.style.name == "Quote"]
     assert quotes == [CLAIM_1, CLAIM_2, CLAIM_3]  # hostile text kept literally
-    assert "Verdict: Misleading" in paragraphs
-    assert "Verdict: Accurate" in paragraphs
-    assert "Verdict: none (reviewers disagree)" in paragraphs
-    assert "Certainty: Low" in paragraphs and "Certainty: High" in paragraphs
-    assert "Decision reason: Reviewer error" in paragraphs
+    assert any(p.startswith("\u00a0Misleading\u00a0   Certainty: Low ⊕⊕◯◯") for p in paragraphs)
+    assert any("Certainty: High ⊕⊕⊕⊕" in p for p in paragraphs)
+    assert "Editor's decision: Reviewer error." in paragraphs
     assert any(p.startswith("Provisional:") for p in paragraphs)
-    assert any(p.startswith("Reviewers disagree:") for p in paragraphs)
-    assert "Sources: [1]" in paragraphs
-    assert "Sources: [2] [3]" in paragraphs
-    assert "[1] Contradicts" in paragraphs
-    assert f"Editor: {FORMULA} settled" in paragraphs
-    assert "carol: Well supported." in paragraphs
+    assert any(p.startswith("No verdict yet: the reviewers disagree") for p in paragraphs)
+    assert "[1] Contradicts. Hype review <script>alert(1)</script> [link](javascript:alert(1))" in (
+        paragraphs
+    )
+    assert f"{FORMULA} settled" in paragraphs  # the editor's note, as text
+    assert "Editor's note:" in paragraphs and "carol:" in paragraphs
+    assert "Well supported." in paragraphs
 
 
-def test_summary_table_and_bibliography():
+def test_cues_are_highlighted_in_the_quote():
+    document, _ = _read()
+    quote = next(p for p in document.paragraphs if p.style.name == "Quote")
+    marked = [run.text for run in quote.runs if run.font.highlight_color is not None]
+    assert marked == ["cure"]
+    assert all(run.bold for run in quote.runs if run.text == "cure")
+
+
+def test_summary_chart_and_bibliography():
     document, paragraphs = _read()
-    table = document.tables[0]
-    rows = [tuple(c.text for c in row.cells) for row in table.rows]
-    assert rows[0] == ("Group", "Label", "Claims")
-    assert ("Verdict", "Misleading", "1") in rows
-    assert ("Certainty", "Not rated", "1") in rows
-    assert ("Status", "Reviewers disagree", "1") in rows
-    refs = paragraphs[paragraphs.index("References") + 1 :]
+    chart = document.tables[0]
+    rows = [tuple(c.text for c in row.cells) for row in chart.rows]
+    assert [row[0].strip("\u00a0") for row in rows] == [
+        "Accurate",
+        "Misleading",
+        "Reviewers disagree",
+    ]
+    assert [row[2] for row in rows] == ["1", "1", "1"]
+    assert all(set(row[1]) == {"█"} for row in rows)
+    certainty = [tuple(c.text for c in row.cells) for row in document.tables[1].rows]
+    assert certainty[0] == ("Certainty", "Claims") and ("Not rated", "1") in certainty
+    refs = paragraphs[paragraphs.index("References") + 1 : paragraphs.index("Method")]
     assert [r.split(".", 1)[0] for r in refs] == ["1", "2", "3"]
-    assert refs[1].startswith("2. Okafor AN, Lindqvist B. Early statin therapy")
-    assert any(p.startswith("Claim 2: Misleading: ") for p in paragraphs)  # needs correction
+    assert refs[1].startswith("2.\tOkafor AN, Lindqvist B. Early statin therapy")
+    # the claims to correct first, with their verdict's label
+    correct = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert correct == ["\u00a0Misleading\u00a0 Claim 2: “" + CLAIM_1 + "”"]
+
+
+def test_running_header_and_page_numbers():
+    document, _ = _read()
+    section = document.sections[0]
+    assert (
+        section.header.paragraphs[0].text == "Claim review: Cancer news <script>alert(1)</script>"
+    )
+    footer = etree.tostring(section.footer._element).decode()
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
 
 
 def test_control_characters_and_empty_report():
@@ -124,5 +159,6 @@ def test_rationale_keeps_tabs_line_breaks_and_spaces():
     two = next(c for c in bundle["claims"] if c["ordinal"] == 3)
     two["reviews"][0]["rationale"] = "  First\tpoint.\nSecond line.  "
     document, paragraphs = _read(bundle)
-    assert "carol:   First\tpoint.\nSecond line.  " in paragraphs
+    # Markdown: a single line break joins the lines, as Markdown readers show them
+    assert "First\tpoint. Second line." in paragraphs
     assert document.element.body[-1].tag == qn("w:sectPr")  # the section stays last

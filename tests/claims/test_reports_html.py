@@ -65,7 +65,7 @@ def test_report_content():
     for n in (2, 3, 4):
         assert f'id="claim-{n}"' in page
     assert 'id="claim-1"' not in page
-    assert "Misleading" in data and "(provisional)" in data and "Reviewers disagree" in data
+    assert "Misleading" in data and "Provisional:" in data and "Reviewers disagree" in data
     assert page.index('id="ref-1"') < page.index('id="ref-2"') < page.index('id="ref-3"')
     assert "alice, bob, carol" in data
 
@@ -102,3 +102,47 @@ def test_http_url():
         "",
     ):
         assert http_url(bad) is None, bad
+
+
+def test_cards_show_labelled_verdicts_symbols_cues_and_rendered_rationales():
+    bundle = make_bundle()
+    bundle["claims"][2]["reviews"][0]["rationale"] = (
+        "**Overstated**: see [the trial](https://example.org/t). <b>raw</b>"
+    )
+    page = to_html(build_report(bundle))
+    parsed = assert_inert(page)
+    assert "<strong>Overstated</strong>" in page
+    assert (
+        '<a href="https://example.org/t" rel="noopener noreferrer nofollow">the trial</a>' in page
+    )
+    assert '<span class="link-address"> (https://example.org/t)</span>' in page
+    assert "&lt;b&gt;raw&lt;/b&gt;" in page
+    assert '<mark class="cue" title="Cure or breakthrough talk: overclaims">cure</mark>' in page
+    labels = [a for tag, a in parsed.tags if tag == "span" and a.get("class") == "label"]
+    assert labels and all("background:#" in a["style"] for a in labels)
+    assert ">Misleading</span>" in page  # the colour's name, always written
+    assert "Low ⊕⊕◯◯" in html.unescape(page).replace("</span>", "").replace(
+        '<span class="symbols" aria-hidden="true">', ""
+    )
+
+
+def test_the_editor_chooses_the_parts_and_the_organisation_heads_the_report():
+    from claims.reports.model import Organisation, ReportOptions
+    from tests.report_world import logo_png
+
+    bundle = make_bundle()
+    plain = to_html(build_report(bundle, options=ReportOptions(method=False)))
+    assert 'id="method"' not in plain and 'id="not-checked"' not in plain
+    full = to_html(
+        build_report(
+            bundle,
+            options=ReportOptions(non_checkable=True, annotated_article=True),
+            organisation=Organisation("Desk <b>", "https://desk.example.org", logo_png(),
+                                      "image/png"),
+        )
+    )  # fmt: skip
+    assert 'id="method"' in full and 'id="not-checked"' in full and 'id="article"' in full
+    parsed = parse(full)
+    [image] = [a for tag, a in parsed.tags if tag == "img"]
+    assert image["src"].startswith("data:image/png;base64,")
+    assert "Desk &lt;b&gt;" in full

@@ -60,7 +60,13 @@ def make_bundle() -> dict:
     heading = _claim(10, 1, HEADING, checkable=False, section=None, kind="heading")
     one = _claim(11, 2, CLAIM_1)
     one["cues"] = [
-        {"kind": "absolute", "start": 33, "end": 37, "text": "cure", "reason": "overclaims"}
+        {
+            "kind": "cure",
+            "start": CLAIM_1.index("cure"),
+            "end": CLAIM_1.index("cure") + 4,
+            "text": "cure",
+            "reason": "overclaims",
+        }
     ]
     one["reviews"] = [
         _review(1, "alice", "misleading", "low", f"Overstated. {SCRIPT}", [(102, "contradicts")]),

@@ -28,7 +28,7 @@ def test_rows_one_per_claim():
     assert table[1]["verdict"] == "Misleading" and table[1]["certainty"] == "Low"
     assert table[1]["claim"] == "'" + CLAIM_1
     assert table[1]["rationale"].startswith(f"Editor: {FORMULA}")
-    assert table[1]["cues"] == "absolute: cure"
+    assert table[1]["cues"] == "Cure or breakthrough talk: cure"
     assert " | " in table[2]["citations"]
     assert table[2]["citations"].startswith("[2] Okafor AN")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import docx
 import pytest
@@ -333,13 +334,25 @@ def test_reports_give_each_claims_evidence_profile_with_footnotes(
 
 
 def test_reports_give_dates_as_people_write_them(database: Database, setup: dict) -> None:
+    save_review(database, setup["rita"], setup["claims"][8], verdict="accurate",
+                certainty="high", submit=True)  # fmt: skip
     with database.read() as session:
         bundle = article_bundle(session, OPERATOR, setup["article_id"])
     bundle["article"]["imported_at"] = "2026-12-02T17:47:33.696555+00:00"
     bundle["article"]["published_on"] = "2026-11-30"
+    iso = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+    reviewed = re.compile(r"Reviewed:? \d{1,2} (January|February|March|April|May|June|July|"
+                          r"August|September|October|November|December) 20\d\d")  # fmt: skip
+    generated = re.compile(r"Generated \d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d UTC")
     pages = PdfReader(io.BytesIO(export(bundle, "pdf"))).pages
     first = " ".join(pages[0].extract_text().split())
-    assert "Imported: 2 Dec 2026, 17:47 UTC" in first and "Published: 30 Nov 2026" in first
-    assert "2026-12-02T17:47" not in first
+    assert "Published 30 November 2026" in first
+    assert reviewed.search(first) and generated.search(first)
+    assert not iso.search(first)
     html = export(bundle, "html")
-    assert "2 Dec 2026, 17:47 UTC" in html and "2026-12-02T17:47" not in html
+    assert "30 November 2026" in html and reviewed.search(html.replace("</dt><dd>", " "))
+    assert not iso.search(html)
+    document = docx.Document(io.BytesIO(export(bundle, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Published: 30 November 2026" in text and reviewed.search(text)
+    assert not iso.search(text)

@@ -224,9 +224,9 @@ def test_reports_mark_a_retracted_source_and_a_json_export_keeps_the_flag(
     assert cited["flags"] == ["retracted"]
     markdown = export(bundle, "md")
     assert "Wakefield AJ" in markdown and "\\[Retracted\\]" in markdown
-    assert '[Retracted] <a href="https://pubmed.ncbi.nlm.nih.gov/9500320/"' in export(
-        bundle, "html"
-    )
+    html = export(bundle, "html")
+    assert '<span class="flag">[Retracted]</span>' in html
+    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/9500320/"' in html  # PMID: a link
     pages = PdfReader(io.BytesIO(export(bundle, "pdf"))).pages
     assert "[Retracted]" in "".join(page.extract_text() for page in pages)
     # Another instance reads the export back with the flag (and drops one it does not know).

@@ -81,7 +81,7 @@ import db
 import review_app
 from claims import permissions
 from claims.errors import ClaimreviewError
-from claims.exports import EXPORTS, JSON_FORMAT, export
+from claims.exports import EXPORTS, JSON_FORMAT, ZIP_CONTENTS, export, export_name
 from claims.identifiers import parse_identifier, parse_identifiers
 from claims.permissions import (
     ADD_CITATIONS,
@@ -89,6 +89,7 @@ from claims.permissions import (
     ASSIGN_REVIEWS,
     EDIT_CLAIMS,
     IMPORT_ARTICLES,
+    MANAGE_SETTINGS,
     MANAGE_USERS,
     RECORD_DECISIONS,
     REVIEW_CLAIMS,
@@ -98,6 +99,7 @@ from claims.permissions import (
     PermissionDenied,
 )
 from claims.reports import html as html_report
+from claims.reports.model import ReportOptions
 from claims.reports.tabular import formula_safe
 from claims.sources.records import SourceRecord
 from db.accounts import (
@@ -129,6 +131,7 @@ from db.demo_data import generate
 from db.engine import Database, make_engine
 from db.models import Base, Claim, User, UserRole
 from db.queries import article_bundle
+from db.reports import set_key_takeaways, set_organisation, set_report_options
 from db.reviews import CitedSource, save_review
 from db.source_lookups import refresh_sources, store_lookup
 from db.transfer import import_bundle
@@ -691,6 +694,18 @@ WRITE_OPERATIONS: dict[str, tuple[str, WriteCall]] = {
         ),
     ),
     "transfer.import_bundle": (IMPORT_ARTICLES, lambda db, a, w: import_bundle(db, a, w.bundle)),
+    "reports.set_key_takeaways": (
+        RECORD_DECISIONS,
+        lambda db, a, w: set_key_takeaways(db, a, w.article_id, "- Correct claim 1 first."),
+    ),
+    "reports.set_report_options": (
+        RECORD_DECISIONS,
+        lambda db, a, w: set_report_options(db, a, w.article_id, ReportOptions(method=False)),
+    ),
+    "reports.set_organisation": (
+        MANAGE_SETTINGS,
+        lambda db, a, w: set_organisation(db, a, name="Desk", url="https://desk.example.org"),
+    ),
 }
 
 REFUSALS = [
@@ -999,10 +1014,21 @@ def _words(text: str) -> frozenset[str]:
 
 # The tags and attributes the HTML renderers write themselves; a payload must add none.
 REPORT_TAGS = _words(
-    "html head meta title style body h1 h2 h3 h4 dl dt dd p blockquote section span strong em "
-    "table caption tbody tr td th ol ul li a mark sup div br"
+    "html head meta title style body main header footer article h1 h2 h3 h4 dl dt dd p "
+    "blockquote section span strong em code pre table caption tbody tr td th ol ul li a mark sup "
+    "div br img"
 )
-REPORT_ATTRIBUTES = _words("lang charset name content id class href rel title value")
+REPORT_ATTRIBUTES = _words(
+    "lang charset name content id class href rel title value style role aria-label aria-hidden "
+    "src alt"
+)
+# The only inline styles the renderer writes: a verdict's colours, a bar's length, an indent.
+_STYLE = re.compile(
+    r"(?:(?:background|color):#[0-9a-f]{6}|width:\d{1,3}%|margin-left:\d+(?:\.\d+)?em)"
+    r"(?:;(?:(?:background|color):#[0-9a-f]{6}|width:\d{1,3}%|margin-left:\d+(?:\.\d+)?em))*"
+)
+# The only image: the organisation's checked logo, embedded.
+_LOGO = re.compile(r"data:image/(?:png|jpeg);base64,[A-Za-z0-9+/=]+")
 URL_ATTRIBUTES = _words("href src action formaction data background poster srcset xlink:href cite")
 _RAW_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9:_-]*)")
 
@@ -1028,6 +1054,10 @@ def _html_problems(markup: str, tags: frozenset[str], attributes: frozenset[str]
                 problems.append(f"event handler {name}={value[:60]!r} on <{element.tag}>")
             elif lowered not in attributes:
                 problems.append(f"attribute {name}={value[:60]!r} on <{element.tag}>")
+            if lowered == "style" and not _STYLE.fullmatch(value):
+                problems.append(f"a style {value[:60]!r} on <{element.tag}>")
+            if element.tag == "img" and lowered == "src" and _LOGO.fullmatch(value):
+                continue
             if lowered in URL_ATTRIBUTES and (problem := _url_problem(value)):
                 problems.append(f"{problem} in {name} of <{element.tag}>")
         if element.tag == "meta" and "url=" in element.get("content", "").lower():
@@ -1054,7 +1084,7 @@ def _check_report_html(output: str, specimen: Specimen, *, heading: str) -> list
 
 
 def check_html(output: str, specimen: Specimen) -> list[str]:
-    return _check_report_html(output, specimen, heading="Claim review: ")
+    return _check_report_html(output, specimen, heading="")
 
 
 def check_annotated(output: str, specimen: Specimen) -> list[str]:
@@ -1070,9 +1100,9 @@ def _commonmark() -> MarkdownIt:
 
 
 MD = _commonmark()
-MD_TAGS = _words("h1 h2 h3 p ul ol li strong em blockquote a br")
+MD_TAGS = _words("h1 h2 h3 p ul ol li strong em blockquote a br table thead tbody tr th td hr")
 APP_LINK = re.compile(r"[a-z_]+\?[a-z_]+=\d+(&[a-z_]+=\d+)*")  # e.g. review?article=1&claim=2
-_ANCHOR = re.compile(r'<a id="claim-\d+">|</a>')  # the report's own anchors
+_ANCHOR = re.compile(r'<a id="(?:claim|ref)-\d+">|</a>')  # the report's own anchors
 
 
 def _markdown_problems(
@@ -1109,7 +1139,7 @@ def check_md(output: str, specimen: Specimen) -> list[str]:
     problems += _html_problems(rendered, MD_TAGS, frozenset({"id", "href"}))
     page = lxml.html.fragment_fromstring(rendered, create_parent="div")
     h1 = [_one_line(h.text_content()) for h in page.findall(".//h1")]
-    if h1 != [_one_line("Claim review: " + specimen.title)]:
+    if h1 != [_one_line(specimen.title)]:
         problems.append(f"the heading reads {h1!r}, not the title as text")
     text = _squash(page.text_content())
     problems += [f"{p!r} is not shown as text" for p in specimen.payloads if _squash(p) not in text]
@@ -1171,10 +1201,13 @@ def check_xlsx(output: bytes, specimen: Specimen) -> list[str]:
 DOCX_ACTIVE = tuple(
     f"<{name}".encode()
     for name in _words(
-        "w:instrText w:fldSimple w:fldChar w:hyperlink w:altChunk w:object o:OLEObject "
+        "w:instrText w:fldChar w:hyperlink w:altChunk w:object o:OLEObject "
         "w:control w:attachedTemplate"
     )
 )
+# Fields run when Word opens a file (INCLUDETEXT, DDE...); page numbers are the only ones written.
+_FIELD = re.compile(rb'<w:fldSimple\b[^>]*w:instr="([^"]*)"')
+PAGE_FIELDS = frozenset({b"PAGE", b"NUMPAGES"})
 
 
 def check_docx(output: bytes, specimen: Specimen) -> list[str]:
@@ -1186,14 +1219,23 @@ def check_docx(output: bytes, specimen: Specimen) -> list[str]:
                 problems.append(f"part {name}")
             if name.endswith(".xml"):
                 problems += [f"{m.decode()} in {name}" for m in DOCX_ACTIVE if m in data]
+                fields = _FIELD.findall(data)
+                if data.count(b"<w:fldSimple") != len(fields):
+                    problems.append(f"a field with no plain instruction in {name}")
+                problems += [
+                    f"a {f.decode()[:40]!r} field in {name}"
+                    for f in fields
+                    if f.strip() not in PAGE_FIELDS
+                ]
             if name.endswith(".rels") and b'TargetMode="External"' in data:
                 problems.append(f"an external relationship in {name}")
     document = docx.Document(io.BytesIO(output))
     texts = [p.text for p in document.paragraphs]
     for table in document.tables:
         texts += [cell.text for row in table.rows for cell in row.cells]
-    if _one_line(texts[0]) != _one_line("Claim review: " + specimen.title):
-        problems.append(f"the first heading is {texts[0][:80]!r}, not the title as text")
+    titles = [p.text for p in document.paragraphs if p.style.name == "Title"]
+    if [_one_line(t) for t in titles] != [_one_line(specimen.title)]:
+        problems.append(f"the title is {titles[:1]!r}, not the article's title as text")
     if document.core_properties.title != ("Claim review: " + specimen.title)[:255]:
         problems.append("the document title property differs from the title")
     text = _squash("".join(texts))
@@ -1267,7 +1309,8 @@ def check_json(output: str, specimen: Specimen) -> list[str]:
     problems = [] if data.pop("format") == JSON_FORMAT else ["not a claimreview export"]
     data.pop("format_version")
     data.pop("exported_at")
-    if data != specimen.bundle:
+    article = {k: v for k, v in specimen.bundle.items() if k != "organisation"}  # the instance's
+    if data != article:
         problems.append("the export differs from the article's data")
     if specimen.key != "transferred":  # see test_a_transfer_cannot_bring_script_links_or_names
         problems += _json_url_problems(data)
@@ -1307,6 +1350,28 @@ def check_annotations(output: str, specimen: Specimen) -> list[str]:
     return problems
 
 
+def check_zip(output: bytes, specimen: Specimen) -> list[str]:
+    """Everything at once: each file passes its own format's check."""
+    problems = []
+    with zipfile.ZipFile(io.BytesIO(output)) as archive:
+        names = archive.namelist()
+        wanted = [name for name, _fmt in ZIP_CONTENTS]
+        if [n.split("/", 1)[-1] for n in names] != wanted:
+            problems.append(f"the zip holds {names}")
+        for name, fmt in ZIP_CONTENTS:
+            path = next((n for n in names if n.endswith("/" + name)), None)
+            if path is None or ".." in path or path.startswith("/"):
+                problems.append(f"{name}: missing or outside the folder")
+                continue
+            data = archive.read(path)
+            if not isinstance(export(specimen.bundle, fmt), bytes):
+                data = data.decode("utf-8")
+            if fmt == "json":  # exported at another moment: compare the data only
+                continue
+            problems += [f"{name}: {p}" for p in CHECKS[fmt](data, specimen)]
+    return problems
+
+
 CHECKS: dict[str, Callable[[Any, Specimen], list[str]]] = {
     "json": check_json,
     "md": check_md,
@@ -1318,10 +1383,11 @@ CHECKS: dict[str, Callable[[Any, Specimen], list[str]]] = {
     "pdf": check_pdf,
     "docx": check_docx,
     "xlsx": check_xlsx,
+    "zip": check_zip,
 }
 # Formats slow to render (an embedded font; a zipped document): drawn for the article that carries
 # every payload at once rather than once per payload.
-WHOLE_CORPUS_ONLY = frozenset({"pdf", "docx"})
+WHOLE_CORPUS_ONLY = frozenset({"pdf", "docx", "zip"})
 
 
 def test_every_export_format_has_an_inertness_check() -> None:
@@ -1404,6 +1470,11 @@ def test_the_checks_catch_live_markup(payload_world: PayloadWorld) -> None:
         ),
         "annotations": json.dumps(
             json.loads(export(bundle, "annotations")) | {"id": "javascript:alert(1)"}
+        ),
+        "zip": _rezip(
+            export(bundle, "zip"),
+            export_name(bundle, "zip").removesuffix(".zip") + "/report.html",
+            lambda html: html.replace(b"</h1>", b"<img src=x onerror=alert(1)></h1>", 1),
         ),
     }
     assert set(tampered) == set(CHECKS)
