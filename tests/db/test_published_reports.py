@@ -166,6 +166,14 @@ def test_readme_screenshot_of_the_pdf_report_whose_text_stays_inside_the_margins
     )
     [drawn] = tmp_path.glob("page*.png")
     assert drawn.stat().st_size > 60_000  # a page drawn, not a blank one
+    from PIL import Image
+
+    with Image.open(drawn) as image:
+        grey = image.convert("L")
+        margin = round(18 / 25.4 * 110) - 2  # pixels, less anti-aliasing
+        for left in (0, grey.width - margin):  # nothing drawn in either side margin
+            strip = grey.crop((left, 0, left + margin, grey.height))
+            assert strip.getextrema()[0] > 240, f"ink in the margin at x={left}"
     folder = os.environ.get("CLAIMREVIEW_SCREENSHOTS")
     if folder:
         shutil.copyfile(drawn, Path(folder) / "report-pdf.png")
