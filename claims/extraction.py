@@ -1,9 +1,11 @@
 """Claim extraction: a ``Document`` becomes the list of sentences a medical reviewer checks.
 
 Every claim keeps its exact span: ``doc.text[c.start:c.end] == c.text``. Headings become
-non-checkable claims (without "#" marks or a setext underline) and set the section of what
-follows; a short title-like label at the start of a (list) paragraph ("1. Targeted Treatment:
-...") sets the section of that paragraph only and, like a heading, becomes a non-checkable
+claims (without "#" marks or a setext underline) and set the section of what follows: a heading
+that asserts something ("Obesity Raises Risk of Death", ``claims.headlines``) is a checkable
+claim, a label ("Targeted Treatment") a non-checkable one; a short title-like label at the
+start of a (list) paragraph ("1. Targeted Treatment: ...") sets the section of that paragraph
+only and, like a heading, becomes a non-checkable
 claim of its own (so cues such as "Miracle Cure" stay in front of the reviewer); the list
 marker and the label are never inside another claim. What someone reported ("One study found:
 ...") is no label. Each sentence is classified (claim, question, signpost,
@@ -23,6 +25,7 @@ from typing import Any
 
 from claims.cues import CUE_KINDS, Cue, find_cues
 from claims.document import Block, Document
+from claims.headlines import heading_asserts
 from claims.markers import BARE_MARKER, LIST_MARKER, TRAILING_CLOSERS
 from claims.sentences import sentence_spans
 
@@ -279,6 +282,8 @@ def _heading_claim(text: str, block: Block) -> ExtractedClaim | None:
     if start >= end:
         return None
     own = text[start:end]
+    if heading_asserts(own):  # a headline states a finding: checked like any claim
+        return ExtractedClaim(start, end, own, _section_name(own), True, "claim", find_cues(own))
     return ExtractedClaim(start, end, own, _section_name(own), False, "heading", find_cues(own))
 
 
