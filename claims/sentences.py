@@ -5,6 +5,12 @@ of ``.``, ``!``, ``?``, ``…`` and line breaks); each candidate is decided from
 around it (the word before, the closing quotes or citation after, the next word), so the time
 is linear in the length of the text whatever it contains. The abbreviations the decision needs
 are data, in ``claims/data/abbreviations.txt``, loaded once.
+
+Beyond the usual rules: a parenthetical citation after a closing quote stays with the quoted
+sentence ('"..." (Smith 55).'); a full stop with no space after it still ends a sentence between
+a word (or number) and a capitalised word ("Tuesday.Today", "1,000.That"), but not in a dotted
+name or an address; an inline list's next marker, in sequence and in the same style ("1.) ...
+2.)", "a. ... b."), begins a sentence of its own.
 """
 
 from __future__ import annotations
@@ -36,6 +42,16 @@ _NEXT_WORD = re.compile(r"[A-Z][a-z]{0,19}+")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _SENTENCE_MARKER = re.compile(r"\d{1,3}|[A-Za-z]|[ivxIVX]{1,4}")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]")
+# A parenthesis closed and followed by the sentence's own full stop: "(Smith 55)." A citation
+# after a closing quote belongs to the quoted sentence. Bounded, so time stays linear.
+_CITATION_AFTER = re.compile(r"\([^()\n.!?]{1,80}\)[\]\"'\u201d\u2019]*[.!?]")
+# An inline list's marker: "2" of "2.)" or "b" of "b." (the sentence's own, at its start, with
+# its punctuation).
+_ITEM_NUMBER = re.compile(r"\d{1,3}|[a-z]")
+_ITEM_START = re.compile(r"(\d{1,3}|[a-z])(\.\)|\.)[ \t]")
+_ITEM_BEFORE = re.compile(r"(?:^|(?<=\s))(\d{1,3}|[a-z])(\.\)|\.)[ \t]+$")
+# A full stop with no space before a capitalised word: "Tuesday.Today", "1,000.That".
+_GLUED_NEXT = re.compile(r"[A-Z][a-z]")
 _OPENERS = "([{\"'\u201c\u2018\u00ab"
 _TOKEN_WINDOW = 40  # characters looked at before a full stop; longer tokens are not abbreviations
 # A heading line inside a paragraph (no blank line after it) needs stronger evidence than a
@@ -159,8 +175,24 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             continue
         punct = text[i:j]
         closed = m.end("closers") > j
+        if punct == "." and _next_item(text, i, j, m.end("closers"), s, end):
+            # "1.) The first item 2.) The second item": the next item begins a sentence.
+            marker = i - 1
+            while marker > s and not text[marker - 1].isspace():
+                marker -= 1
+            _emit(spans, text, s, marker)
+            s = marker
+            at_line_start = False
+            pos = j
+            continue
         k = m.start("space")  # after the closers and the citation
         if k == w and k < end:  # no space after them: maybe superscript citation numbers
+            glued = _glued_sentence(text, punct, i, k, s, end, abbreviations)
+            if glued:  # "Hello world.Today is Tuesday.": a sentence with no space after it
+                _emit(spans, text, s, k)
+                at_line_start = False
+                s = pos = k
+                continue
             k = _superscript_citation(text, punct, i, k, s, end, abbreviations)
             if k < 0:
                 pos = j
@@ -204,6 +236,8 @@ def _is_boundary(
     nxt = text[w]
     if nxt in ",;:)]}%.\u2026":  # ". . ." is a spaced ellipsis
         return False
+    if nxt == "(" and _CITATION_AFTER.match(text, w, end):
+        return False  # '"... stairways [...]" (Smith 55).': the citation ends this sentence
     if "?" in punct or "!" in punct:
         # "“Why?” she asked." and "(Is it safe?) and ..." go on after a lowercase word.
         return not nxt.islower()
@@ -272,6 +306,58 @@ def _superscript_citation(
     if token is None or len(token) < 2 or not token.isalpha() or token in abbreviations.listed:
         return -1
     return numbers.end()
+
+
+def _next_item(text: str, i: int, j: int, closers_end: int, s: int, end: int) -> bool:
+    """Whether the full stop at ``i`` ends the marker of an inline list's next item: the
+    sentence begun at ``s`` is itself an item with the marker before it in sequence and in the
+    same style ("1.) ... 2.)", "a. ... b."), and a capitalised word follows."""
+    before_stop = text[i - 1] if i > s else ""
+    if not (
+        before_stop.isdigit() or ("a" <= before_stop <= "z" and i - 2 > s and text[i - 2].isspace())
+    ):
+        return False  # the usual full stop, after a word: told in one or two looks
+    style = text[j:closers_end]
+    if style not in ("", ")"):
+        return False
+    token_start, current = _token_before(text, i, s)
+    if not current or token_start <= s or not _ITEM_NUMBER.fullmatch(current):
+        return False
+    # The item's own marker: at the sentence's start, or just before it (the extractor starts
+    # a list item's sentences after its marker).
+    first = _ITEM_START.match(text, s, end) or _ITEM_BEFORE.search(text[max(0, s - 8) : s])
+    if first is None or first.group(2) != "." + style:
+        return False
+    before = first.group(1)
+    if before.isdigit() != current.isdigit():
+        return False
+    if before.isdigit():
+        in_order = int(current) == int(before) + 1
+    else:
+        in_order = len(before) == len(current) == 1 and ord(current) == ord(before) + 1
+    after = _SPACE.match(text, closers_end, end).end()
+    return in_order and after > closers_end and after < end and text[after].isupper()
+
+
+def _glued_sentence(
+    text: str, punct: str, i: int, k: int, s: int, end: int, abbreviations: _Abbreviations
+) -> bool:
+    """Whether a full stop with no space after it still ends the sentence: a word of two or
+    more letters (no abbreviation, no dotted name, no address) or a number, then a capitalised
+    word ("Tuesday.Today", "1,000.That"). "U.S.A", "e.g.The" and "example.Com" go on."""
+    if punct not in (".", "!", "?") or k != i + 1 or not _GLUED_NEXT.match(text, k, end):
+        return False
+    _, token = _token_before(text, i, s)
+    if not token or any(ch in token for ch in "./@:\\_"):
+        return False
+    if token.replace(",", "").isdigit():
+        return True
+    return (
+        len(token) >= 2
+        and token.isalpha()
+        and token[-1].islower()
+        and (token not in abbreviations.listed)
+    )
 
 
 def _starts_sentence(text: str, w: int, end: int, abbreviations: _Abbreviations) -> bool:

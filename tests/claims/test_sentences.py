@@ -367,3 +367,46 @@ def test_one_megabyte_inputs_complete(text: str) -> None:
     spans = sentence_spans(text)
     assert all(not text[s].isspace() for s, _ in spans)
     assert sum(e - s for s, e in spans) <= len(text)
+
+
+# Failure classes found on the public English sentence-boundary cases (issue 17); the cases
+# here are written for this project, one or more for each class.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a parenthetical citation after a closing quote stays with the quoted sentence
+            '"The drug [...] cut relapses by a third [...]" (Munshi 705). The trial went on.',
+            ['"The drug [...] cut relapses by a third [...]" (Munshi 705).', "The trial went on."],
+        ),
+        (
+            'She wrote "the effect was small." (Lee 2021). Others disagreed.',
+            ['She wrote "the effect was small." (Lee 2021).', "Others disagreed."],
+        ),
+        (  # no space after the full stop
+            "Doses were low.Side effects were rare.Dr. Patel saw 1,200.That was all.",
+            ["Doses were low.", "Side effects were rare.", "Dr. Patel saw 1,200.", "That was all."],
+        ),
+        (  # ...but dotted names, abbreviations and addresses are not sentence ends
+            "Read e.g.The Lancet at www.thelancet.Com today. Then stop.",
+            ["Read e.g.The Lancet at www.thelancet.Com today.", "Then stop."],
+        ),
+        (  # inline numbered lists, with ".)" or "."
+            "1.) Rest the joint 2.) Ice it twice a day 3.) See a doctor",
+            ["1.) Rest the joint", "2.) Ice it twice a day", "3.) See a doctor"],
+        ),
+        (
+            "1. Wash your hands 2. Wear a mask",
+            ["1. Wash your hands", "2. Wear a mask"],
+        ),
+        (  # inline lettered lists
+            "a. Fever b. Cough c. Fatigue that lasts",
+            ["a. Fever", "b. Cough", "c. Fatigue that lasts"],
+        ),
+        (  # numbers out of sequence are no list: "12. 3." stays as written
+            "We enrolled 12. 3. Three more joined later.",
+            ["We enrolled 12.", "3. Three more joined later."],
+        ),
+    ],
+)
+def test_failure_classes_of_the_public_cases(text: str, expected: list[str]) -> None:
+    assert split(text) == expected
