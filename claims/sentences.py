@@ -9,7 +9,8 @@ are data, in ``claims/data/abbreviations.txt``, loaded once.
 Beyond the usual rules: a parenthetical citation after a closing quote stays with the quoted
 sentence ('"..." (Smith 55).'); a full stop with no space after it still ends a sentence between
 a word (or number) and a capitalised word ("Tuesday.Today", "1,000.That"), but not in a dotted
-name or an address; an inline list's next marker, in sequence and in the same style ("1.) ...
+name or an address; a spaced ellipsis between words (". . .") leaves the sentence going on, a
+fourth dot ends it; an inline list's next marker, in sequence and in the same style ("1.) ...
 2.)", "a. ... b."), begins a sentence of its own.
 """
 
@@ -235,6 +236,16 @@ def _is_boundary(
     """
     nxt = text[w]
     if nxt in ",;:)]}%.\u2026":  # ". . ." is a spaced ellipsis
+        return False
+    if (
+        punct == "."
+        and i - 6 >= s
+        and text[i - 4 : i] == ". . "
+        and text[i - 5] == " "
+        and text[i - 6] != "."
+    ):
+        # A spaced ellipsis ". . ." between words marks words left out of a sentence that goes
+        # on ("the thing is . . . I didn't mean it"); a fourth dot (". . . .") ends it.
         return False
     if nxt == "(" and _CITATION_AFTER.match(text, w, end):
         return False  # '"... stairways [...]" (Smith 55).': the citation ends this sentence

@@ -402,6 +402,14 @@ def test_one_megabyte_inputs_complete(text: str) -> None:
             "a. Fever b. Cough c. Fatigue that lasts",
             ["a. Fever", "b. Cough", "c. Fatigue that lasts"],
         ),
+        (  # a spaced ellipsis between words: words left out, the sentence goes on
+            "The patient was tired . . . I saw no other sign . . . of disease.",
+            ["The patient was tired . . . I saw no other sign . . . of disease."],
+        ),
+        (  # a fourth dot ends the sentence
+            "Nothing else was reported. . . . The trial closed early.",
+            ["Nothing else was reported. . . .", "The trial closed early."],
+        ),
         (  # numbers out of sequence are no list: "12. 3." stays as written
             "We enrolled 12. 3. Three more joined later.",
             ["We enrolled 12.", "3. Three more joined later."],
