@@ -130,13 +130,28 @@ def export_name(bundle: dict[str, Any], fmt: str) -> str:
     return f"{base}.{EXPORTS[fmt][0]}"
 
 
+# The formats drawn from the report itself: the zip builds the report once for all of them.
+_REPORT_RENDERERS: dict[str, Callable[[Any], str | bytes]] = {
+    "md": to_markdown,
+    "html": to_html,
+    "csv": to_csv,
+    "pdf": to_pdf,
+    "docx": to_docx,
+    "xlsx": to_xlsx,
+}
+
+
 def _everything(bundle: dict[str, Any], publisher: Publisher) -> bytes:
-    """Every format in one zip, in a folder named after the article."""
+    """Every format in one zip, in a folder named after the article (one report, one moment)."""
     folder = export_name(bundle, "zip").removesuffix(".zip")
+    report = _report(bundle)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, fmt in ZIP_CONTENTS:
-            data = EXPORTS[fmt][1](bundle, publisher)
+            if fmt in _REPORT_RENDERERS:
+                data = _REPORT_RENDERERS[fmt](report)
+            else:
+                data = EXPORTS[fmt][1](bundle, publisher)
             archive.writestr(
                 f"{folder}/{name}", data.encode("utf-8") if isinstance(data, str) else data
             )

@@ -13,17 +13,18 @@ MAX_TITLE_LENGTH = 500
 MAX_URL_LENGTH = 2000
 
 
-def check_source_url(url: str) -> str:
-    """An article's source URL: http or https only, with a host."""
+def check_source_url(url: str, what: str = "The source URL") -> str:
+    """An article's source URL (or, named by ``what``, another web address): http or https
+    only, with a host."""
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ClaimreviewError(
-            f"The source URL {url[:80]!r} is not an http(s) address; give one like "
+            f"{what} {url[:80]!r} is not an http(s) address; give one like "
             "https://example.org/article."
         )
     if len(url) > MAX_URL_LENGTH:
-        raise ClaimreviewError(f"The source URL is longer than {MAX_URL_LENGTH} characters.")
+        raise ClaimreviewError(f"{what} is longer than {MAX_URL_LENGTH} characters.")
     return url
 
 

@@ -88,12 +88,8 @@ def check_organisation(
             f"The organisation's name is {len(name)} characters long; shorten it to "
             f"{MAX_ORGANISATION_NAME} or fewer."
         )
-    try:
-        address = check_source_url(url) if url and url.strip() else None
-    except ClaimreviewError as exc:
-        raise ClaimreviewError(
-            str(exc).replace("The source URL", "The organisation's web address")
-        ) from exc
+    what = "The organisation's web address"
+    address = check_source_url(url, what) if url and url.strip() else None
     if logo is not None:
         logo_bytes, logo_type = check_logo(logo)
         return OrganisationSettings(name, address, logo_bytes, logo_type)

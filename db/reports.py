@@ -105,7 +105,7 @@ def set_report_options(
         before = _stored_options(article)
         if before == options:
             return
-        article.report_settings = json.dumps(options.to_mapping(), sort_keys=True)
+        article.report_settings = options.to_json()
         record_event(
             session,
             action="set_report_settings",

@@ -156,15 +156,8 @@ def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportR
             # The editor's takeaways and report settings travel with the article (older exports
             # have none); checked as an editor's own would be.
             key_takeaways=check_takeaways(str(source.get("key_takeaways") or "")),
-            report_settings=json.dumps(
-                ReportOptions.from_mapping(
-                    source["report_settings"]
-                    if isinstance(source.get("report_settings"), dict)
-                    else None
-                ).to_mapping(),
-                sort_keys=True,
-            )
-            if source.get("report_settings")
+            report_settings=ReportOptions.from_mapping(source["report_settings"]).to_json()
+            if isinstance(source.get("report_settings"), dict)
             else None,
         )
         session.add(article)

@@ -346,8 +346,7 @@ def _finding(out: _Body, report: Report, f: Finding) -> None:
     if f.status != "unreviewed":
         out.paragraph([Styled(f.standing + ".", italic=True)])
     for r in f.rationales:
-        who = "Editor's note" if r.by == "Editor" else r.by
-        out.paragraph([Styled(f"{_t(who)}:", bold=True)])
+        out.paragraph([Styled(f"{_t(r.heading)}:", bold=True)])
         _rich(out, r.text)
     if f.citations:
         out.paragraph([Styled("Sources", bold=True)])

@@ -15,7 +15,6 @@ import html
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from claims.reports.model import (
     PROFILE_COLUMNS,
@@ -25,7 +24,7 @@ from claims.reports.model import (
     build_report,
     readable_moment,
 )
-from claims.reports.richtext import Span, parse_markdown
+from claims.reports.richtext import Span, http_url, parse_markdown
 
 __all__ = ["annotated_article_html", "http_url", "rich_html", "to_html"]
 
@@ -123,33 +122,12 @@ def _e(value: object) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
-def http_url(url: object) -> str | None:
-    """The URL if it is a plain absolute http(s) URL with a host, else None."""
-    if not url:
-        return None
-    text = str(url).strip()
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
-        return None
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return text
-
-
 def _link(url: object, text: object | None = None) -> str:
     good = http_url(url)
     label = _e(text if text is not None else url)
     if good is None:
         return label
     return f'<a href="{_e(good)}" rel="noopener noreferrer nofollow">{label}</a>'
-
-
-def _paragraphs(text: str) -> str:
-    parts = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return "".join(f"<p>{_e(p.strip())}</p>" for p in parts)
 
 
 def _page(title: str, body: list[str]) -> str:
@@ -250,9 +228,9 @@ def _finding_html(f: Finding, options: ReportOptions) -> list[str]:
     if f.status != "unreviewed":  # the label already says so
         out.append(f'<p class="standing {status_class}">{_e(f.standing)}.</p>')
     for r in f.rationales:
-        who = "Editor's note" if r.by == "Editor" else r.by
         out.append(
-            f'<div class="rationale"><span class="by">{_e(who)}:</span>{rich_html(r.text)}</div>'
+            f'<div class="rationale"><span class="by">{_e(r.heading)}:</span>'
+            f"{rich_html(r.text)}</div>"
         )
     if f.citations:
         out.append("<div><strong>Sources</strong></div>")

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from claims.reports.html import http_url
 from claims.reports.model import Finding, build_report
+from claims.reports.richtext import http_url
 from claims.scales import default_scales
 
 __all__ = ["ANNO_CONTEXT", "CONTEXT_LENGTH", "claimreview_jsonld", "web_annotations"]

@@ -168,8 +168,7 @@ def _finding(f: Finding, report: Report) -> list[str]:
     if f.status != "unreviewed":
         lines += [f"*{md_escape(f.standing)}.*", ""]
     for r in f.rationales:
-        who = "Editor's note" if r.by == "Editor" else r.by
-        lines += [f"**{md_escape(who)}:**", "", *_rich(r.text)]
+        lines += [f"**{md_escape(r.heading)}:**", "", *_rich(r.text)]
     if f.citations:
         lines += ["**Sources:**", ""]
         for c in f.citations:

@@ -16,6 +16,7 @@ user text: every renderer escapes them for its own format.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from claims.cues import CUE_LABELS
 from claims.display import format_date, format_datetime
 from claims.errors import ClaimreviewError
 from claims.grade import GradeAssessment
+from claims.reports.richtext import http_url
 from claims.scales import DECISION_REASONS, Scale, default_scales, grade_symbols
 from claims.sources.flags import FLAG_LABELS
 from claims.vancouver import format_vancouver, number_citations
@@ -57,7 +59,6 @@ DECIDED = "decided"
 PROVISIONAL = "provisional"
 DISAGREEMENT = "disagreement"
 UNREVIEWED = "unreviewed"
-DISAGREEMENT_NOTE = "Reviewers disagree: no verdict until an editor decides."
 
 STATUS_LABELS = {
     DECIDED: "Decided",
@@ -125,6 +126,10 @@ class ReportOptions:
     def to_mapping(self) -> dict[str, bool]:
         return {name: bool(getattr(self, name)) for name in self.PARTS}
 
+    def to_json(self) -> str:
+        """As an article stores them."""
+        return json.dumps(self.to_mapping(), sort_keys=True)
+
 
 @dataclass(frozen=True)
 class ArticleInfo:
@@ -158,6 +163,11 @@ class Rationale:
 
     by: str  # a reviewer's name, or "Editor" for the decision note
     text: str
+
+    @property
+    def heading(self) -> str:
+        """Whose reasoning it is, as a report heads it."""
+        return "Editor's note" if self.by == "Editor" else self.by
 
 
 @dataclass(frozen=True)
@@ -284,15 +294,6 @@ class Finding:
     def anchor(self) -> str:
         return f"claim-{self.ordinal}"
 
-    @property
-    def verdict_text(self) -> str:
-        """The verdict as a report states it, including why there is none."""
-        if self.status == DISAGREEMENT:
-            return "none (reviewers disagree)"
-        if self.status == UNREVIEWED:
-            return "not yet reviewed"
-        return self.verdict_label or "none"
-
 
 @dataclass(frozen=True)
 class EvidenceProfile:
@@ -323,8 +324,7 @@ class BibEntry:
         match = re.search(r"doi:(10\.\S+[^\s.,;])", self.vancouver)
         if match:
             return f"https://doi.org/{match.group(1)}"
-        url = (self.url or "").strip()
-        return url if re.match(r"https?://[^\s]+$", url) else None
+        return http_url(self.url)
 
     @property
     def reference(self) -> str:

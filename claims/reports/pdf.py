@@ -39,7 +39,7 @@ from claims.reports.model import (
     Report,
     readable_moment,
 )
-from claims.reports.richtext import Block, parse_markdown
+from claims.reports.richtext import Block, http_url, parse_markdown
 
 __all__ = ["find_font", "to_pdf"]
 
@@ -389,12 +389,12 @@ class _Writer:
 # --- rich text
 
 
-def _block_runs(block: Block, size_style: str = "") -> list[Run]:
+def _block_runs(block: Block) -> list[Run]:
     runs = []
     for span in block.spans:
         style = ("B" if span.bold else "") + ("I" if span.italic else "")
         colour = MUTED if span.address else (ACCENT if span.href else INK)
-        runs.append(Run(span.text, style or size_style, colour, span.href))
+        runs.append(Run(span.text, style, colour, span.href))
     return runs
 
 
@@ -453,7 +453,7 @@ def _masthead(w: _Writer, report: Report) -> None:
 
 def _details(w: _Writer, report: Report) -> None:
     for name, value in report.details:
-        link = str(value) if name == "Source" else None
+        link = http_url(value) if name == "Source" else None
         w.runs(
             [Run(f"{name}  ", "", MUTED), Run(_t(value), "", ACCENT if link else INK, link)],
             size=9,
@@ -575,8 +575,7 @@ def _card(w: _Writer, report: Report, f: Finding) -> None:
         w.text(f.standing + ".", size=8.5, style="I", colour=standing_colour, indent=2)
         w.gap(0.8)
     for r in f.rationales:
-        who = "Editor's note" if r.by == "Editor" else r.by
-        w.text(f"{who}:", size=9, style="B", indent=2)
+        w.text(f"{r.heading}:", size=9, style="B", indent=2)
         _rich(w, r.text, size=9.5, indent=2)
     if f.citations:
         w.text("Sources", size=9, style="B", indent=2)

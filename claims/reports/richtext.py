@@ -20,9 +20,7 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
-__all__ = ["Block", "Span", "link_address", "parse_markdown", "plain_text"]
-
-_LINK_SCHEMES = ("http", "https", "mailto")
+__all__ = ["Block", "Span", "http_url", "link_address", "parse_markdown", "plain_text"]
 
 
 @dataclass(frozen=True)
@@ -43,22 +41,30 @@ class Block:
     marker: str = ""  # "•" or "3." on an item's first paragraph, "" on its later ones
 
 
-def link_address(url: str | None) -> str | None:
-    """The address when it is a link a report may hold (http, https, mailto), else None."""
+def http_url(url: object) -> str | None:
+    """The URL if it is a plain absolute http(s) URL with a host, else None."""
     if not url:
         return None
-    text = url.strip()
+    text = str(url).strip()
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
         return None
     try:
         parts = urlsplit(text)
     except ValueError:
         return None
-    if parts.scheme.lower() not in _LINK_SCHEMES:
-        return None
-    if parts.scheme.lower() != "mailto" and not parts.netloc:
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return text
+
+
+def link_address(url: str | None) -> str | None:
+    """The address when it is a link a report may hold (http, https, mailto), else None."""
+    text = (url or "").strip()
+    if text.lower().startswith("mailto:") and len(text) > len("mailto:"):
+        if not any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+            return text
+        return None
+    return http_url(text)
 
 
 @lru_cache(maxsize=1)

@@ -162,3 +162,15 @@ def test_rationale_keeps_tabs_line_breaks_and_spaces():
     # Markdown: a single line break joins the lines, as Markdown readers show them
     assert "First\tpoint. Second line." in paragraphs
     assert document.element.body[-1].tag == qn("w:sectPr")  # the section stays last
+
+
+def test_the_parts_an_editor_adds_are_written():
+    from claims.reports.model import ReportOptions
+
+    options = ReportOptions(non_checkable=True, annotated_article=True, method=False)
+    document = docx.Document(io.BytesIO(to_docx(build_report(make_bundle(), options=options))))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Summary", "Claims", "References", "Sentences not checked",
+                        "The article, annotated"]  # fmt: skip
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "1. Immunotherapy today (heading)" in text and "[2: Misleading]" in text

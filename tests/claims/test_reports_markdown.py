@@ -116,3 +116,14 @@ def test_helpers():
     assert safe_url("https://example.org/x") == "https://example.org/x"
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("https://example.org/<x>") is None
+
+
+def test_a_rationales_quotes_code_and_headings_read_as_text():
+    bundle = make_bundle()
+    bundle["claims"][0]["reviews"][1]["rationale"] = (
+        "# Finding\n\n> the trial said so\n\n```\nn = 12 `x`\n```\n\n- one\n\n  more of one"
+    )
+    text = to_markdown(build_report(bundle))
+    assert "**Finding**" in text and "> the trial said so" in text
+    assert "n = 12 \\`x\\`" in text and "```" not in text
+    assert "- one\n   more of one" in text  # the same item, read as one paragraph

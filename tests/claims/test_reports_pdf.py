@@ -171,3 +171,13 @@ def test_lines_break_at_spaces_and_keep_a_word_whole_across_styles():
     lines = _line_texts(w._lines(long, 9.5, 50))
     assert len(lines) > 2 and lines[-1].endswith("end")
     assert _line_texts(w._lines([pdf_module.Run("one\ntwo")], 9.5, 100)) == ["one", "two"]
+
+
+def test_the_parts_an_editor_adds_are_printed():
+    from claims.reports.model import ReportOptions
+
+    options = ReportOptions(non_checkable=True, annotated_article=True, method=False)
+    text = _text(to_pdf(build_report(make_bundle(), options=options)))
+    assert "Sentences not checked" in text and "1. Immunotherapy today (heading)" in text
+    assert "The article, annotated" in text and "[2: Misleading]" in text
+    assert "Agreement between reviewers" not in text

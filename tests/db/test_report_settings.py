@@ -159,3 +159,28 @@ def test_takeaways_and_report_settings_travel_with_a_json_export(
         assert article["report_settings"]["non_checkable"] is True
     finally:
         other.dispose()
+
+
+def test_claimreview_exports_name_the_organisation_as_publisher(
+    database: Database, article_id: int
+) -> None:
+    import json
+
+    from claims.exports import export
+    from db.reviews import save_review
+
+    admin, _ = create_user(database, OPERATOR, "ada", ["admin"], password="ada-password-123")
+    set_organisation(database, actor_for(admin), name="Health Desk", url="https://desk.example.org")
+    reviewer, _ = create_user(database, OPERATOR, "rita", ["reviewer"], password="rita-pass-123")
+    with database.read() as session:
+        claim_id = next(
+            c["id"]
+            for c in article_bundle(session, OPERATOR, article_id)["claims"]
+            if c["checkable"]
+        )
+    save_review(database, actor_for(reviewer), claim_id, verdict="accurate", certainty="high",
+                submit=True)  # fmt: skip
+    with database.read() as session:
+        reviews = json.loads(export(article_bundle(session, OPERATOR, article_id), "claimreview"))
+    assert reviews[0]["author"]["name"] == "Health Desk"
+    assert reviews[0]["author"]["url"] == "https://desk.example.org"
