@@ -8,7 +8,11 @@ Steps (each in its own process when run by bench/run.py):
   in one call pysbd is superlinear (engineering notes).
 - ``linear``: ``split_text`` on one paragraph-free text and on its first half (CPU time, the
   least of five runs each): linear time means the whole takes twice as long as the half.
+- ``syntok``: syntok's segmenter on the same paragraphs, a second baseline.
 - ``accuracy``: the project's sentence-boundary tests (tests/claims/test_sentences.py) by pytest.
+- ``cases``: the product's splitter, pysbd and syntok scored on the same public cases (the
+  English Golden Rules from pysbd's source distribution, and pragmatic_segmenter's English
+  spec when ``CLAIMREVIEW_SBD_SPEC`` names a copy): bench/sentence_cases.py.
 
 Run alone: .venv/bin/python bench/splitting.py [MB]   (default 1)
 """
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from importlib import metadata
 from typing import Any
 
 import textgen
@@ -91,6 +96,72 @@ def step_pysbd(scale: Scale, _context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _syntok_split() -> Any:
+    try:
+        from syntok import segmenter
+    except ImportError as error:
+        raise RuntimeError("syntok is not installed: pip install -e '.[bench]'") from error
+
+    def split(text: str) -> list[str]:
+        sentences = []
+        for paragraph in segmenter.analyze(text):
+            for sentence in paragraph:
+                tokens = list(sentence)
+                if tokens:
+                    last = tokens[-1]
+                    sentences.append(text[tokens[0].offset : last.offset + len(last.value)])
+        return sentences
+
+    return split
+
+
+def step_syntok(scale: Scale, _context: dict[str, Any]) -> dict[str, Any]:
+
+    split = _syntok_split()
+    text = textgen.corpus(scale.split_bytes)
+    paragraphs = [p for p in PARAGRAPHS.split(text) if p.strip()]
+    _warm_up(lambda t: [split(p) for p in PARAGRAPHS.split(t) if p.strip()])
+    found: list[int] = []
+    started = time.process_time()
+    elapsed = seconds(lambda: found.extend(len(split(p)) for p in paragraphs))
+    return {
+        "bytes": len(text.encode("utf-8")),
+        "seconds": elapsed,
+        "cpu_seconds": time.process_time() - started,
+        "sentences": sum(found),
+        "version": metadata.version("syntok"),
+    }
+
+
+def step_cases(_scale: Scale, _context: dict[str, Any]) -> dict[str, Any]:
+    import pysbd
+    import sentence_cases
+
+    from claims.sentences import sentence_spans
+
+    splitters = {
+        "product": lambda text: [text[s:e] for s, e in sentence_spans(text)],
+        # pysbd's default, which like the product keeps the text as written...
+        "pysbd": pysbd.Segmenter(language="en", clean=False).segment,
+        # ...and with its cleaner, which rewrites it (joins lines, drops markup and dots).
+        "pysbd_clean": pysbd.Segmenter(language="en", clean=True).segment,
+        "syntok": _syntok_split(),
+    }
+    sets = [sentence_cases.golden_rules(), *sentence_cases.pragmatic_spec()]
+    result: dict[str, Any] = {"spec_environment": sentence_cases.SPEC_ENVIRONMENT}
+    for case_set in sets:
+        scores = {}
+        for name, split in splitters.items():
+            right, wrong = sentence_cases.score(split, case_set.cases)
+            scores[name] = {"right": right, "wrong": wrong}
+        result[case_set.name] = {
+            "source": case_set.source,
+            "cases": len(case_set.cases),
+            "scores": scores,
+        }
+    return result
+
+
 def step_linear(scale: Scale, _context: dict[str, Any]) -> dict[str, Any]:
     from claims.extraction import split_text
 
@@ -127,15 +198,21 @@ def step_accuracy(_scale: Scale, _context: dict[str, Any]) -> dict[str, Any]:
 STEPS = {
     "product": step_product,
     "pysbd": step_pysbd,
+    "syntok": step_syntok,
     "linear": step_linear,
     "accuracy": step_accuracy,
+    "cases": step_cases,
 }
+# The public case sets; the product must score at least what pysbd does (issue 17).
+CASE_SETS = ("Golden Rules", "Golden Rules, all", "pragmatic_segmenter English spec")
 
 
 def rows(scale: Scale, measurements: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     product = get(measurements, "splitting.product")
     baseline = get(measurements, "splitting.pysbd")
     linear = get(measurements, "splitting.linear")
+    syntok = get(measurements, "splitting.syntok")
+    cases = get(measurements, "splitting.cases")
     accuracy = get(measurements, "splitting.accuracy")
     tests_ok = accuracy["ok"] if accuracy else None
     tests = f"{accuracy['passed']} passed, {accuracy['failed']} failed" if accuracy else "not run"
@@ -168,6 +245,52 @@ def rows(scale: Scale, measurements: dict[str, dict[str, Any]]) -> list[dict[str
                     sentence_tests=tests,
                 )
             )
+    if product and syntok:
+        figure = product["bytes"] / 1e6 / product["sentence_spans_s"]
+        baseline_mbs = syntok["bytes"] / 1e6 / syntok["seconds"]
+        result.append(
+            row(
+                f"splitting {mb}: sentence_spans against syntok",
+                figure,
+                "MB/s",
+                baseline=baseline_mbs,
+                baseline_name=f"syntok {syntok['version']} per paragraph",
+                target="(a second baseline)",
+                syntok_sentences=syntok["sentences"],
+            )
+        )
+    for case_set in CASE_SETS:
+        measured = cases.get(case_set) if cases else None
+        if measured is None:
+            if cases and case_set == CASE_SETS[-1]:
+                result.append(
+                    row(
+                        f"sentence cases: {case_set}",
+                        None,
+                        "right",
+                        target="≥ pysbd",
+                        note=f"not scored: set {cases['spec_environment']} to a copy of "
+                        "spec/pragmatic_segmenter/languages/english_spec.rb",
+                    )
+                )
+            continue
+        scores = measured["scores"]
+        ours, theirs = scores["product"]["right"], scores["pysbd"]["right"]
+        result.append(
+            row(
+                f"sentence cases: {case_set} ({measured['cases']})",
+                ours,
+                "right",
+                baseline=theirs,
+                baseline_name="pysbd",
+                target="≥ pysbd",
+                met=ours >= theirs,
+                syntok=scores["syntok"]["right"],
+                pysbd_with_its_cleaner=scores["pysbd_clean"]["right"],
+                wrong={name: score["wrong"] for name, score in scores.items()},
+                source=measured["source"],
+            )
+        )
     if linear:
         # Linear time: the whole text takes about twice as long as its first half.
         expected = linear["half_cpu_seconds"] * linear["bytes"] / linear["half_bytes"]

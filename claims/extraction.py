@@ -326,6 +326,11 @@ def _extract_item(
         own = text[ls:le]
         claims.append(ExtractedClaim(ls, le, own, section, False, "heading", find_cues(own)))
     for s, e in sentence_spans(text, start, end):
+        if marker and s > start:
+            # An inline list's next item ("1. Rest 2. Ice"): its marker goes, like the first's.
+            inline = LIST_MARKER.match(text, s, e)
+            if inline:
+                s = inline.end()
         sentence = text[s:e]
         kind = classify_sentence(sentence)
         claims.append(

@@ -10,8 +10,10 @@ Beyond the usual rules: a parenthetical citation after a closing quote stays wit
 sentence ('"..." (Smith 55).'); a full stop with no space after it still ends a sentence between
 a word (or number) and a capitalised word ("Tuesday.Today", "1,000.That"), but not in a dotted
 name or an address; a spaced ellipsis between words (". . .") leaves the sentence going on, a
-fourth dot ends it; an inline list's next marker, in sequence and in the same style ("1.) ...
-2.)", "a. ... b."), begins a sentence of its own.
+fourth dot ends it, and one after a full stop on a word begins the next sentence; an inline
+list's next marker, in sequence and in the same style ("1.) ... 2.)", "a. ... b.", "1) ...
+2)", "• 9. ... • 10."), begins a sentence of its own; short lines without punctuation, one
+under another, are a list's items ("features\ncontact manager").
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from claims.markers import CONTINUING_WORDS, LIST_MARKER, TRAILING_CLOSERS
+from claims.markers import BULLETS, CONTINUING_WORDS, LIST_MARKER, TRAILING_CLOSERS
 
 __all__ = ["LIST_MARKER", "sentence_spans"]
 
@@ -33,7 +35,7 @@ _CITATION = r"(?:[ \t]?\[\d{1,4}(?:[ \t]*[,\u2013\u2014-][ \t]*\d{1,4})*+\])++"
 # punctuation with the closers and the citation that stay with it. One search per candidate; it
 # begins with one character class, so the regex engine skips quickly from one to the next.
 _CANDIDATE = re.compile(
-    r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*+"
+    r"[.!?\u2026\n\uff0e\u3002\uff01\uff1f](?:(?<=\n)|[.!?\u2026\uff0e\u3002\uff01\uff1f]*+"
     rf"(?P<closers>{_CLOSERS})(?P<citation>{_CITATION})?)(?P<space>\s*+)"
 )
 # Citation numbers flattened from superscripts: ".12 ", ".3,4 ", ".5-7 ", ".11 12 ".
@@ -48,17 +50,53 @@ _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]")
 _CITATION_AFTER = re.compile(r"\([^()\n.!?]{1,80}\)[\]\"'\u201d\u2019]*[.!?]")
 # An inline list's marker: "2" of "2.)" or "b" of "b." (the sentence's own, at its start, with
 # its punctuation).
+# A bullet may come first: "• 9. The first item • 10. The second item", "⁃9. ... ⁃10. ...".
 _ITEM_NUMBER = re.compile(r"\d{1,3}|[a-z]")
-_ITEM_START = re.compile(r"(\d{1,3}|[a-z])(\.\)|\.)[ \t]")
-_ITEM_BEFORE = re.compile(r"(?:^|(?<=\s))(\d{1,3}|[a-z])(\.\)|\.)[ \t]+$")
+_BULLET = "(?:[" + re.escape(BULLETS) + "][ \t]?)?"
+_ITEM_START = re.compile(_BULLET + r"(\d{1,3}|[a-z])(\.\)|\.|\))[ \t]")
+_ITEM_BEFORE = re.compile(r"(?:^|(?<=\s))" + _BULLET + r"(\d{1,3}|[a-z])(\.\)|\.|\))[ \t]+$")
 # A full stop with no space before a capitalised word: "Tuesday.Today", "1,000.That".
 _GLUED_NEXT = re.compile(r"[A-Z][a-z]")
+_DASHES = "-\u2013\u2014"
+_LINE_ITEM = re.compile(r"(?:[ivx]{1,5}|[a-z]|\d{1,3})[.)][ \t]")
+_LETTERED_LIST = re.compile(r"(?:[a-z]|[ivx]{1,4})\)[ \t]|[ai]\.[ \t]")
+_FULL_WIDTH = "\uff0e\u3002\uff01\uff1f"  # the full stops, exclamation and question marks
+_DASH_RUN = re.compile(r"[-\u2013\u2014]++[ \t]*+")
+# The word after a time ("6 p.m. Travelers"), with its full stop if it has one ("Mr.").
+_TIME_WORD = re.compile(r"([A-Z][A-Za-z]{0,19}+)(\.)?")
+_CALENDAR_TEXT = (
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
+    "fri sat sun today tonight tomorrow yesterday jan feb mar apr may jun jul aug sep sept oct "
+    "nov dec january february march april june july august september october november "
+    "december eastern central pacific mountain"
+)
+_CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split())
 _OPENERS = "([{\"'\u201c\u2018\u00ab"
+# A passage between quotes or brackets: its inner sentence punctuation ends no sentence ('"Dear,
+# dear! How queer everything is!"', "[16: firma? 13:28]"). Within a line and of bounded length
+# (so an unclosed quote costs a bounded look); a straight quote opens only after a space or an
+# opener and closes only before a non-letter, so inch marks and apostrophes pair with nothing.
+_BETWEEN_CHARS = 500
+_BETWEEN = re.compile(
+    "|".join(
+        (
+            rf'"(?<![^\s(\[{{\u2014\u2013-]")[^"\n]{{1,{_BETWEEN_CHARS}}}"(?![^\W\d_])',
+            rf"\u201c[^\u201d\n]{{1,{_BETWEEN_CHARS}}}\u201d",
+            rf"'(?<![\w']')(?:[^'\n]|'(?=\w)){{1,{_BETWEEN_CHARS}}}'(?!\w)",
+            rf"\u2018(?:[^\u2019\n]|\u2019(?=\w)){{1,{_BETWEEN_CHARS}}}\u2019(?!\w)",
+            rf"\([^()\n]{{1,{_BETWEEN_CHARS}}}\)",
+            rf"\[[^\[\]\n]{{1,{_BETWEEN_CHARS}}}\]",
+        )
+    )
+)
 _TOKEN_WINDOW = 40  # characters looked at before a full stop; longer tokens are not abbreviations
 # A heading line inside a paragraph (no blank line after it) needs stronger evidence than a
 # line standing alone, which the plain-text reader judges (claims/readers/plain.py): shorter.
 _HEADING_MAX_CHARS = 80
 _HEADING_MAX_WORDS = 8
+# A list written one item per line, without markers: lines of a few words each.
+_LIST_LINE_CHARS = 40
+_LIST_LINE_WORDS = 3
 # A line ending in one of these (or in a continuing word) goes on, so it is not a heading.
 _LINE_CONTINUES = ".,;:!?-\u2013\u2014(/&+=<>"
 
@@ -146,19 +184,27 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     s = _SPACE.match(text, start, end).end()  # start of the current sentence
     at_line_start = True  # the current sentence begins a line and no line break followed yet
     pos = s
+    between = _BETWEEN.finditer(text, start, end)
+    passage = next(between, None)  # the next passage between quotes or brackets
     while pos < end:
         m = _CANDIDATE.search(text, pos, end)
         if m is None:
             break
         i = m.start()
         w = m.end()  # the first character after the spaces that follow the candidate
+        while passage is not None and passage.end() <= i:
+            passage = next(between, None)
+        if passage is not None and passage.start() < i and m.end("closers") < passage.end():
+            pos = m.end("closers")  # inside the passage, before its closing quote or bracket
+            continue
         if text[i] == "\n":
             if w >= end:
                 break
             if (
                 text.count("\n", i, w) >= 2
                 or LIST_MARKER.match(text, w, end)
-                or (at_line_start and _ends_heading(text, s, i, w))
+                or _item_ends_line(text, s, i, w)
+                or (at_line_start and (_ends_heading(text, s, i, w) or _short_lines(text, s, i, w)))
             ):
                 _emit(spans, text, s, i)
                 s = pos = w
@@ -176,11 +222,15 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             continue
         punct = text[i:j]
         closed = m.end("closers") > j
-        if punct == "." and _next_item(text, i, j, m.end("closers"), s, end):
+        if punct[-1] in _FULL_WIDTH:  # "period．Does": full-width stops need no space after
+            k = m.start("space")
+            _emit(spans, text, s, k)
+            at_line_start = "\n" in text[k:w]
+            s = pos = w
+            continue
+        marker = _next_item(text, i, j, m.end("closers"), s, end) if punct == "." else -1
+        if marker >= 0:
             # "1.) The first item 2.) The second item": the next item begins a sentence.
-            marker = i - 1
-            while marker > s and not text[marker - 1].isspace():
-                marker -= 1
             _emit(spans, text, s, marker)
             s = marker
             at_line_start = False
@@ -216,8 +266,56 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 def _emit(spans: list[tuple[int, int]], text: str, s: int, e: int) -> None:
     while e > s and text[e - 1].isspace():
         e -= 1
+    if e <= s:
+        return
+    # The item's own marker: at the sentence's start, or just before it (the extractor starts
+    # a list item's sentences after its marker).
+    first = None
+    if text[s].isdigit() or text[s].islower() or text[s] in BULLETS:
+        first = _ITEM_START.match(text, s, e)
+    elif s >= 2 and text[s - 2] == ")":
+        first = _ITEM_BEFORE.search(text, max(0, s - 8), s)
+    if first is not None and first.group(2) == ")":
+        # "1) The first item 2) The second item": no full stop marks where the next item
+        # begins, so the sentence is cut at each next marker in sequence, before a capital.
+        bullet = text[first.start() : first.start(1)].lstrip()
+        number = first.group(1)
+        while True:
+            found, number = _next_paren_item(text, s, e, bullet, number)
+            if found < 0:
+                break
+            _emit_trimmed(spans, text, s, found)
+            s = found + 1
+    spans.append((s, e))
+
+
+def _next_paren_item(text: str, s: int, e: int, bullet: str, number: str) -> tuple[int, str]:
+    """Where the next item after item ``number`` of a "1) ... 2) ..." list begins in
+    ``text[s:e]`` (the space before its marker), and its number; -1 if none. The next item is
+    the next number, or a new list's first ("1) ... 2) ... 1) ..."), before a letter."""
+    found, found_number = -1, number
+    for candidate in {_following(number), _first_item(number)} - {number}:
+        at = text.find(f" {bullet}{candidate}) ", s, e if found < 0 else found)
+        after = at + len(bullet) + len(candidate) + 3
+        if at >= 0 and after < e and text[after].isalpha():
+            found, found_number = at, candidate
+    return found, found_number
+
+
+def _first_item(marker: str) -> str:
+    return "1" if marker.isdigit() else "a"
+
+
+def _emit_trimmed(spans: list[tuple[int, int]], text: str, s: int, e: int) -> None:
+    while e > s and text[e - 1].isspace():
+        e -= 1
     if e > s:
         spans.append((s, e))
+
+
+def _following(marker: str) -> str:
+    """The next list marker after ``marker``: "2" after "1", "b" after "a"."""
+    return str(int(marker) + 1) if marker.isdigit() else chr(ord(marker) + 1)
 
 
 def _is_boundary(
@@ -235,32 +333,45 @@ def _is_boundary(
     ``w`` is the first non-space character after it (and any closers or citation).
     """
     nxt = text[w]
+    if nxt == "." and punct == "." and i > s and not text[i - 1].isspace():
+        # "compounds. . . . The practice": the full stop on the word ends the sentence and the
+        # spaced ellipsis begins the next one (words left out at its start).
+        return text.startswith(". . . ", w) and w + 6 < end and text[w + 6].isupper()
     if nxt in ",;:)]}%.\u2026":  # ". . ." is a spaced ellipsis
         return False
     if (
         punct == "."
-        and i - 6 >= s
+        and i - 4 >= s
         and text[i - 4 : i] == ". . "
-        and text[i - 5] == " "
-        and text[i - 6] != "."
+        and (i - 4 == s or (text[i - 5] == " " and (i - 5 == s or text[i - 6] != ".")))
     ):
         # A spaced ellipsis ". . ." between words marks words left out of a sentence that goes
-        # on ("the thing is . . . I didn't mean it"); a fourth dot (". . . .") ends it.
+        # on ("the thing is . . . I didn't mean it"), or at its start; a fourth dot (". . . .")
+        # ends it.
         return False
     if nxt == "(" and _CITATION_AFTER.match(text, w, end):
         return False  # '"... stairways [...]" (Smith 55).': the citation ends this sentence
     if "?" in punct or "!" in punct:
-        # "“Why?” she asked." and "(Is it safe?) and ..." go on after a lowercase word.
+        # "“Why?” she asked." and "(Is it safe?) and ..." go on after a lowercase word, and
+        # "and -- voila! -- you have cake" after a dash and a lowercase word.
+        if nxt in _DASHES:
+            after = _DASH_RUN.match(text, w, end).end()
+            return after >= end or not text[after].islower()
         return not nxt.islower()
+
     if nxt.islower():
-        return False
+        # A list item on the next line ("Hello world.\nii) Hello world."), or a lettered list
+        # after a sentence ("... Smith. a. here it is b. another", "... store. w) hello").
+        if "\n" in text[i:w]:
+            return _LINE_ITEM.match(text, w, end) is not None
+        return _LETTERED_LIST.match(text, w, end) is not None
     if len(punct) > 1 or punct == "\u2026":  # an ellipsis ends a sentence before a capital
         return nxt.isupper() or (nxt in _OPENERS and w + 1 < end and text[w + 1].isupper())
     token_start, token = _token_before(text, i, s)
     if token is None:
         return True  # a long token (URL, DOI): its final full stop ends the sentence
-    if token_start == s and _SENTENCE_MARKER.fullmatch(token):
-        return False  # "1. The first item", "a. Second item", "1.) The first item"
+    if token_start - s <= 2 and _is_item_marker(text, s, token_start, token):
+        return False  # "1. The first item", "a. Second item", "1.) The first item", "• 9. The"
     if closed or not token:  # 'He said "Stop." Then ...': no abbreviation before a quote
         return True
     if len(token) == 1 and token.isalpha():
@@ -277,6 +388,8 @@ def _is_boundary(
         if token in abbreviations.ambiguous:
             return _starts_sentence(text, w, end, abbreviations)
     if _DOTTED.fullmatch(token):
+        if token.lower() in ("a.m", "p.m"):
+            return _after_time(text, w, end, abbreviations)
         return _starts_sentence(text, w, end, abbreviations)
     # Before an initial it is a reference: "... in myeloma. J. Clin. Oncol. 2020"
     return not _is_initial(text, w, end)
@@ -319,35 +432,61 @@ def _superscript_citation(
     return numbers.end()
 
 
-def _next_item(text: str, i: int, j: int, closers_end: int, s: int, end: int) -> bool:
-    """Whether the full stop at ``i`` ends the marker of an inline list's next item: the
-    sentence begun at ``s`` is itself an item with the marker before it in sequence and in the
-    same style ("1.) ... 2.)", "a. ... b."), and a capitalised word follows."""
+def _is_item_marker(text: str, s: int, token_start: int, token: str) -> bool:
+    """Whether ``token``, the word before a full stop, is the list marker that begins the
+    sentence at ``s``: "1", "a", "iv", after at most one bullet ("• 9", "⁃9")."""
+    bare = token.lstrip(BULLETS)
+    prefix = text[s : token_start + len(token) - len(bare)]
+    bullets = prefix.replace(" ", "").replace("\t", "")
+    return (
+        len(bullets) <= 1
+        and all(ch in BULLETS for ch in bullets)
+        and _SENTENCE_MARKER.fullmatch(bare) is not None
+    )
+
+
+def _next_item(text: str, i: int, j: int, closers_end: int, s: int, end: int) -> int:
+    """Where the next item of an inline list begins, when the full stop at ``i`` ends its
+    marker, or -1: the sentence begun at ``s`` is itself an item with the marker before it in
+    sequence and in the same style ("1.) ... 2.)", "a. ... b.", "• 9. ... • 10."), and a
+    capitalised word follows."""
     before_stop = text[i - 1] if i > s else ""
     if not (
         before_stop.isdigit() or ("a" <= before_stop <= "z" and i - 2 > s and text[i - 2].isspace())
     ):
-        return False  # the usual full stop, after a word: told in one or two looks
+        return -1  # the usual full stop, after a word: told in one or two looks
     style = text[j:closers_end]
     if style not in ("", ")"):
-        return False
-    token_start, current = _token_before(text, i, s)
+        return -1
+    token_start, token = _token_before(text, i, s)
+    current = (token or "").lstrip(BULLETS)
     if not current or token_start <= s or not _ITEM_NUMBER.fullmatch(current):
-        return False
+        return -1
     # The item's own marker: at the sentence's start, or just before it (the extractor starts
     # a list item's sentences after its marker).
-    first = _ITEM_START.match(text, s, end) or _ITEM_BEFORE.search(text[max(0, s - 8) : s])
+    first = _ITEM_START.match(text, s, end) or _ITEM_BEFORE.search(text, max(0, s - 8), s)
     if first is None or first.group(2) != "." + style:
-        return False
+        return -1
     before = first.group(1)
-    if before.isdigit() != current.isdigit():
-        return False
-    if before.isdigit():
-        in_order = int(current) == int(before) + 1
-    else:
-        in_order = len(before) == len(current) == 1 and ord(current) == ord(before) + 1
+    if (
+        before.isdigit() != current.isdigit()
+        or current == before
+        or current
+        not in (
+            _following(before),
+            _first_item(before),  # a new list begins: "1.) ... 2.) ... 1.) ..."
+        )
+    ):
+        return -1
     after = _SPACE.match(text, closers_end, end).end()
-    return in_order and after > closers_end and after < end and text[after].isupper()
+    if not (after > closers_end and after < end):
+        return -1
+    if not (text[after].isupper() or (text[after].isalpha() and current.isalpha())):
+        return -1  # "b. another": a lettered item may begin in lowercase
+    marker = token_start
+    if marker - 2 > s and text[marker - 1] == " " and text[marker - 2] in BULLETS:
+        marker -= 2  # "• 10.": the bullet goes with its item
+    return marker
 
 
 def _glued_sentence(
@@ -361,6 +500,9 @@ def _glued_sentence(
     _, token = _token_before(text, i, s)
     if not token or any(ch in token for ch in "./@:\\_"):
         return False
+    following = text[k : k + _TOKEN_WINDOW].split(None, 1)[0]
+    if "@" in following or "/" in following:
+        return False  # "Jane.Doe@example.com", "example.Com/path": an address
     if token.replace(",", "").isdigit():
         return True
     return (
@@ -377,6 +519,18 @@ def _starts_sentence(text: str, w: int, end: int, abbreviations: _Abbreviations)
         return False
     after = word.end()
     return after >= end or text[after] not in ".'\u2019-"
+
+
+def _after_time(text: str, w: int, end: int, abbreviations: _Abbreviations) -> bool:
+    """Whether a sentence begins at ``w``, after a time ("6 p.m."): a capitalised word does,
+    unless it goes on with the time ("EST", "Monday", "Jan.") or is a title ("Mr. Smith")."""
+    word = _TIME_WORD.match(text, w, end)
+    if word is None:
+        return False
+    name = word.group(1)
+    if (name.isupper() and len(name) > 1) or name.lower() in _CALENDAR_WORDS:
+        return False
+    return not (word.group(2) and name in abbreviations.prefix)
 
 
 def _is_initial(text: str, w: int, end: int) -> bool:
@@ -400,6 +554,44 @@ def _previous_word(text: str, token_start: int, s: int) -> str:
     return text[b:e]
 
 
+def _item_ends_line(text: str, s: int, i: int, w: int) -> bool:
+    """Whether an inline list's item, begun at ``s``, ends with its line at ``i``: a capital
+    begins the next line, and the line does not break mid-phrase ("c. one more\n They went")."""
+    if not text[w].isupper() or _ITEM_START.match(text, s, i) is None:
+        return False
+    last = i
+    while last > s and text[last - 1].isspace():
+        last -= 1
+    if text[last - 1] in _LINE_CONTINUES:
+        return False
+    word = text[max(s, last - 12) : last].rsplit(None, 1)[-1]
+    return word.lower() not in CONTINUING_WORDS
+
+
+def _short_lines(text: str, s: int, i: int, w: int) -> bool:
+    """Whether the line ``text[s:i]`` and the next one, from ``w``, are items of a list written
+    one per line without markers: each a few words with no closing punctuation ("features",
+    "contact manager", "events, activities"). A wrapped sentence has a longer line, or ends
+    its line with a word that goes on."""
+    line = text[s:i].rstrip()
+    if not line or len(line) > _LIST_LINE_CHARS or line[-1] in _LINE_CONTINUES:
+        return False
+    words = line.split()
+    if len(words) > _LIST_LINE_WORDS or words[-1].lower() in CONTINUING_WORDS:
+        return False
+    line_end = text.find("\n", w, w + _LIST_LINE_CHARS + 1)
+    if line_end < 0:
+        line_end = len(text) if len(text) - w <= _LIST_LINE_CHARS else -1
+    if line_end < 0:
+        return False
+    following = text[w:line_end].rstrip()
+    return (
+        bool(following)
+        and following[-1] not in _LINE_CONTINUES
+        and len(following.split()) <= _LIST_LINE_WORDS
+    )
+
+
 def _ends_heading(text: str, s: int, i: int, w: int) -> bool:
     """Whether the line ``text[s:i]`` (a whole line) reads as a heading before ``text[w:]``."""
     line_end = i
@@ -409,11 +601,16 @@ def _ends_heading(text: str, s: int, i: int, w: int) -> bool:
     if line_end - s > (4 * _HEADING_MAX_CHARS if markdown else _HEADING_MAX_CHARS):
         return False
     nxt = text[w]
-    if not (nxt.isupper() or nxt.isdigit() or nxt in "#\"'\u201c\u2018"):
+    if not (nxt.isupper() or nxt.isdigit() or nxt in "#\"'\u201c\u2018("):
         return False
     if markdown:
         return True
     line = text[s:line_end]
+    if line[0] == "(" and line[-1] == ")" and nxt != "(":
+        return True  # a line in brackets under a title: "(6 3/4\" Engraved Crystal Trophy)"
+    marker = LIST_MARKER.match(line)
+    if marker:  # "d. Compliance Log – Volume 12": an item's title
+        line = line[marker.end() :]
     if not (line[0].isupper() or line[0].isdigit()) or line[-1] in _LINE_CONTINUES:
         return False
     words = line.split()

@@ -406,9 +406,131 @@ def test_one_megabyte_inputs_complete(text: str) -> None:
             "The patient was tired . . . I saw no other sign . . . of disease.",
             ["The patient was tired . . . I saw no other sign . . . of disease."],
         ),
-        (  # a fourth dot ends the sentence
-            "Nothing else was reported. . . . The trial closed early.",
-            ["Nothing else was reported. . . .", "The trial closed early."],
+        (  # a spaced ellipsis, then a fourth dot: the sentence ends after them
+            "Words were left out of the report . . . . The trial closed early.",
+            ["Words were left out of the report . . . .", "The trial closed early."],
+        ),
+        (  # a full stop on the word, then an ellipsis: words left out at the next one's start
+            "Nothing else was reported. . . . The trial closed early. . . .",
+            ["Nothing else was reported.", ". . . The trial closed early. . . ."],
+        ),
+        (  # inline lists with ")" only, and with bullets before the numbers
+            "1) Rest the joint 2) Ice it 3) See a doctor",
+            ["1) Rest the joint", "2) Ice it", "3) See a doctor"],
+        ),
+        (
+            "\u2022 4. Rest the joint \u2022 5. Ice it",
+            ["\u2022 4. Rest the joint", "\u2022 5. Ice it"],
+        ),
+        (
+            "\u20437. Rest the joint \u20438. Ice it",
+            ["\u20437. Rest the joint", "\u20438. Ice it"],
+        ),
+        (  # ...but an enumeration inside a sentence is no list
+            "They were 1) older and 2) sicker. Most were men.",
+            ["They were 1) older and 2) sicker.", "Most were men."],
+        ),
+        (
+            "1) Older patients 3) Sicker patients were excluded.",
+            ["1) Older patients 3) Sicker patients were excluded."],
+        ),
+        (  # a list written one short line per item, without markers or full stops
+            "symptoms\nsore throat\nfever, chills\n",
+            ["symptoms", "sore throat", "fever, chills"],
+        ),
+        (  # ...but a sentence wrapped onto a second line stays one sentence
+            "The fever went down \nwithin a day.",
+            ["The fever went down \nwithin a day."],
+        ),
+        (
+            "Most patients recovered\nwithin two weeks of the first dose.",
+            ["Most patients recovered\nwithin two weeks of the first dose."],
+        ),
+        (
+            "It was given twice\na day for a week.",
+            ["It was given twice\na day for a week."],
+        ),
+        (  # a quoted passage is one sentence, whatever punctuation it holds inside
+            'She told us, "Take it with food. Never on an empty stomach!" Then she left.',
+            ['She told us, "Take it with food. Never on an empty stomach!"', "Then she left."],
+        ),
+        (
+            "\u201cThe rash faded. Then it came back,\u201d the nurse said. It was mild.",
+            ["\u201cThe rash faded. Then it came back,\u201d the nurse said.", "It was mild."],
+        ),
+        (  # ...and so is a bracketed note with a question mark in it
+            "The dose [was it 5 mg? 10 mg?] is unclear. Ask the pharmacist.",
+            ["The dose [was it 5 mg? 10 mg?] is unclear.", "Ask the pharmacist."],
+        ),
+        (  # an inch mark or an apostrophe opens no quotation
+            "The wound was 2\" long. It healed. The patients' notes say so. They agree.",
+            ['The wound was 2" long.', "It healed.", "The patients' notes say so.", "They agree."],
+        ),
+        (  # an exclamation between dashes: the sentence goes on
+            "Stir it, heat it, and -- done! -- the syrup is ready.",
+            ["Stir it, heat it, and -- done! -- the syrup is ready."],
+        ),
+        (
+            "Does it hurt? - Point to where it hurts.",
+            ["Does it hurt?", "- Point to where it hurts."],
+        ),
+        (  # a time ends a sentence before a capitalised word, not before a title or a zone
+            "The clinic shut at 6 p.m. Patients were sent home. At 9 a.m. Dr. Ahmed came back.",
+            [
+                "The clinic shut at 6 p.m.",
+                "Patients were sent home.",
+                "At 9 a.m. Dr. Ahmed came back.",
+            ],
+        ),
+        (
+            "Doses are at 8 A.M. EST and at 8 P.M. Monday to Friday.",
+            ["Doses are at 8 A.M. EST and at 8 P.M. Monday to Friday."],
+        ),
+        (  # "SEC." of a bill and "Rs." before an amount are abbreviations
+            "SEC. 1262 FUNDING FOR CLINICS. Participants are paid Rs. 3520 for each visit.",
+            ["SEC. 1262 FUNDING FOR CLINICS.", "Participants are paid Rs. 3520 for each visit."],
+        ),
+        (  # full-width stops need no space after them
+            "The trial ended\uff0eIt was stopped early\uff0e",
+            ["The trial ended\uff0e", "It was stopped early\uff0e"],
+        ),
+        (  # a bracketed line under a title, and items' titles, stand apart
+            "Patient Leaflet\n(Version 2 - Updated for Children)\nThe leaflet explains the dose.",
+            [
+                "Patient Leaflet",
+                "(Version 2 - Updated for Children)",
+                "The leaflet explains the dose.",
+            ],
+        ),
+        (
+            "a. Dosing Table \u2013 Part 2\nAppendix B",
+            ["a. Dosing Table \u2013 Part 2", "Appendix B"],
+        ),
+        (  # roman-numbered items on their own lines, each ending with a full stop
+            "i) Rest the joint.\nii) Ice it.\niii) Raise it.",
+            ["i) Rest the joint.", "ii) Ice it.", "iii) Raise it."],
+        ),
+        (  # lowercase lettered items after a sentence, and the sentence after them
+            "Ask three things. a. what it is b. how to take it c. what to avoid\nThen decide.",
+            [
+                "Ask three things.",
+                "a. what it is",
+                "b. how to take it",
+                "c. what to avoid",
+                "Then decide.",
+            ],
+        ),
+        (
+            "Do this. a) rest b) drink water c) sleep",
+            ["Do this.", "a) rest", "b) drink water", "c) sleep"],
+        ),
+        (  # a second list begins at 1 again
+            "1.) Rest 2.) Ice 1.) Walk 2.) Run",
+            ["1.) Rest", "2.) Ice", "1.) Walk", "2.) Run"],
+        ),
+        (  # an e-mail address with a capital after its dot is no sentence end
+            "Write to Ann.Lee@clinic.org. She answers within a day.",
+            ["Write to Ann.Lee@clinic.org.", "She answers within a day."],
         ),
         (  # numbers out of sequence are no list: "12. 3." stays as written
             "We enrolled 12. 3. Three more joined later.",
