@@ -79,6 +79,8 @@ def run_step(step: str, scale: Scale, context: dict[str, Any], run_dir: Path) ->
 def _number(value: float | None) -> str:
     if value is None:
         return "—"
+    if isinstance(value, int):  # a count: "47 right", not "47.0 right"
+        return f"{value:,}"
     size = abs(value)
     if size >= 100:
         return f"{value:,.0f}"

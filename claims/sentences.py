@@ -193,6 +193,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         i = m.start()
         w = m.end()  # the first character after the spaces that follow the candidate
         while passage is not None and passage.end() <= i:
+            if passage.end() > s and _breaks_off(text, passage.end(), end):
+                # '"If you please, sir--" The Rabbit started': speech cut off ends a sentence.
+                _emit(spans, text, s, passage.end())
+                s = _SPACE.match(text, passage.end(), end).end()
+                at_line_start = False
             passage = next(between, None)
         if passage is not None and passage.start() < i and m.end("closers") < passage.end():
             pos = m.end("closers")  # inside the passage, before its closing quote or bracket
@@ -261,6 +266,17 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             pos = j
     _emit(spans, text, s, end)
     return spans
+
+
+def _breaks_off(text: str, e: int, end: int) -> bool:
+    """Whether the quotation ending at ``e`` breaks off with a dash ("sir--\"", "sir—”") and a
+    capitalised word follows it."""
+    if text[e - 1] not in '"\u201d' or not (
+        text[e - 2] in "\u2014\u2013" or text[e - 3 : e - 1] == "--"
+    ):
+        return False
+    w = _SPACE.match(text, e, end).end()
+    return w > e and w < end and text[w].isupper()
 
 
 def _emit(spans: list[tuple[int, int]], text: str, s: int, e: int) -> None:

@@ -466,6 +466,10 @@ def test_one_megabyte_inputs_complete(text: str) -> None:
             "The wound was 2\" long. It healed. The patients' notes say so. They agree.",
             ['The wound was 2" long.', "It healed.", "The patients' notes say so.", "They agree."],
         ),
+        (  # speech broken off with a dash ends its sentence before a capital
+            'The nurse began, "If the fever comes back, call--" The phone rang.',
+            ['The nurse began, "If the fever comes back, call--"', "The phone rang."],
+        ),
         (  # an exclamation between dashes: the sentence goes on
             "Stir it, heat it, and -- done! -- the syrup is ready.",
             ["Stir it, heat it, and -- done! -- the syrup is ready."],
