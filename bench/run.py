@@ -4,9 +4,9 @@
 
 Each step runs in its own Python process (this file again, with ``--step``), so its peak memory
 is its own and no step's caches or warm imports help another. The measure modules (splitting,
-ingest, benchdb, interaction, felt, dashboards, exports) each list their steps in ``STEPS`` and turn
-the steps' measurements into table rows in ``rows``. Prints the table and writes JSON with the
-date, the machine, the scale, the rows and every step's raw measurements.
+pages, ingest, benchdb, interaction, felt, dashboards, exports) each list their steps in
+``STEPS`` and turn the steps' measurements into table rows in ``rows``. Prints the table and
+writes JSON with the date, the machine, the scale, the rows and every step's raw measurements.
 
 ``--scale small`` is a quick look (a few minutes); ``full`` uses the sizes of the issue and
 builds the 1,000,000-claim database once (data/bench-full.db, reused by later runs).
@@ -32,11 +32,29 @@ from typing import Any
 from common import DATA, ROOT, SCALES, Scale, failed_row, peak_mb
 
 # The table's order.
-MODULES = ["splitting", "ingest", "benchdb", "interaction", "felt", "dashboards", "exports"]
+MODULES = [
+    "splitting",
+    "pages",
+    "ingest",
+    "benchdb",
+    "interaction",
+    "felt",
+    "dashboards",
+    "exports",
+]
 # The order the steps run in: the database before the pages that use it, and the dashboards
 # before the review steps add their articles to it. felt (clicks in a real browser) brings its
 # own servers and databases.
-RUN_ORDER = ["splitting", "ingest", "benchdb", "dashboards", "interaction", "felt", "exports"]
+RUN_ORDER = [
+    "splitting",
+    "pages",
+    "ingest",
+    "benchdb",
+    "dashboards",
+    "interaction",
+    "felt",
+    "exports",
+]
 
 
 def run_child(step: str, scale: Scale, context_file: Path, result_file: Path) -> int:

@@ -38,5 +38,6 @@ class Document:
     title: str | None = None
     author: str | None = None
     published: date | None = None
+    reviewer: str | None = None  # who reviewed it medically, as the source says
     source_url: str | None = None
     source_text: str | None = None

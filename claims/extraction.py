@@ -23,6 +23,7 @@ from importlib import resources
 from itertools import islice
 from typing import Any
 
+from claims.bylines import MAX_BYLINE_CHARS, read_byline
 from claims.cues import CUE_KINDS, Cue, find_cues
 from claims.document import Block, Document
 from claims.headlines import heading_asserts
@@ -44,7 +45,7 @@ __all__ = [
     "split_text",
 ]
 
-CLAIM_KINDS = ("claim", "heading", "signpost", "question", "opinion", "fragment")
+CLAIM_KINDS = ("claim", "heading", "signpost", "question", "opinion", "fragment", "byline")
 SECTION_MAX_CHARS = 500  # a section name never exceeds this (the database column's size)
 
 
@@ -230,6 +231,10 @@ def extract_claims(doc: Document) -> list[ExtractedClaim]:
     claims: list[ExtractedClaim] = []
     section: str | None = None
     for block in _blocks(doc):
+        byline = _byline_claim(text, block, section)
+        if byline is not None:  # "By Jane Doe, MD", "Published 5 March 2024": not a claim
+            claims.append(byline)
+            continue
         if block.kind == "heading":
             heading = _heading_claim(text, block)
             if heading is not None:
@@ -256,6 +261,17 @@ def _blocks(doc: Document) -> Iterator[Block]:
         start = m.end()
     if start < size:
         yield Block("paragraph", start, size)
+
+
+def _byline_claim(text: str, block: Block, section: str | None) -> ExtractedClaim | None:
+    if block.kind == "list_item" or block.end - block.start > MAX_BYLINE_CHARS + 20:
+        return None
+    start, end = trim_span(text, block.start, block.end)
+    hashes = _MARKDOWN_HASHES.match(text, start, end)
+    own = text[hashes.end() if hashes else start : end].strip()
+    if read_byline(own) is None:
+        return None
+    return ExtractedClaim(start, end, text[start:end], section, False, "byline", ())
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

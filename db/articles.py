@@ -113,6 +113,7 @@ def article_row(
         "title": document.title or "Untitled article",
         "source_url": document.source_url,
         "author": document.author,
+        "medical_reviewer": document.reviewer,
         "published_on": document.published,
         "text": document.text,
         "source_text": document.source_text,

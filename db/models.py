@@ -198,6 +198,8 @@ class Article(Base):
     title: Mapped[str] = mapped_column(String(500))
     source_url: Mapped[str | None] = mapped_column(String(2000))
     author: Mapped[str | None] = mapped_column(String(500))
+    # Who reviewed the article medically, as the source says ("Reviewed by Jane Doe, MD").
+    medical_reviewer: Mapped[str | None] = mapped_column(String(500))
     published_on: Mapped[date | None] = mapped_column(Date)
     # The plain text every claim offset points into, kept exactly as imported. Both texts are
     # loaded only when read: an article reached from a claim (blind review, auto-accept, the

@@ -145,6 +145,7 @@ def _import(database: Database, actor: Actor, bundle: dict[str, Any]) -> ImportR
             title=source["title"],
             source_url=_web_address(source.get("source_url")),
             author=source.get("author"),
+            medical_reviewer=source.get("medical_reviewer"),  # older exports have none
             published_on=date.fromisoformat(source["published_on"])
             if source.get("published_on")
             else None,

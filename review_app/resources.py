@@ -66,6 +66,7 @@ def article_header(actor: Actor, article_id: int) -> dict[str, Any] | None:
             "id": article.id,
             "title": article.title,
             "author": article.author,
+            "medical_reviewer": article.medical_reviewer,
             "source_url": article.source_url,
             "published_on": article.published_on,
             "source_format": article.source_format,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
+from claims.bylines import MAX_BYLINE_CHARS, Byline, bylines_of
 from claims.document import Block, BlockKind
 from claims.errors import DocumentRefused
 
@@ -346,3 +347,22 @@ def clean_url(value: object) -> str | None:
     if re.match(r"https?://[^\s/]+", url, re.IGNORECASE) and not re.search(r"\s", url):
         return url
     return None
+
+
+# Bylines are looked for in this many blocks at the top of an article and at its end.
+BYLINE_TOP_BLOCKS = 8
+BYLINE_END_BLOCKS = 4
+
+
+def page_byline(text: str, blocks: list[Block]) -> Byline:
+    """The author and medical reviewer named by byline blocks at the top or the end of the
+    text ("By Jane Doe, MD", "Reviewed by John Roe, MD on 5 March 2024")."""
+    near = (
+        blocks[:BYLINE_TOP_BLOCKS]
+        + blocks[max(BYLINE_TOP_BLOCKS, len(blocks) - BYLINE_END_BLOCKS) :]
+    )
+    return bylines_of(
+        text[block.start : block.end]
+        for block in near
+        if block.kind != "list_item" and block.end - block.start <= MAX_BYLINE_CHARS
+    )

@@ -28,6 +28,7 @@ from claims.readers.common import (
     clean_meta,
     describe,
     format_size,
+    page_byline,
     refuse_legacy_doc_bytes,
     refuse_no_text,
 )
@@ -107,15 +108,17 @@ def read_docx(data: bytes, filename: str | None, max_bytes: int) -> Document:
     except Exception:  # unreadable core properties are only missing metadata
         pass
 
+    byline = page_byline(plain, blocks)
     return Document(
         text=plain,
         source_format="docx",
         blocks=blocks,
         title=choose_title([walker.title, core_title], plain, blocks, filename),
-        author=core_author,
+        author=byline.author or core_author,  # the byline names the writer; core, the typist
         published=created,
         source_url=None,
         source_text=None,
+        reviewer=byline.reviewer,
     )
 
 

@@ -1,13 +1,17 @@
 """HTML: the main content of a page as plain text, with metadata from its head.
 
 Deterministic lxml cleaning (no trafilatura): the page is parsed once, the content root is
-chosen (the largest ``<article>``, else ``<main>`` / ``[role=main]``, else ``<body>``) and walked
+chosen (the largest ``<article>``, else ``<main>`` / ``[role=main]``, else the element whose own
+paragraphs hold most of the page's prose, else ``<body>``) and walked
 in document order, skipping what is never article prose (scripts, navigation, page header and
 footer, asides, forms, share and cookie widgets, ads, newsletter boxes, related articles,
 comments). An element marked as such furniture only by its class, id or role is dropped only
 when it is small next to the content root (or mostly links), never when it holds most of the
 root's text: class names such as "content-skip-ad" or "layout-has-sidebar" must not take the
-article with them. The tree is never modified.
+article with them. A short paragraph or box of links alone (a promotion, page numbers, topic
+tags) is left out too. Bylines, datelines and the page's own controls ("Loading ...", "Next
+Page >") are taken out of the text; the author and the medical reviewer they name go into the
+metadata. The tree is never modified.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from datetime import date
 from lxml import etree
 from lxml import html as lxml_html
 
+from claims.bylines import MAX_BYLINE_CHARS, Byline, bylines_of, read_byline
 from claims.document import Document
 from claims.errors import DocumentRefused
 from claims.markers import item_text
@@ -57,6 +62,7 @@ BOILERPLATE_ROLES = words(
 # Words of a class or id that mark an element as page furniture rather than article prose.
 BOILERPLATE_WORDS = words(
     "nav navbar navigation menu breadcrumb breadcrumbs footer sidebar share shares sharing "
+    "suggested suggestions trendmd category categories tags "
     "sharebar social ad ads advert adverts advertisement advertising adsense sponsor sponsored "
     "promo promotion promoted cookie cookies consent gdpr newsletter subscribe subscription "
     "signup paywall related recommended recommendations comment comments disqus outbrain "
@@ -72,12 +78,40 @@ _WHITESPACE = re.compile(r"\s+")
 _TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " · ", " • ", " » ")
 _AUTHOR_PREFIX = re.compile(r"^(?:written\s+|posted\s+|reviewed\s+)?by\b[:\s]*", re.IGNORECASE)
 _ARTICLE_TYPES = ("article", "posting", "webpage", "report")
+# Elements whose class or id speaks of a review: where health sites print their reviewer.
+_REVIEW_MARKED = (
+    "//body//*[contains(translate(concat(@class, ' ', @id), 'REVIEW', 'review'), 'review')]"
+)
+_BYLINE_MARKED = (
+    "//body//*[contains(translate(concat(@class, ' ', @id), 'AUTHORBYLINE', 'authorbyline'), "
+    "'author') or contains(translate(concat(@class, ' ', @id), 'BYLINE', 'byline'), 'byline')]"
+)
+# A byline box's text is read line by line (a <br> or a block ends a line), and only this much.
+_BYLINE_BOX_CHARS = 600
+# A page's own controls and notices, never article text: "Loading ...", "Next Page >".
+_PAGE_CONTROL = re.compile(
+    r"(?:loading|please wait|advertisement|skip to (?:main )?content|next page|previous page|"
+    r"(?:next|previous|prev)\s*[>\u00bb\u203a\u2192]+|continue reading|read more|see more|"
+    r"show more|print|e-?mail|share|"
+    r"share this(?: article| story| page)?|sign up|subscribe|sponsored|"
+    r"this feature is temporarily unavailable|related (?:articles|stories|coverage|content|"
+    r"news|links)|recommended(?: related)? (?:for you|news|reading|articles|stories)|"
+    r"(?:today|more|trending|popular) on [\w.]+(?: [\w.]+)?)"
+    r"[\s.:!\u2026]*(?:[>\u00bb\u203a\u2192]+)?\s*",
+    re.IGNORECASE,
+)
 # Content that marks an element as holding the article, even if its class says otherwise.
 _CONTENT_MARKERS = ".//h1 | .//main | .//*[@role='main'] | .//*[@itemprop='articleBody']"
 # An element marked as furniture by its class, id or role (or a <form>, which some sites wrap
 # around the whole page) is dropped when it holds at most this share of the content root's
 # text, or when most of its text is link text; never when it holds more than MOST_TEXT_SHARE.
 SMALL_TEXT_SHARE = 1 / 3
+# A page without <article> or <main> is read from the element whose own paragraphs (of at
+# least this many characters) hold this share of the page's prose.
+_PROSE_PARAGRAPH_CHARS = 40
+# A paragraph or box of links alone, up to this long, is a bar of links, not prose.
+_LINK_BAR_CHARS = 150
+_DENSEST_SHARE = 0.6
 MOST_TEXT_SHARE = 0.5
 MOSTLY_LINKS_SHARE = 0.5
 
@@ -119,6 +153,7 @@ def read_html(text: str, filename: str | None = None) -> Document:
     sizes = _Sizes()
     root = choose_content_root(page, sizes)
     pieces = _Extractor(page_mode=True, keep_headers=root.tag != "body", sizes=sizes).run(root)
+    pieces, byline = _without_furniture(pieces)
     plain, blocks = assemble(pieces)
     if not blocks:
         raise refuse_no_text(filename, " (the page's main content has no readable text)")
@@ -128,11 +163,30 @@ def read_html(text: str, filename: str | None = None) -> Document:
         source_format="html",
         blocks=blocks,
         title=choose_title(meta.titles(), plain, blocks, filename),
-        author=meta.author(),
+        author=meta.author() or byline.author,
         published=meta.published(),
         source_url=meta.url(),
         source_text=text,
+        reviewer=meta.reviewer() or byline.reviewer,
     )
+
+
+def _without_furniture(pieces: list[Piece]) -> tuple[list[Piece], Byline]:
+    """The pieces without bylines, datelines and the page's own controls ("Loading ...",
+    "Next Page >"), and what the bylines say: on a page these are furniture around the
+    article, and the author and medical reviewer belong in its metadata."""
+    kept: list[Piece] = []
+    lines: list[str] = []
+    for piece in pieces:
+        text = piece.text.strip()
+        if piece.kind != "list_item" and len(text) <= MAX_BYLINE_CHARS:
+            if read_byline(text) is not None:
+                lines.append(text)
+                continue
+            if _PAGE_CONTROL.fullmatch(text):
+                continue
+        kept.append(piece)
+    return kept, bylines_of(lines)
 
 
 def fragment_pieces(markup: str, filename: str | None = None) -> list[Piece]:
@@ -205,7 +259,33 @@ def choose_content_root(
             return article
     if main is not None and sizes.text(main):
         return main
-    return body
+    densest = _densest_text(body, sizes)
+    return body if densest is None else densest
+
+
+def _densest_text(body: lxml_html.HtmlElement, sizes: _Sizes) -> lxml_html.HtmlElement | None:
+    """On a page without ``<article>`` or ``<main>``: the element whose own paragraphs hold
+    most of the page's prose, when they hold most of it (a portal's article column beside its
+    menus, video lists and promotions); else None."""
+    held: dict[lxml_html.HtmlElement, int] = {}
+    total = 0
+    body_length = sizes.text(body)
+    for paragraph in body.iter("p"):
+        if _in_furniture(paragraph, body, sizes, body_length):
+            continue
+        length = len(" ".join(paragraph.text_content().split()))
+        if length < _PROSE_PARAGRAPH_CHARS:
+            continue
+        total += length
+        parent = paragraph.getparent()
+        if parent is not None:
+            held[parent] = held.get(parent, 0) + length
+    if not held:
+        return None
+    densest = max(held, key=held.__getitem__)
+    if densest is body or held[densest] < _DENSEST_SHARE * total:
+        return None
+    return densest
 
 
 def _outermost(elements: Iterator[lxml_html.HtmlElement]) -> list[lxml_html.HtmlElement]:
@@ -294,6 +374,25 @@ def _droppable_mark(el: etree._Element, sizes: _Sizes, root_length: int) -> bool
     return text <= SMALL_TEXT_SHARE * root_length or links > MOSTLY_LINKS_SHARE * text
 
 
+def _link_bar(el: lxml_html.HtmlElement) -> bool:
+    """Whether a short paragraph or box is nothing but links (with separators between them):
+    a promotion ("A Closer Look at MRSA"), page numbers ("1 | 2 | 3"), topic tags."""
+    chunks: list[str] = []
+    size = 0
+    for chunk in el.itertext():
+        size += len(chunk.strip())
+        if size > _LINK_BAR_CHARS:
+            return False  # longer than a bar of links (the usual paragraph: one look)
+        chunks.append(chunk)
+    linked = [a.text_content() for a in el.iter("a")]
+    if not any(text.strip() for text in linked):
+        return False
+    rest = "".join(chunks)
+    for text in linked:
+        rest = rest.replace(text, " ", 1)
+    return not any(ch.isalnum() for ch in rest)
+
+
 def _is_hidden(el: lxml_html.HtmlElement) -> bool:
     if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
         return True
@@ -360,7 +459,7 @@ class _Extractor:
             return True
         if _droppable_mark(el, self.sizes, self.root_length):
             return not el.xpath(_CONTENT_MARKERS)
-        return False
+        return tag in ("p", "div") and _link_bar(el)
 
     def flush(self) -> None:
         text = clean_block_text("".join(self.buffer))
@@ -531,6 +630,26 @@ class _PageMetadata:
         ]
         return [strip_site_suffix(c, sites) if isinstance(c, str) else None for c in candidates]
 
+    def reviewer(self) -> str | None:
+        """schema.org's ``reviewedBy`` (a medical web page's reviewer), in JSON-LD or
+        microdata."""
+        reviewer = _clean_author(_linked_names(self._linked("reviewedBy")))
+        if reviewer:
+            return reviewer
+        # "<div class="reviewedBy_fmt">Reviewed by <a>Hansa D. Bhargava, MD</a></div>", often
+        # outside the article's own column.
+        reviewer = self._byline_name(_REVIEW_MARKED, "reviewer")
+        if reviewer:
+            return reviewer
+        for el in self.page.xpath("//*[@itemprop='reviewedBy']"):
+            names = el.xpath(".//*[@itemprop='name']")
+            reviewer = _clean_author(
+                el.get("content") or (names[0] if names else el).text_content()
+            )
+            if reviewer:
+                return reviewer
+        return None
+
     def author(self) -> str | None:
         for key in AUTHOR_META_KEYS:
             author = _clean_author(self.meta.get(key))
@@ -551,6 +670,17 @@ class _PageMetadata:
                 author = _clean_author((names[0] if names else el).text_content())
             if author:
                 return author
+        # "<div class="author_fmt">By <a>Brenda Goodman, MA</a><br>WebMD Health News</div>"
+        return self._byline_name(_BYLINE_MARKED, "author")
+
+    def _byline_name(self, marked: str, role: str) -> str | None:
+        """The author or reviewer ("role") named by a byline in an element that ``marked``
+        (an XPath) finds by its class or id."""
+        for el in self.page.xpath(marked):
+            found = bylines_of(_lines(el))
+            name = found.author if role == "author" else found.reviewer
+            if name:
+                return name
         return None
 
     def published(self) -> date | None:
@@ -608,6 +738,39 @@ def strip_site_suffix(title: str, site_names: list[str | None]) -> str:
         if len(tail.split()) <= 4 and len(head.split()) >= 3 and len(head) >= 1.5 * len(tail):
             return head.strip()
     return title
+
+
+def _lines(el: etree._Element) -> list[str]:
+    """A small element's text as lines: a ``<br>`` or a block element ends a line. Nothing
+    for a large one (a byline box is short)."""
+    parts: list[str] = []
+    size = 0
+
+    def add(text: str | None) -> None:
+        nonlocal size
+        if text:
+            parts.append(text)
+            size += len(text)
+
+    def gather(node: etree._Element) -> bool:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in INVISIBLE_TAGS:
+            return True
+        block = tag == "br" or tag in BLOCK_TAGS or tag in HEADING_LEVELS
+        if block:
+            parts.append("\n")
+        add(node.text)
+        for child in node:
+            if not gather(child):
+                return False
+            add(child.tail)
+        if block:
+            parts.append("\n")
+        return size <= _BYLINE_BOX_CHARS
+
+    if not gather(el) or size > _BYLINE_BOX_CHARS:
+        return []
+    return [line for line in (" ".join(p.split()) for p in "".join(parts).split("\n")) if line]
 
 
 def _clean_author(value: object) -> str | None:

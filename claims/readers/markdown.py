@@ -23,6 +23,7 @@ from claims.readers.common import (
     clean_url,
     describe,
     format_size,
+    page_byline,
     parse_date,
     refuse_no_text,
 )
@@ -33,6 +34,7 @@ _BR_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 TITLE_KEYS = ("title",)
 AUTHOR_KEYS = ("author", "authors", "by")
+REVIEWER_KEYS = ("medically_reviewed_by", "medical_reviewer", "reviewed_by", "reviewer")
 DATE_KEYS = ("date", "published", "publication_date")
 URL_KEYS = ("url", "source", "canonical_url")
 
@@ -59,15 +61,17 @@ def read_markdown(text: str, filename: str | None = None) -> Document:
     plain, blocks = assemble(pieces)
     if not blocks:
         raise refuse_no_text(filename)
+    byline = page_byline(plain, blocks)
     return Document(
         text=plain,
         source_format="md",
         blocks=blocks,
         title=choose_title([_first(meta, TITLE_KEYS)], plain, blocks, filename),
-        author=_author(_first(meta, AUTHOR_KEYS)),
+        author=_author(_first(meta, AUTHOR_KEYS)) or byline.author,
         published=parse_date(_first(meta, DATE_KEYS)),
         source_url=clean_url(_first(meta, URL_KEYS)),
         source_text=text,
+        reviewer=_author(_first(meta, REVIEWER_KEYS)) or byline.reviewer,
     )
 
 

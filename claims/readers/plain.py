@@ -7,7 +7,14 @@ from datetime import date
 
 from claims.document import Block, BlockKind, Document
 from claims.markers import CONTINUING_WORDS, LIST_MARKER, TRAILING_CLOSERS
-from claims.readers.common import choose_title, clean_meta, parse_date, refuse_no_text, words
+from claims.readers.common import (
+    choose_title,
+    clean_meta,
+    page_byline,
+    parse_date,
+    refuse_no_text,
+    words,
+)
 
 # A Markdown-style heading inside a text file: "# Title", "## Section".
 HASH_HEADING = re.compile(r"\s{0,3}(#{1,6})\s+\S")
@@ -40,14 +47,16 @@ def read_plain(text: str, filename: str | None = None) -> Document:
     if not blocks:
         raise refuse_no_text(filename)
     author, published = _byline(text, blocks)
+    byline = page_byline(text, blocks)
     return Document(
         text=text,
         source_format="txt",
         blocks=blocks,
         title=choose_title([], text, blocks, filename, heading_title=heading_text),
-        author=author,
+        author=author or byline.author,
         published=published,
         source_text=text,
+        reviewer=byline.reviewer,
     )
 
 

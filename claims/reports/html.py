@@ -490,6 +490,8 @@ def annotated_article_html(bundle: Mapping[str, Any]) -> str:
         body.append(f"<p>Source: {_link(a.source_url)}</p>")
     if a.author:
         body.append(f"<p>Author: {_e(a.author)}</p>")
+    if a.medical_reviewer:
+        body.append(f"<p>Medically reviewed by (per the article): {_e(a.medical_reviewer)}</p>")
     body += _annotated_body(report)
     body += _references(report)
     return _page(f"Annotated: {a.title}", body)

@@ -141,6 +141,7 @@ class ArticleInfo:
     imported_at: str | None
     text: str
     key_takeaways: str = ""  # the editor's, Markdown
+    medical_reviewer: str | None = None  # as the article names them
 
 
 @dataclass(frozen=True)
@@ -416,6 +417,7 @@ class Report:
         lines = [
             ("Source", a.source_url),
             ("Author", a.author),
+            ("Medically reviewed by (per the article)", a.medical_reviewer),
             ("Published", readable_date(a.published_on)),
             ("Reviewed", readable_date(self.reviewed_on)),
             ("Reviewers", ", ".join(self.reviewers) or "none yet"),
@@ -563,6 +565,7 @@ def build_report(
         title=_str(raw_article.get("title")) or "Untitled article",
         source_url=_str(raw_article.get("source_url")),
         author=_str(raw_article.get("author")),
+        medical_reviewer=_str(raw_article.get("medical_reviewer")),
         published_on=_str(raw_article.get("published_on")),
         imported_at=_str(raw_article.get("imported_at")),
         text=raw_article.get("text") or "",

@@ -94,6 +94,7 @@ def _summary_sheet(ws: Worksheet, report: Report) -> None:
         ("Article", a.title),
         ("Source", a.source_url),
         ("Author", a.author),
+        ("Medically reviewed by (per the article)", a.medical_reviewer),
         ("Published", a.published_on),
         ("Reviewers", ", ".join(report.reviewers) or "none yet"),
         ("Last decision", report.last_decided_at),

@@ -28,6 +28,8 @@ if header is None:
 details = [plural(header["claims"], "claim"), f"imported from {header['source_format']}"]
 if header["author"]:
     details.append(f"by {escape_markdown(header['author'])}")
+if header["medical_reviewer"]:
+    details.append(f"medically reviewed by {escape_markdown(header['medical_reviewer'])}")
 if header["published_on"]:
     details.append(f"published {header['published_on']:%Y-%m-%d}")
 st.caption(" · ".join(details))

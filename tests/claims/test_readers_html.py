@@ -385,3 +385,59 @@ def test_furniture_by_class_is_dropped_when_small_or_mostly_links(tmp_path):
 def test_zero_width_space_between_words_keeps_them_apart(tmp_path):
     doc = read_html(tmp_path, "<p>Statins\u200bwork. They\u200b\u200bhelp.</p>")
     assert doc.text == "Statins work. They help."
+
+
+def test_a_health_pages_bylines_become_metadata_and_its_controls_go(tmp_path):
+    page = """<html><head><title>Peanuts early may prevent allergy</title></head><body>
+    <article>
+      <h1>Babies Who Eat Peanuts Early May Avoid Allergy</h1>
+      <p>By Maria Lopez, MA</p>
+      <p>WebMD Health News</p>
+      <div><span>Published</span> <time datetime="2015-02-23">Monday 23 February 2015</time></div>
+      <p>Feeding babies peanut snacks before their first birthday cut allergies by 80%.</p>
+      <p>Loading ...</p>
+      <p>This feature is temporarily unavailable</p>
+      <p>The study is published in the New England Journal of Medicine.</p>
+      <p>Reviewed by Hans D. Berg, MD on February 20, 2015</p>
+      <p><a href="/next">Next Page &gt;</a></p>
+      <p>Next, the researchers will study older children.</p>
+    </article></body></html>"""
+    doc = read_html(tmp_path, page)
+    assert doc.author == "Maria Lopez, MA"
+    assert doc.reviewer == "Hans D. Berg, MD"
+    assert [text for _, _, text in blocks(doc)] == [
+        "Babies Who Eat Peanuts Early May Avoid Allergy",
+        "Feeding babies peanut snacks before their first birthday cut allergies by 80%.",
+        "The study is published in the New England Journal of Medicine.",
+        "Next, the researchers will study older children.",
+    ]
+
+
+def test_the_reviewer_in_linked_data_is_the_medical_reviewer(tmp_path):
+    page = """<html><head><script type="application/ld+json">
+    {"@type": "MedicalWebPage", "headline": "Statins and memory",
+     "author": {"@type": "Person", "name": "Jane Doe"},
+     "reviewedBy": {"@type": "Person", "name": "John Roe, MD"}}
+    </script></head><body><main><p>Statins do not harm memory, a review found.</p></main>
+    </body></html>"""
+    doc = read_html(tmp_path, page)
+    assert (doc.author, doc.reviewer) == ("Jane Doe", "John Roe, MD")
+
+
+def test_related_stories_and_topic_tags_are_left_out(tmp_path):
+    page = """<html><body><article>
+      <h1>Statins do not harm memory</h1>
+      <p>A review of 40 trials found no effect of statins on memory in older adults.</p>
+      <p>The authors looked at 23,000 people followed for up to five years.</p>
+      <div class="article_category_container"><a href="/c/heart">Heart Health</a>
+        <a href="/c/brain">Neurology / Neuroscience</a></div>
+      <div class="suggested_reading"><h2>Related coverage</h2>
+        <a href="/a/1">Pets benefit our mental health</a>
+        <p>A systematic review lists the many ways pets help.</p></div>
+    </article></body></html>"""
+    doc = read_html(tmp_path, page)
+    assert [text for _, _, text in blocks(doc)] == [
+        "Statins do not harm memory",
+        "A review of 40 trials found no effect of statins on memory in older adults.",
+        "The authors looked at 23,000 people followed for up to five years.",
+    ]

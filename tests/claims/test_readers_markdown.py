@@ -299,3 +299,12 @@ def test_a_typed_bullet_in_a_list_item_is_not_doubled(tmp_path):
 def test_zero_width_space_between_words_keeps_them_apart(tmp_path):
     doc = read_md(tmp_path, "Statins\u200bwork for most\u200b people. Soft\u00adhyphen.\n")
     assert doc.text == "Statins work for most people. Softhyphen."
+
+
+def test_the_front_matter_or_a_byline_names_the_medical_reviewer():
+    from claims.readers import read_text
+
+    front = read_text("---\nreviewed_by: John Roe, MD\n---\n\nStatins work.\n", "md")
+    assert front.reviewer == "John Roe, MD"
+    byline = read_text("# Statins\n\nReviewed by John Roe, MD\n\nStatins work well.\n", "md")
+    assert byline.reviewer == "John Roe, MD"

@@ -261,3 +261,17 @@ def test_vertical_tab_and_stray_controls_in_text(tmp_path):
         "One NEL\x85here.",
     ]
     assert all(doc.text[c.start : c.end] == c.text for c in claims)
+
+
+def test_a_medical_reviewer_named_at_the_top_or_the_end_is_the_articles_reviewer(tmp_path):
+    text = (
+        "Statins and memory\n\n"
+        "By Jane Doe\n\n"
+        "Statins do not harm memory, a review of 40 trials found.\n\n"
+        "The review covered 23,000 people.\n\n"
+        "Medically reviewed by John Roe, MD on 5 March 2024\n"
+    )
+    doc = read_txt(tmp_path, text)
+    assert (doc.author, doc.reviewer) == ("Jane Doe", "John Roe, MD")
+    kinds = {c.text: c.kind for c in extract_claims(doc)}
+    assert kinds["Medically reviewed by John Roe, MD on 5 March 2024"] == "byline"

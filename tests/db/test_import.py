@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -208,3 +209,35 @@ def test_a_document_of_too_many_claims_is_refused_whole(
     with database.read() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 1
         assert session.scalar(select(func.count()).select_from(Claim)) == 30
+
+
+def test_the_articles_medical_reviewer_is_kept_exported_and_reported(
+    database: Database, tmp_path: Path
+) -> None:
+    from claims.exports import to_json
+    from claims.reports.model import build_report
+    from db.setup import prepare_database
+    from db.transfer import import_bundle, read_bundle
+
+    page = (
+        "<html><body><article><h1>Statins do not harm memory</h1><p>By Jane Doe</p>"
+        "<p>A review of 40 trials found no effect of statins on memory.</p>"
+        "<p>Reviewed by John Roe, MD on 5 March 2024</p></article></body></html>"
+    )
+    result = import_file(database, page.encode(), "statins.html", actor=EDITOR)
+    with database.read() as session:
+        bundle = article_bundle(session, EDITOR, result.article_id)
+    assert bundle is not None
+    assert (bundle["article"]["author"], bundle["article"]["medical_reviewer"]) == (
+        "Jane Doe",
+        "John Roe, MD",
+    )
+    assert "Reviewed by" not in bundle["article"]["text"]  # metadata, not a claim
+    details = dict(build_report(bundle).details)
+    assert details["Medically reviewed by (per the article)"] == "John Roe, MD"
+
+    # The JSON export carries it to another database.
+    other = prepare_database(Database(f"sqlite:///{tmp_path / 'other.db'}"))
+    again = import_bundle(other, EDITOR, read_bundle(to_json(bundle).encode()))
+    with other.read() as session:
+        assert session.get(Article, again.article_id).medical_reviewer == "John Roe, MD"

@@ -1,0 +1,274 @@
+"""Reading web pages: the article text kept, and the page furniture let in, against Mozilla
+Readability's expected output for its public test pages, with trafilatura and readability-lxml
+run on the same pages as baselines.
+
+The pages are not copied into this project (they are other sites' articles): point
+``CLAIMREVIEW_READABILITY_PAGES`` at a copy of Readability's ``test/test-pages`` folder (each
+page a folder with ``source.html``, ``expected.html`` and ``expected-metadata.json``). Without it
+the rows say how to get them.
+
+For each page the reference is the words of ``expected.html`` and of the title in
+``expected-metadata.json`` (the byline, which Readability moves to the metadata, is not
+article text). Words are runs of letters and digits, lowercased, counted with repeats:
+- kept: the share of the reference's words that the reader's text has;
+- furniture: the share of the reader's words that are not in the reference.
+
+Steps: ``product`` (``claims.readers.read_document``, the text a reviewer's claims come from),
+``trafilatura`` and ``readability_lxml``, each timed over every page (the least of three runs).
+
+Run alone: CLAIMREVIEW_READABILITY_PAGES=DIR .venv/bin/python bench/pages.py
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from common import SCALES, Scale, get, row
+
+PAGES_ENVIRONMENT = "CLAIMREVIEW_READABILITY_PAGES"
+# Health pages among Readability's test pages: a health portal's news (WebMD), a health news
+# site (Medical News Today) and a journal's news page (Nature).
+HEALTH_PAGES = ("webmd-1", "webmd-2", "medicalnewstoday", "nature")
+TARGET_KEPT = 0.98
+TARGET_FURNITURE = 0.05
+_WORD = re.compile(r"\w+")
+
+
+NOT_MEASURED = (
+    f"not measured: set {PAGES_ENVIRONMENT} to a copy of Mozilla Readability's "
+    "test/test-pages folder (https://github.com/mozilla/readability)"
+)
+
+
+def pages() -> dict[str, tuple[str, str]]:
+    """Each page's name, source HTML and reference text (expected content and title); none
+    when ``CLAIMREVIEW_READABILITY_PAGES`` is not set."""
+    folder = os.environ.get(PAGES_ENVIRONMENT)
+    if not folder:
+        return {}
+    found = {}
+    for page in sorted(Path(folder).iterdir()):
+        source, expected = page / "source.html", page / "expected.html"
+        if not (source.is_file() and expected.is_file()):
+            continue
+        title = ""
+        metadata = page / "expected-metadata.json"
+        if metadata.is_file():
+            title = json.loads(metadata.read_text("utf-8")).get("title") or ""
+        reference = f"{title}\n{html_text(expected.read_text('utf-8'))}"
+        found[page.name] = (source.read_text("utf-8"), reference)
+    if not found:
+        raise FileNotFoundError(f"no page folders with source.html and expected.html in {folder}")
+    return found
+
+
+def html_text(markup: str) -> str:
+    """The visible text of an HTML fragment, blocks apart."""
+    from lxml import html as lxml_html
+
+    if not markup.strip():
+        return ""
+    root = lxml_html.fromstring(markup)
+    for hidden in root.xpath("//script | //style | //noscript"):
+        hidden.drop_tree()
+    return " ".join(root.itertext())
+
+
+def words(text: str) -> Counter[str]:
+    return Counter(_WORD.findall(text.lower()))
+
+
+def compare(reference: str, text: str) -> dict[str, int]:
+    """Word counts: the reference's, the reader's, those of the reference kept, and the
+    reader's words that are not the reference's (furniture)."""
+    expected, got = words(reference), words(text)
+    return {
+        "reference_words": sum(expected.values()),
+        "words": sum(got.values()),
+        "kept_words": sum((expected & got).values()),
+        "furniture_words": sum((got - expected).values()),
+    }
+
+
+def _measure(read: Callable[[str], str]) -> dict[str, Any]:
+    found = pages()
+    if not found:
+        return {"skipped": NOT_MEASURED}
+    per_page: dict[str, Any] = {}
+    for name, (source, reference) in found.items():
+        try:
+            text = read(source)
+        except Exception as error:  # a reader that fails on a page keeps nothing of it
+            text = ""
+            per_page[name] = {"error": f"{type(error).__name__}: {error}"}
+        per_page.setdefault(name, {}).update(compare(reference, text))
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        for source, _reference in found.values():
+            with contextlib.suppress(Exception):
+                read(source)
+        best = min(best, time.perf_counter() - started)
+    return {"pages": per_page, "seconds": best}
+
+
+def _product(source: str) -> str:
+    from claims.readers import read_document
+
+    document = read_document(source.encode("utf-8"), "source.html")
+    return document.text
+
+
+def _trafilatura(source: str) -> str:
+    import trafilatura
+
+    text = trafilatura.extract(source, include_comments=False, include_tables=True) or ""
+    metadata = trafilatura.extract_metadata(source)
+    title = metadata.title if metadata is not None and metadata.title else ""
+    return f"{title}\n{text}"
+
+
+def _readability_lxml(source: str) -> str:
+    from readability import Document
+
+    document = Document(source)
+    return f"{document.short_title()}\n{html_text(document.summary(html_partial=True))}"
+
+
+def step_product(_scale: Scale, _context: dict[str, Any]) -> dict[str, Any]:
+    return _measure(_product)
+
+
+def step_trafilatura(_scale: Scale, _context: dict[str, Any]) -> dict[str, Any]:
+    from importlib import metadata
+
+    return {**_measure(_trafilatura), "version": metadata.version("trafilatura")}
+
+
+def step_readability_lxml(_scale: Scale, _context: dict[str, Any]) -> dict[str, Any]:
+    from importlib import metadata
+
+    return {**_measure(_readability_lxml), "version": metadata.version("readability-lxml")}
+
+
+STEPS = {
+    "product": step_product,
+    "trafilatura": step_trafilatura,
+    "readability_lxml": step_readability_lxml,
+}
+
+
+def shares(measured: dict[str, Any], names: list[str]) -> tuple[float, float] | None:
+    """(kept, furniture) over the named pages, word counts summed."""
+    chosen = [measured["pages"][name] for name in names if name in measured["pages"]]
+    if not chosen:
+        return None
+    reference = sum(page["reference_words"] for page in chosen)
+    got = sum(page["words"] for page in chosen)
+    kept = sum(page["kept_words"] for page in chosen) / reference if reference else 0.0
+    furniture = sum(page["furniture_words"] for page in chosen) / got if got else 0.0
+    return kept, furniture
+
+
+def rows(_scale: Scale, measurements: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    product = get(measurements, "pages.product")
+    if product is None:
+        return []  # the step's failure is its own row
+    if "skipped" in product:
+        return [row("web pages: article words kept, furniture", None, "", target=NOT_MEASURED)]
+    baselines = {
+        name: found
+        for name in ("trafilatura", "readability_lxml")
+        if (found := get(measurements, f"pages.{name}")) is not None and "pages" in found
+    }
+    all_pages = sorted(product["pages"])
+    health = [name for name in HEALTH_PAGES if name in product["pages"]]
+    result = []
+    for label, names in (
+        (f"{len(health)} health pages", health),
+        (f"all {len(all_pages)} pages", all_pages),
+    ):
+        if not names:
+            continue
+        kept, furniture = shares(product, names)
+        others = {
+            name: shares(measured, names)
+            for name, measured in baselines.items()
+            if measured is not None
+        }
+        best_kept = max((value[0] for value in others.values() if value), default=None)
+        best_furniture = min((value[1] for value in others.values() if value), default=None)
+        detail = {
+            name: {"kept": value[0], "furniture": value[1]}
+            for name, value in others.items()
+            if value
+        }
+        result.append(
+            row(
+                f"web pages, {label}: article words kept",
+                100 * kept,
+                "%",
+                baseline=None if best_kept is None else 100 * best_kept,
+                baseline_name="best of trafilatura, readability-lxml",
+                target=f"≥{100 * TARGET_KEPT:g}%",
+                met=kept >= TARGET_KEPT,
+                baselines=detail,
+                pages=names,
+            )
+        )
+        result.append(
+            row(
+                f"web pages, {label}: furniture in the text",
+                100 * furniture,
+                "%",
+                baseline=None if best_furniture is None else 100 * best_furniture,
+                baseline_name="best of trafilatura, readability-lxml",
+                target=f"≤{100 * TARGET_FURNITURE:g}%",
+                met=furniture <= TARGET_FURNITURE,
+                per_page={
+                    name: {
+                        "kept": product["pages"][name]["kept_words"]
+                        / max(1, product["pages"][name]["reference_words"]),
+                        "furniture": product["pages"][name]["furniture_words"]
+                        / max(1, product["pages"][name]["words"]),
+                    }
+                    for name in names
+                },
+            )
+        )
+    seconds = {"product": product["seconds"]}
+    seconds.update({name: measured["seconds"] for name, measured in baselines.items() if measured})
+    fastest = min((v for k, v in seconds.items() if k != "product"), default=None)
+    result.append(
+        row(
+            f"web pages, all {len(all_pages)} pages: time to read",
+            product["seconds"],
+            "s",
+            baseline=fastest,
+            baseline_name="fastest of trafilatura, readability-lxml",
+            target="(no target)",
+            seconds=seconds,
+        )
+    )
+    return result
+
+
+def main() -> None:
+    scale = SCALES["small"]
+    measurements = {
+        f"pages.{name}": {**step(scale, {}), "peak_mb": None} for name, step in STEPS.items()
+    }
+    for line in rows(scale, measurements):
+        print(json.dumps(line, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
