@@ -13,6 +13,9 @@ article text). Words are runs of letters and digits, lowercased, counted with re
 - kept: the share of the reference's words that the reader's text has;
 - furniture: the share of the reader's words that are not in the reference.
 
+Also the share of the reference's headings each reader keeps as headings (trafilatura's own
+Markdown output marks its headings).
+
 Steps: ``product`` (``claims.readers.read_document``, the text a reviewer's claims come from),
 ``trafilatura`` and ``readability_lxml``, each timed over every page (the least of three runs).
 
@@ -28,6 +31,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +52,15 @@ NOT_MEASURED = (
 )
 
 
-def pages() -> dict[str, tuple[str, str]]:
+@dataclass(frozen=True)
+class Reading:
+    """What a reader made of a page: its text and its headings."""
+
+    text: str
+    headings: list[str]
+
+
+def pages() -> dict[str, tuple[str, str, list[str]]]:
     """Each page's name, source HTML and reference text (expected content and title); none
     when ``CLAIMREVIEW_READABILITY_PAGES`` is not set."""
     folder = os.environ.get(PAGES_ENVIRONMENT)
@@ -63,11 +75,36 @@ def pages() -> dict[str, tuple[str, str]]:
         metadata = page / "expected-metadata.json"
         if metadata.is_file():
             title = json.loads(metadata.read_text("utf-8")).get("title") or ""
-        reference = f"{title}\n{html_text(expected.read_text('utf-8'))}"
-        found[page.name] = (source.read_text("utf-8"), reference)
+        markup = expected.read_text("utf-8")
+        reference = f"{title}\n{html_text(markup)}"
+        headings = [h for h in html_headings(markup) if h]
+        found[page.name] = (source.read_text("utf-8"), reference, headings)
     if not found:
         raise FileNotFoundError(f"no page folders with source.html and expected.html in {folder}")
     return found
+
+
+def html_headings(markup: str) -> list[str]:
+    """The headings of an HTML fragment, each as its words."""
+    from lxml import html as lxml_html
+
+    if not markup.strip():
+        return []
+    root = lxml_html.fromstring(markup)
+    return [_heading(h.text_content()) for h in root.xpath("//h1|//h2|//h3|//h4|//h5|//h6")]
+
+
+def _heading(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+# Elements that end a run of text: between them words are apart, within inline markup not
+# ("change<sup>41</sup>" reads "change41", as every reader here gives it).
+_BLOCK_TAGS = (
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 "
+    "h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul"
+)
+_BLOCKS = frozenset(_BLOCK_TAGS.split())
 
 
 def html_text(markup: str) -> str:
@@ -77,9 +114,23 @@ def html_text(markup: str) -> str:
     if not markup.strip():
         return ""
     root = lxml_html.fromstring(markup)
-    for hidden in root.xpath("//script | //style | //noscript"):
-        hidden.drop_tree()
-    return " ".join(root.itertext())
+    parts: list[str] = []
+
+    def walk(el: Any) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("script", "style", "noscript") or not tag:
+            parts.append(el.tail or "")
+            return
+        block = tag in _BLOCKS
+        parts.append(" " if block else "")
+        parts.append(el.text or "")
+        for child in el:
+            walk(child)
+        parts.append(" " if block else "")
+        parts.append(el.tail or "")
+
+    walk(root)
+    return "".join(parts)
 
 
 def words(text: str) -> Counter[str]:
@@ -98,49 +149,57 @@ def compare(reference: str, text: str) -> dict[str, int]:
     }
 
 
-def _measure(read: Callable[[str], str]) -> dict[str, Any]:
+def _measure(read: Callable[[str], Reading]) -> dict[str, Any]:
     found = pages()
     if not found:
         return {"skipped": NOT_MEASURED}
     per_page: dict[str, Any] = {}
-    for name, (source, reference) in found.items():
+    for name, (source, reference, headings) in found.items():
         try:
-            text = read(source)
+            reading = read(source)
         except Exception as error:  # a reader that fails on a page keeps nothing of it
-            text = ""
+            reading = Reading("", [])
             per_page[name] = {"error": f"{type(error).__name__}: {error}"}
-        per_page.setdefault(name, {}).update(compare(reference, text))
+        per_page.setdefault(name, {}).update(compare(reference, reading.text))
+        own = Counter(_heading(h) for h in reading.headings)
+        per_page[name]["headings"] = len(headings)
+        per_page[name]["headings_kept"] = sum((Counter(headings) & own).values())
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
-        for source, _reference in found.values():
+        for source, _reference, _headings in found.values():
             with contextlib.suppress(Exception):
                 read(source)
         best = min(best, time.perf_counter() - started)
     return {"pages": per_page, "seconds": best}
 
 
-def _product(source: str) -> str:
+def _product(source: str) -> Reading:
     from claims.readers import read_document
 
     document = read_document(source.encode("utf-8"), "source.html")
-    return document.text
+    headings = [document.text[b.start : b.end] for b in document.blocks if b.kind == "heading"]
+    return Reading(document.text, headings)
 
 
-def _trafilatura(source: str) -> str:
+def _trafilatura(source: str) -> Reading:
     import trafilatura
 
     text = trafilatura.extract(source, include_comments=False, include_tables=True) or ""
     metadata = trafilatura.extract_metadata(source)
     title = metadata.title if metadata is not None and metadata.title else ""
-    return f"{title}\n{text}"
+    # Its Markdown output marks the headings it kept.
+    marked = trafilatura.extract(source, output_format="markdown", include_formatting=True) or ""
+    headings = [line.lstrip("#") for line in marked.splitlines() if line.startswith("#")]
+    return Reading(f"{title}\n{text}", headings)
 
 
-def _readability_lxml(source: str) -> str:
+def _readability_lxml(source: str) -> Reading:
     from readability import Document
 
     document = Document(source)
-    return f"{document.short_title()}\n{html_text(document.summary(html_partial=True))}"
+    summary = document.summary(html_partial=True)
+    return Reading(f"{document.short_title()}\n{html_text(summary)}", html_headings(summary))
 
 
 def step_product(_scale: Scale, _context: dict[str, Any]) -> dict[str, Any]:
@@ -244,6 +303,24 @@ def rows(_scale: Scale, measurements: dict[str, dict[str, Any]]) -> list[dict[st
                 },
             )
         )
+
+    def headings_kept(measured: dict[str, Any]) -> float | None:
+        total = sum(page["headings"] for page in measured["pages"].values())
+        kept = sum(page["headings_kept"] for page in measured["pages"].values())
+        return 100 * kept / total if total else None
+
+    others = {name: headings_kept(measured) for name, measured in baselines.items()}
+    result.append(
+        row(
+            f"web pages, all {len(all_pages)} pages: headings kept as headings",
+            headings_kept(product),
+            "%",
+            baseline=max((v for v in others.values() if v is not None), default=None),
+            baseline_name="best of trafilatura, readability-lxml",
+            target="(kept, not lost)",
+            baselines=others,
+        )
+    )
     seconds = {"product": product["seconds"]}
     seconds.update({name: measured["seconds"] for name, measured in baselines.items() if measured})
     fastest = min((v for k, v in seconds.items() if k != "product"), default=None)

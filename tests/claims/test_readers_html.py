@@ -441,3 +441,29 @@ def test_related_stories_and_topic_tags_are_left_out(tmp_path):
         "A review of 40 trials found no effect of statins on memory in older adults.",
         "The authors looked at 23,000 people followed for up to five years.",
     ]
+
+
+def test_a_portal_page_without_article_markup_is_read_from_its_prose_column(tmp_path):
+    page = """<html><body>
+    <div id="top"><a href="/">Portal</a> <a href="/a-z">Health A-Z</a></div>
+    <div class="titlebar"><h1>Information and Resources</h1></div>
+    <div id="col">
+      <div id="textArea">
+        <h2>Superbugs: What They Are and How You Get Them</h2>
+        <p>Every year, about 2 million people get sick from a superbug, according to the CDC.</p>
+        <p>Misusing antibiotics is the single leading factor in antibiotic resistance.</p>
+        <div><p><a href="/ss/mrsa">A Closer Look at MRSA</a></p></div>
+        <p>Any species of bacteria can turn into a superbug, experts say.</p>
+        <div class="pages"><a href="?p=1">1</a> | <a href="?p=2">2</a> | <a href="?p=3">3</a></div>
+      </div>
+    </div>
+    <div id="thirdCol"><h3>Video: Now Playing</h3>
+      <p>Which sex is the worst about washing up? We have the dirty truth on how to wash.</p>
+    </div></body></html>"""
+    doc = read_html(tmp_path, page)
+    assert [text for _, _, text in blocks(doc)] == [
+        "Superbugs: What They Are and How You Get Them",
+        "Every year, about 2 million people get sick from a superbug, according to the CDC.",
+        "Misusing antibiotics is the single leading factor in antibiotic resistance.",
+        "Any species of bacteria can turn into a superbug, experts say.",
+    ]
