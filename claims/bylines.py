@@ -45,6 +45,7 @@ _AUTHOR = re.compile(
     rf"(?P<name>{_PEOPLE}){_ON_DATE}"
 )
 _DATELINE = re.compile(
+    rf"(?:{_DATE}\s+)?"  # "April 28, 2019 at 6:01 am Updated April 29, 2019 at 3:33 pm"
     r"(?:(?i:(?:first\s+)?published|updated|last\s+updated|last\s+modified|modified|posted|"
     rf"last\s+reviewed|reviewed|date)(?:\s+on)?\s*:?\s*{_DATE}\s*)+"
 )

@@ -36,8 +36,10 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from claims.errors import ClaimreviewError
+from db.data_version import move_past
 from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database, DatabaseUnavailable
 
 PAGES_PER_STEP = 1024  # 4 MiB at SQLite's default page size
@@ -260,6 +262,7 @@ def restore(database: Database, path: str | os.PathLike[str]) -> RestoreResult:
     live = _sqlite_file(database, "restore", path)
     source = _restore_source(Path(path), live)
     existing = live.is_file() and live.stat().st_size > 0
+    seen = _data_version(database) if existing else 0
     with closing(_open_backup(source)) as src:
         # One read transaction: what is checked is what is copied, even if the file changes.
         src.execute("BEGIN")
@@ -277,6 +280,9 @@ def restore(database: Database, path: str | os.PathLike[str]) -> RestoreResult:
             ) from error
         src.execute("COMMIT")
     revision = _prepare(database, live, safety)
+    # The restored data under a number no server has cached reads under (its own may be lower).
+    with database.write() as session:
+        move_past(session, seen)
     return RestoreResult(
         database=live,
         backup=info,
@@ -284,6 +290,14 @@ def restore(database: Database, path: str | os.PathLike[str]) -> RestoreResult:
         revision=revision,
         seconds=time.perf_counter() - started,
     )
+
+
+def _data_version(database: Database) -> int:
+    """The live database's data version; 0 when it has none yet (older, or damaged)."""
+    try:
+        return database.data_version()
+    except SQLAlchemyError:
+        return 0
 
 
 def _keep_safety_copy(src: sqlite3.Connection, source: Path, live: Path) -> Path:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claims.errors import ClaimreviewError
 from db.claim_facts import keep_current
+from db.data_version import raise_version, read_version
 from db.review_days import keep_counted
 
 DEFAULT_DATABASE_URL = "sqlite:///data/claimreview.db"
@@ -150,9 +151,18 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session in one write transaction: committed on success, rolled back on error."""
+        """A session in one write transaction: committed on success, rolled back on error.
+
+        Its last statement raises the data version (db/data_version.py), so every server
+        reads afresh what it changed."""
         with self._writer.begin() as session:
             yield session
+            raise_version(session)
+
+    def data_version(self) -> int:
+        """The number every committed write raised: equal numbers, equal data."""
+        with self.read() as session:
+            return read_version(session)
 
     def write_retrying(self, work: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
         """Run ``work(session)`` in a write transaction, as ``write()`` does; when the database

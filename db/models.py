@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -174,6 +175,17 @@ class Organisation(Base):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     logo_type: Mapped[str | None] = mapped_column(String(20))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DataVersion(Base):
+    """One row (id 1) whose number every write transaction raises: a server keys its cached
+    reads on it, so a write made anywhere (another server, the command line) is seen at its
+    next page run."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class UserRole(Base):

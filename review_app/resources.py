@@ -1,14 +1,19 @@
 """Process-wide resources and cached reads for the app's pages.
 
 The Database (engine + session factories) is shared across sessions and threads; query results
-are cached as plain data (never ORM objects), keyed by the acting user, and cleared after every
-write.
+are cached as plain data (never ORM objects), keyed by the acting user and by the database's
+data version (db/data_version.py), which every write transaction raises wherever it runs:
+another app server, the command line, a restore. So a page never shows data older than its run,
+with several servers on one database too. This process's own writes also clear the caches, to
+free their memory at once.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -38,25 +43,77 @@ from db.queries import (
 )
 from db.setup import prepare_database
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 @st.cache_resource
 def database() -> Database:
     return prepare_database(Database())
 
 
-@st.cache_data(ttl=60, max_entries=64)
+_RUN_VERSION = "_claimreview_data_version"  # on the run's context: (the run's cursors, version)
+
+
+def data_version() -> int:
+    """The database's data version, read once per page run (one primary-key read): every
+    cached read of the run keys on the same number."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return database().data_version()
+    seen = getattr(ctx, _RUN_VERSION, None)
+    # Streamlit gives each run a new dict of cursors: the same dict, the same run.
+    if seen is not None and seen[0] is ctx.cursors:
+        return seen[1]
+    version = database().data_version()
+    setattr(ctx, _RUN_VERSION, (ctx.cursors, version))
+    return version
+
+
+def _forget_run_version() -> None:
+    """After a write in this run: the run's later reads read the new number."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None and hasattr(ctx, _RUN_VERSION):
+        delattr(ctx, _RUN_VERSION)
+
+
+def _fresh(*, ttl: int, max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """``st.cache_data`` keyed also on the data version read when called: an entry made before
+    a write anywhere is never served after it."""
+
+    def decorate(read: Callable[P, R]) -> Callable[P, R]:
+        def cached_read(version: int, *args: Any, **kwargs: Any) -> R:
+            del version  # only keys the cache
+            return read(*args, **kwargs)
+
+        # Streamlit tells cached functions apart by module and qualified name.
+        cached_read.__module__ = read.__module__
+        cached_read.__qualname__ = f"{read.__qualname__}.cached"
+        cached = st.cache_data(ttl=ttl, max_entries=max_entries)(cached_read)
+
+        @functools.wraps(read)
+        def current(*args: P.args, **kwargs: P.kwargs) -> R:
+            return cached(data_version(), *args, **kwargs)
+
+        current.clear = cached.clear  # type: ignore[attr-defined]
+        return current
+
+    return decorate
+
+
+@_fresh(ttl=60, max_entries=64)
 def article_rows(actor: Actor, search: str = "") -> list[dict[str, Any]]:
     with database().read() as session:
         return [asdict(row) for row in list_articles(session, actor, search=search or None)]
 
 
-@st.cache_data(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64)
 def article_titles_of(actor: Actor) -> list[tuple[int, str]]:
     with database().read() as session:
         return article_titles(session, actor)
 
 
-@st.cache_data(ttl=60, max_entries=256)
+@_fresh(ttl=60, max_entries=256)
 def article_header(actor: Actor, article_id: int) -> dict[str, Any] | None:
     with database().read() as session:
         article = get_article(session, actor, article_id)
@@ -75,7 +132,7 @@ def article_header(actor: Actor, article_id: int) -> dict[str, Any] | None:
         }
 
 
-@st.cache_data(ttl=60, max_entries=256)
+@_fresh(ttl=60, max_entries=256)
 def claim_total(
     article_id: int, checkable_only: bool = False, cue_kinds: tuple[str, ...] = ()
 ) -> int:
@@ -84,7 +141,7 @@ def claim_total(
         return count_claims(session, article_id, checkable_only=checkable_only, cue_kinds=cue_kinds)
 
 
-@st.cache_data(ttl=60, max_entries=256)
+@_fresh(ttl=60, max_entries=256)
 def claim_rows(
     actor: Actor,
     article_id: int,
@@ -120,61 +177,59 @@ def claim_rows(
         ]
 
 
-@st.cache_data(ttl=60, max_entries=32)
+@_fresh(ttl=60, max_entries=32)
 def article_bundle_data(actor: Actor, article_id: int) -> dict[str, Any] | None:
     """Everything about an article, for exports (editors only: checked in db/)."""
     with database().read() as session:
         return article_bundle(session, actor, article_id)
 
 
-@st.cache_data(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64)
 def dashboard_overview(actor: Actor, filters: DashboardFilter) -> dict[str, Any]:
     with database().read() as session:
         return asdict(overview(session, actor, filters))
 
 
-@st.cache_data(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64)
 def dashboard_gap_claims(actor: Actor, gap: str, filters: DashboardFilter) -> list[dict[str, Any]]:
     with database().read() as session:
         return [asdict(row) for row in gap_claims(session, actor, gap, filters)]
 
 
-@st.cache_data(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64)
 def dashboard_articles(actor: Actor, filters: DashboardFilter) -> list[dict[str, Any]]:
     with database().read() as session:
         return [asdict(row) for row in articles_by_gaps(session, actor, filters)]
 
 
-@st.cache_data(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64)
 def dashboard_claim_map(actor: Actor, article_id: int) -> list[dict[str, Any]]:
     with database().read() as session:
         return [asdict(row) for row in claim_map(session, actor, article_id)]
 
 
-@st.cache_data(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64)
 def dashboard_throughput(actor: Actor, filters: DashboardFilter) -> list[tuple]:
     with database().read() as session:
         return review_throughput(session, actor, filters)
 
 
-@st.cache_data(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64)
 def dashboard_article_choices(actor: Actor) -> list[tuple[int, str]]:
     with database().read() as session:
         return article_choices(session, actor)
 
 
-@st.cache_data(ttl=300, max_entries=64)
+@_fresh(ttl=300, max_entries=64)
 def dashboard_filter_choices(actor: Actor, article_id: int | None) -> dict[str, Any]:
     with database().read() as session:
         return asdict(filter_choices(session, actor, article_id))
 
 
-_WRITES = "resources_writes"  # how many writes this browser session has made
-
-
 def writes_seen() -> int:
-    """Changes with every write this session makes: reads kept in the session key on it."""
-    return st.session_state.get(_WRITES, 0)
+    """Changes with every write, this session's or anyone's anywhere: reads kept in the
+    session key on it."""
+    return data_version()
 
 
 def clear_review_reads() -> None:
@@ -183,8 +238,7 @@ def clear_review_reads() -> None:
     Titles, headers and the claims' own rows do not change with a review; keeping them saves
     the next run of the review page their queries.
     """
-    if get_script_run_ctx(suppress_warning=True) is not None:  # not in a test's own code
-        st.session_state[_WRITES] = writes_seen() + 1
+    _forget_run_version()
     article_rows.clear()
     article_bundle_data.clear()
     dashboard_overview.clear()

@@ -49,7 +49,7 @@ INVISIBLE_TAGS = words(
     "textarea input button source track param"
 )
 # Page furniture around an article.
-PAGE_FURNITURE_TAGS = words("nav aside footer form dialog menu figcaption")
+PAGE_FURNITURE_TAGS = words("nav aside footer form dialog menu")
 BLOCK_TAGS = words(
     "html body article main section div p blockquote dl dt dd figure address center details "
     "summary fieldset legend header footer hgroup caption table thead tbody tfoot tr td th "
@@ -62,11 +62,21 @@ BOILERPLATE_ROLES = words(
 # Words of a class or id that mark an element as page furniture rather than article prose.
 BOILERPLATE_WORDS = words(
     "nav navbar navigation menu breadcrumb breadcrumbs footer sidebar share shares sharing "
-    "suggested suggestions trendmd category categories tags "
+    "suggested suggestions trendmd category categories tags credit credits "
     "sharebar social ad ads advert adverts advertisement advertising adsense sponsor sponsored "
     "promo promotion promoted cookie cookies consent gdpr newsletter subscribe subscription "
     "signup paywall related recommended recommendations comment comments disqus outbrain "
     "taboola popup modal byline toolbar skip"
+)
+# ...and runs of words that do ("most-read": neither "most" nor "read" alone).
+BOILERPLATE_PHRASES = (
+    "most-read",
+    "most_read",
+    "mostread",
+    "most-popular",
+    "most-viewed",
+    "most-shared",
+    "trending",
 )
 BOILERPLATE_CLASSES = words(
     "sr-only visually-hidden visuallyhidden screen-reader-text hidden d-none skip-link"
@@ -96,7 +106,10 @@ _PAGE_CONTROL = re.compile(
     r"share this(?: article| story| page)?|sign up|subscribe|sponsored|"
     r"this feature is temporarily unavailable|related (?:articles|stories|coverage|content|"
     r"news|links)|recommended(?: related)? (?:for you|news|reading|articles|stories)|"
-    r"(?:today|more|trending|popular) on [\w.]+(?: [\w.]+)?)"
+    r"(?:today|more|trending|popular) on [\w.]+(?: [\w.]+)?|image|photo|video|credit|"
+    # a picture's credit: "Photo: Getty", "Image credit: CDC", "Photo by Jane Doe/AP"
+    r"(?:photo|image|picture|illustration|video)(?:\s+credit)?\s*(?::|\bby\b)\s*[^.!?]{1,60}|"
+    r"credit\s*:\s*[^.!?]{1,60})"
     r"[\s.:!\u2026]*(?:[>\u00bb\u203a\u2192]+)?\s*",
     re.IGNORECASE,
 )
@@ -111,6 +124,9 @@ SMALL_TEXT_SHARE = 1 / 3
 _PROSE_PARAGRAPH_CHARS = 40
 # A paragraph or box of links alone, up to this long, is a bar of links, not prose.
 _LINK_BAR_CHARS = 150
+# A list of at most this many items, each one link of at most this many words, is a menu.
+_LINK_LIST_ITEMS = 20
+_LINK_LIST_WORDS = 5
 _DENSEST_SHARE = 0.6
 MOST_TEXT_SHARE = 0.5
 MOSTLY_LINKS_SHARE = 0.5
@@ -393,6 +409,22 @@ def _link_bar(el: lxml_html.HtmlElement) -> bool:
     return not any(ch.isalnum() for ch in rest)
 
 
+def _link_list(el: lxml_html.HtmlElement) -> bool:
+    """Whether a list is a row of short links and nothing else (topic tags, a section's
+    menu): every item one link of a few words."""
+    items = [child for child in el if child.tag == "li"]
+    if not items or len(items) > _LINK_LIST_ITEMS:
+        return False
+    for item in items:
+        links = item.findall(".//a")
+        text = " ".join(item.text_content().split())
+        if len(links) != 1 or len(text.split()) > _LINK_LIST_WORDS:
+            return False
+        if text != " ".join(links[0].text_content().split()):
+            return False
+    return True
+
+
 def _is_hidden(el: lxml_html.HtmlElement) -> bool:
     if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
         return True
@@ -410,7 +442,10 @@ def _boilerplate_marked(el: lxml_html.HtmlElement) -> bool:
     if BOILERPLATE_CLASSES.intersection(marks.lower().split()):
         return True
     words = {word.lower() for word in _WORD_SPLIT.split(marks) if word}
-    return bool(words & BOILERPLATE_WORDS)
+    if words & BOILERPLATE_WORDS:
+        return True
+    lowered = marks.lower()
+    return any(phrase in lowered for phrase in BOILERPLATE_PHRASES)
 
 
 # Walking the content
@@ -459,6 +494,8 @@ class _Extractor:
             return True
         if _droppable_mark(el, self.sizes, self.root_length):
             return not el.xpath(_CONTENT_MARKERS)
+        if tag in ("ul", "ol"):
+            return _link_list(el)
         return tag in ("p", "div") and _link_bar(el)
 
     def flush(self) -> None:

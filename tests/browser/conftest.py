@@ -95,8 +95,9 @@ def start_site(
     folder: Path,
     prepare: Callable[[Database], None] | None = None,
     env: dict[str, str] | None = None,
+    database_url: str | None = None,
 ) -> tuple[Site, subprocess.Popen]:
-    url = f"sqlite:///{folder / 'browser.db'}"
+    url = database_url or f"sqlite:///{folder / 'browser.db'}"
     database = prepare_database(Database(url))
     operator = Actor.operator("test")
     for name, roles in USERS.items():
@@ -110,23 +111,31 @@ def start_site(
     if prepare is not None:
         prepare(database)
     database.dispose()
+    site.base, process = serve(url, folder, env)
+    return site, process
+
+
+def serve(
+    database_url: str, folder: Path, env: dict[str, str] | None = None, log_name: str = "server"
+) -> tuple[str, subprocess.Popen]:
+    """Start `claimreview serve` on a database (another server may share it): its base URL."""
     port = _free_port()
-    log = (folder / "server.log").open("wb")
+    log = (folder / f"{log_name}.log").open("wb")
     process = subprocess.Popen(
         [SCRIPT, "serve", "--port", str(port)],
-        env={**os.environ, "CLAIMREVIEW_DATABASE_URL": url, **(env or {})},
+        env={**os.environ, "CLAIMREVIEW_DATABASE_URL": database_url, **(env or {})},
         cwd=folder,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    site.base = f"http://localhost:{port}"
+    base = f"http://localhost:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{site.base}/_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
                 if response.read() == b"ok":
-                    return site, process
+                    return base, process
         except OSError:
             time.sleep(0.3)
     os.killpg(process.pid, signal.SIGTERM)

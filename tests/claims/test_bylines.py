@@ -30,6 +30,7 @@ from claims.extraction import split_text
         ("By Jane Doe | March 5, 2024", Byline(author="Jane Doe", dated=True)),
         ("Published Thursday 27 July 2017 Published Thu 27 Jul 2017", Byline(dated=True)),
         ("Updated: 12/03/2024", Byline(dated=True)),
+        ("April 28, 2019 at 6:01 am Updated April 29, 2019 at 3:33 pm", Byline(dated=True)),
         ("WebMD Health News", Byline(publication=True)),
     ],
 )

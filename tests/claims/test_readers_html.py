@@ -467,3 +467,29 @@ def test_a_portal_page_without_article_markup_is_read_from_its_prose_column(tmp_
         "Misusing antibiotics is the single leading factor in antibiotic resistance.",
         "Any species of bacteria can turn into a superbug, experts say.",
     ]
+
+
+def test_a_news_pages_tags_dateline_most_read_box_and_photo_credits_are_left_out(tmp_path):
+    page = """<html><body><article>
+      <header>
+        <ul class="article-slug"><li><a href="/b" rel="tag">Business</a></li>
+          <li><a href="/h" rel="tag">Health</a></li><li><a href="/n" rel="tag">Nation</a></li></ul>
+        <h1>Flu shots cut hospital stays for older adults</h1>
+        <div class="article-dateline"><time>April 28, 2019 at 6:01 am</time>
+          <time>Updated April 29, 2019 at 3:33 pm</time></div>
+      </header>
+      <p>Adults over 65 who had a flu shot spent fewer days in hospital, a study of 8,000 found.</p>
+      <figure><img src="x.jpg"><figcaption>A nurse gives a flu shot at a clinic in Queens.
+        <span class="credit">Credit Jane Roe for The Daily</span></figcaption></figure>
+      <div class="most-read-container module"><h2>Most Read Health Stories</h2>
+        <ul><li><a href="/1">Coffee and the heart: what a new study says</a></li></ul></div>
+      <p>The effect held after adjusting for age and chronic illness.</p>
+      <figure><img src="y.jpg"><figcaption>Photo: Getty Images</figcaption></figure>
+    </article></body></html>"""
+    doc = read_html(tmp_path, page)
+    assert [text for _, _, text in blocks(doc)] == [
+        "Flu shots cut hospital stays for older adults",
+        "Adults over 65 who had a flu shot spent fewer days in hospital, a study of 8,000 found.",
+        "A nurse gives a flu shot at a clinic in Queens.",
+        "The effect held after adjusting for age and chronic illness.",
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select, text
 
 from db.audit import record_event
@@ -55,3 +56,22 @@ def test_reading_while_a_write_is_open_does_not_wait(sqlite_database: Database) 
         writer.flush()
         with sqlite_database.read() as reader:  # WAL: readers see the last commit at once
             assert reader.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_every_committed_write_raises_the_data_version_and_nothing_else_does(
+    database: Database,
+) -> None:
+    from db.models import Organisation
+
+    first = database.data_version()
+    with database.read() as session:
+        session.get(Organisation, 1)
+    assert database.data_version() == first  # reads leave it
+    with database.write() as session:
+        session.merge(Organisation(id=1, name="Health Desk"))
+    second = database.data_version()
+    assert second > first
+    with pytest.raises(RuntimeError), database.write() as session:
+        session.merge(Organisation(id=1, name="Never saved"))
+        raise RuntimeError("the save fails")
+    assert database.data_version() == second  # a rolled-back write changes nothing

@@ -1,0 +1,45 @@
+"""The data version: one number that every write transaction raises before it commits.
+
+Each app server keeps cached reads (review_app/resources.py) keyed on the version it read at
+the start of a page run, so a write made anywhere (another server, the command line, a
+restore) is read afresh at every server's next run, and nothing waits for a cache to expire.
+
+The number is raised inside the writing transaction, as its last statement: readers see the
+new number only with the new data (on PostgreSQL the row's lock is held only for the commit).
+It is raised to at least the time in microseconds, so a number names one state of the data
+even across a restore: writes after restoring an older copy never reuse a number of the
+history they replaced (and the restored copy's own number names the state it holds).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+_RAISE = {
+    "sqlite": text(
+        "UPDATE data_version SET version = max(version + 1, "
+        "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)) WHERE id = 1"
+    ),
+    "postgresql": text(
+        "UPDATE data_version SET version = GREATEST(version + 1, "
+        "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint) WHERE id = 1"
+    ),
+}
+_RAISE_BY_ONE = text("UPDATE data_version SET version = version + 1 WHERE id = 1")
+_READ = text("SELECT version FROM data_version WHERE id = 1")
+_MOVE_PAST = text("UPDATE data_version SET version = :version WHERE id = 1 AND version < :version")
+
+
+def raise_version(session: Session) -> None:
+    """Mark this transaction's writes for every server (call last, before the commit)."""
+    session.execute(_RAISE.get(session.get_bind().dialect.name, _RAISE_BY_ONE))
+
+
+def read_version(session: Session) -> int:
+    return int(session.scalar(_READ) or 0)
+
+
+def move_past(session: Session, version: int) -> None:
+    """After a restore: a number above any the servers may have cached reads under."""
+    session.execute(_MOVE_PAST, {"version": version + 1})
