@@ -16,15 +16,26 @@ from dataclasses import dataclass
 __all__ = ["MAX_BYLINE_CHARS", "Byline", "bylines_of", "read_byline"]
 
 MAX_BYLINE_CHARS = 300
+_MAX_COMMAS = 16  # a byline with more is a list of a study's authors, or prose
 
 # A person's name: capitalised words (initials and particles allowed), with an optional title.
 _WORD = r"[A-Z][\w'\u2019.\-]*"
 _PARTICLE = r"(?:de|da|del|della|der|den|van|von|la|le|du|di|bin|al|y)"
-_NAME = rf"(?:(?:Dr|Prof)\.?\s+)?{_WORD}(?:\s+(?:{_WORD}|{_PARTICLE})){{0,5}}"
-# Degrees and credentials after a name: ", MA", ", MD, PhD", ", R.N.", ", AHN-BC".
+# Not a name's first word: "By Eating Less Sugar", "By Monday", "By You".
+_NOT_FIRST = (
+    r"(?!(?:The|A|An|This|That|These|Those|Our|Your|My|Its|Their|You|We|It|They|How|Why|What|"
+    r"When|Where|Staff|Far|Now|Then|Contrast|Comparison|Age|Law|Design|Default|Far|Then|"
+    r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Satur|Sun)(?:day)?|Jan(?:uary)?|Feb(?:ruary)?|"
+    r"Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|"
+    r"Nov(?:ember)?|Dec(?:ember)?)\b)(?![A-Za-z]{3,}ing\b)"
+)
+_NAME = rf"(?>(?:(?:Dr|Prof)\.?\s+)?{_NOT_FIRST}{_WORD}(?:\s+(?:{_WORD}|{_PARTICLE})){{0,5}}+)"
+# Degrees and credentials after a name: ", MA", ", MD, PhD", ", R.N.", ", AHN-BC". Each person
+# is read once (atomic groups): a comma-separated word is a credential or the next person, and
+# trying both ways for every comma would take minutes on a long line of names.
 _CREDENTIAL = r"(?:[A-Z][A-Za-z.]{0,9}(?:-[A-Z]{1,4})?)"
-_PERSON = rf"{_NAME}(?:,\s*{_CREDENTIAL}(?=,|\s|$))*"
-_PEOPLE = rf"{_PERSON}(?:(?:,\s*|\s+(?:and|&)\s+|,\s+and\s+){_PERSON}){{0,5}}"
+_PERSON = rf"(?>{_NAME}(?:,\s*{_CREDENTIAL}(?=,|\s|$))*+)"
+_PEOPLE = rf"{_PERSON}(?:(?:,\s*|\s+(?:and|&)\s+|,\s+and\s+){_PERSON}){{0,5}}+"
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"  # "July", "Jul."
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+"
@@ -50,12 +61,13 @@ _DATELINE = re.compile(
     rf"last\s+reviewed|reviewed|date)(?:\s+on)?\s*:?\s*{_DATE}\s*)+"
 )
 _BARE_DATE = re.compile(_DATE)
-# A news service's label: "WebMD Health News", "HealthDay News", "Reuters Health"; not a
-# section's heading ("Latest News").
+# A news service's label: "WebMD Health News", "HealthDay News", "Kaiser Health News", "NBC
+# News", "Reuters Health": a brand (a capital inside a word, or all capitals) or "Health";
+# never a headline's words ("Good News", "Coffee Drinkers Get Good News").
+_BRAND = r"(?:[A-Z][a-z]*[A-Z][\w&.'\u2019-]*|[A-Z]{2,}[\w&.'\u2019-]*)"
 _PUBLICATION = re.compile(
-    r"(?:From\s+)?(?!(?:Latest|Breaking|More|Related|Top|Recent|Other|Local|World|Health|"
-    r"Science|Medical|Your|Our|The)\b)[A-Z][\w&.'\u2019-]*(?:\s+[A-Z][\w&.'\u2019-]*){0,3}"
-    r"\s+(?:Health\s+)?(?:News|Newsroom)|Reuters\s+Health"
+    rf"(?:From\s+)?(?:{_BRAND}(?:\s+{_BRAND})?\s+(?:Health\s+)?|"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+Health\s+)(?:News|Newsroom)|Reuters\s+Health"
 )
 # The parts of a combined byline: "Medically reviewed by ... — Written by ... — Updated on ...".
 _SEPARATORS = re.compile(r"\s+[\u2014\u2013|\u2022\u00b7]\s+|\s+-\s+|\s*\n\s*")
@@ -75,7 +87,7 @@ class Byline:
 def read_byline(line: str) -> Byline | None:
     """The byline ``line`` is, or None when any part of it is something else (prose)."""
     line = line.strip()
-    if not line or len(line) > MAX_BYLINE_CHARS:
+    if not line or len(line) > MAX_BYLINE_CHARS or line.count(",") > _MAX_COMMAS:
         return None
     author: str | None = None
     reviewer: str | None = None

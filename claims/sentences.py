@@ -77,12 +77,17 @@ _OPENERS = "([{\"'\u201c\u2018\u00ab"
 # (so an unclosed quote costs a bounded look); a straight quote opens only after a space or an
 # opener and closes only before a non-letter, so inch marks and apostrophes pair with nothing.
 _BETWEEN_CHARS = 500
+# ...and is read as one sentence when at most this long, with at most this many sentence ends
+# inside; a longer quotation is split into its sentences.
+_WHOLE_CHARS = 300
+_WHOLE_STOPS = 1
+_INNER_STOP = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(]?[A-Z]")
 _BETWEEN = re.compile(
     "|".join(
         (
             rf'"(?<![^\s(\[{{\u2014\u2013-]")[^"\n]{{1,{_BETWEEN_CHARS}}}"(?![^\W\d_])',
             rf"\u201c[^\u201d\n]{{1,{_BETWEEN_CHARS}}}\u201d",
-            rf"'(?<![\w']')(?:[^'\n]|'(?=\w)){{1,{_BETWEEN_CHARS}}}'(?!\w)",
+            rf"'(?<![\w']')(?!\d)(?:[^'\n]|'(?=\w)){{1,{_BETWEEN_CHARS}}}'(?!\w)",
             rf"\u2018(?:[^\u2019\n]|\u2019(?=\w)){{1,{_BETWEEN_CHARS}}}\u2019(?!\w)",
             rf"\([^()\n]{{1,{_BETWEEN_CHARS}}}\)",
             rf"\[[^\[\]\n]{{1,{_BETWEEN_CHARS}}}\]",
@@ -186,6 +191,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     pos = s
     between = _BETWEEN.finditer(text, start, end)
     passage = next(between, None)  # the next passage between quotes or brackets
+    whole = passage is not None and _reads_whole(passage)
     while pos < end:
         m = _CANDIDATE.search(text, pos, end)
         if m is None:
@@ -199,7 +205,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
                 s = _SPACE.match(text, passage.end(), end).end()
                 at_line_start = False
             passage = next(between, None)
-        if passage is not None and passage.start() < i and m.end("closers") < passage.end():
+            whole = passage is not None and _reads_whole(passage)
+        if whole and passage.start() < i and m.end("closers") < passage.end():
             pos = m.end("closers")  # inside the passage, before its closing quote or bracket
             continue
         if text[i] == "\n":
@@ -266,6 +273,16 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             pos = j
     _emit(spans, text, s, end)
     return spans
+
+
+def _reads_whole(passage: re.Match[str]) -> bool:
+    """Whether a quoted or bracketed passage is short enough to read as one sentence: at most
+    _WHOLE_CHARS long with at most _WHOLE_STOPS sentence ends inside. A longer quotation is
+    split into its sentences, each a claim of its own."""
+    return (
+        passage.end() - passage.start() <= _WHOLE_CHARS
+        and len(_INNER_STOP.findall(passage.group(), 1, len(passage.group()) - 1)) <= _WHOLE_STOPS
+    )
 
 
 def _breaks_off(text: str, e: int, end: int) -> bool:
@@ -586,26 +603,36 @@ def _item_ends_line(text: str, s: int, i: int, w: int) -> bool:
 
 def _short_lines(text: str, s: int, i: int, w: int) -> bool:
     """Whether the line ``text[s:i]`` and the next one, from ``w``, are items of a list written
-    one per line without markers: each a few words with no closing punctuation ("features",
-    "contact manager", "events, activities"). A wrapped sentence has a longer line, or ends
-    its line with a word that goes on."""
-    line = text[s:i].rstrip()
+    one per line without markers: three or more lines of a few words, none with closing
+    punctuation ("features", "contact manager", "events, activities"). A wrapped sentence or
+    headline has longer lines, or fewer, or ends a line with a word that goes on."""
+    if not _list_line(text[s:i]):
+        return False
+    following = _line_after(text, w)
+    if following is None or not _list_line(text[w:following]):
+        return False
+    before = text.rfind("\n", max(0, s - _LIST_LINE_CHARS - 2), max(0, s - 1))
+    if s > 0 and text[s - 1] == "\n" and _list_line(text[before + 1 : s - 1]):
+        return True  # the line before is an item too
+    third = following + 1
+    third_end = _line_after(text, third) if third < len(text) else None
+    return third_end is not None and _list_line(text[third:third_end])
+
+
+def _line_after(text: str, w: int) -> int | None:
+    """Where the short line starting at ``w`` ends; None when it is longer than a list line."""
+    line_end = text.find("\n", w, w + _LIST_LINE_CHARS + 1)
+    if line_end >= 0:
+        return line_end
+    return len(text) if len(text) - w <= _LIST_LINE_CHARS else None
+
+
+def _list_line(line: str) -> bool:
+    line = line.strip()
     if not line or len(line) > _LIST_LINE_CHARS or line[-1] in _LINE_CONTINUES:
         return False
     words = line.split()
-    if len(words) > _LIST_LINE_WORDS or words[-1].lower() in CONTINUING_WORDS:
-        return False
-    line_end = text.find("\n", w, w + _LIST_LINE_CHARS + 1)
-    if line_end < 0:
-        line_end = len(text) if len(text) - w <= _LIST_LINE_CHARS else -1
-    if line_end < 0:
-        return False
-    following = text[w:line_end].rstrip()
-    return (
-        bool(following)
-        and following[-1] not in _LINE_CONTINUES
-        and len(following.split()) <= _LIST_LINE_WORDS
-    )
+    return len(words) <= _LIST_LINE_WORDS and words[-1].lower() not in CONTINUING_WORDS
 
 
 def _ends_heading(text: str, s: int, i: int, w: int) -> bool:

@@ -451,7 +451,9 @@ def resume_session(
         info = _info(user) if alive else None
         stale = now - login.last_seen_at >= SEEN_RESOLUTION
     if not alive or stale:
-        with database.write() as session:
+        # No page shows a session's last use from a cache: the data version stays (every
+        # signed-in browser notes its use once a minute).
+        with database.write(versioned=False) as session:
             values = {"last_seen_at": now} if alive else {"ended_at": now}
             session.execute(
                 update(LoginSession).where(LoginSession.token_hash == digest).values(**values)

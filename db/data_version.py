@@ -6,6 +6,8 @@ restore) is read afresh at every server's next run, and nothing waits for a cach
 
 The number is raised inside the writing transaction, as its last statement: readers see the
 new number only with the new data (on PostgreSQL the row's lock is held only for the commit).
+Writes that no cached read shows (a login session noted as still in use) leave it alone, so
+they do not make every server read everything again.
 It is raised to at least the time in microseconds, so a number names one state of the data
 even across a restore: writes after restoring an older copy never reuse a number of the
 history they replaced (and the restored copy's own number names the state it holds).
@@ -13,8 +15,8 @@ history they replaced (and the restored copy's own number names the state it hol
 
 from __future__ import annotations
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session, sessionmaker
 
 _RAISE = {
     "sqlite": text(
@@ -31,8 +33,23 @@ _READ = text("SELECT version FROM data_version WHERE id = 1")
 _MOVE_PAST = text("UPDATE data_version SET version = :version WHERE id = 1 AND version < :version")
 
 
+UNVERSIONED = "claimreview_unversioned"  # session.info key: a write no cached read shows
+
+
+def keep_versioned(factory: sessionmaker) -> None:
+    """Raise the data version in every write transaction of ``factory``, as the very last
+    statement before its commit: registered after the derived tables' own hooks, so its row's
+    lock is held only for the commit (taken earlier, two writers could wait on each other)."""
+    event.listen(factory, "before_commit", _raise_before_commit)
+
+
+def _raise_before_commit(session: Session) -> None:
+    if not session.info.pop(UNVERSIONED, False):
+        raise_version(session)
+
+
 def raise_version(session: Session) -> None:
-    """Mark this transaction's writes for every server (call last, before the commit)."""
+    """Mark this transaction's writes for every server."""
     session.execute(_RAISE.get(session.get_bind().dialect.name, _RAISE_BY_ONE))
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claims.errors import ClaimreviewError
 from db.claim_facts import keep_current
-from db.data_version import raise_version, read_version
+from db.data_version import UNVERSIONED, keep_versioned, read_version
 from db.review_days import keep_counted
 
 DEFAULT_DATABASE_URL = "sqlite:///data/claimreview.db"
@@ -142,6 +142,7 @@ class Database:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         keep_current(self._writer)
         keep_counted(self._writer)  # after the facts: its locks come after theirs
+        keep_versioned(self._writer)  # last of all: the data version's lock, only for the commit
         self._reader = sessionmaker(reader, expire_on_commit=False)
         self.retries = 0  # transactions write_retrying ran again (a statistic, not exact)
 
@@ -150,14 +151,16 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, versioned: bool = True) -> Iterator[Session]:
         """A session in one write transaction: committed on success, rolled back on error.
 
         Its last statement raises the data version (db/data_version.py), so every server
-        reads afresh what it changed."""
+        reads afresh what it changed; ``versioned=False`` for a write that no page shows from
+        a cache (login-session bookkeeping)."""
         with self._writer.begin() as session:
+            if not versioned:
+                session.info[UNVERSIONED] = True
             yield session
-            raise_version(session)
 
     def data_version(self) -> int:
         """The number every committed write raised: equal numbers, equal data."""

@@ -70,6 +70,11 @@ BOILERPLATE_WORDS = words(
 )
 # ...and runs of words that do ("most-read": neither "most" nor "read" alone).
 BOILERPLATE_PHRASES = (
+    "story-more",
+    "more-on-this",
+    "more-from",
+    "more-stories",
+    "see-also",
     "most-read",
     "most_read",
     "mostread",
@@ -79,7 +84,8 @@ BOILERPLATE_PHRASES = (
     "trending",
 )
 BOILERPLATE_CLASSES = words(
-    "sr-only visually-hidden visuallyhidden screen-reader-text hidden d-none skip-link"
+    "sr-only visually-hidden visuallyhidden screen-reader-text hidden d-none skip-link off-screen "
+    "offscreen"
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[\s_\-:./]+|(?<=[a-z])(?=[A-Z])")
@@ -107,9 +113,10 @@ _PAGE_CONTROL = re.compile(
     r"this feature is temporarily unavailable|related (?:articles|stories|coverage|content|"
     r"news|links)|recommended(?: related)? (?:for you|news|reading|articles|stories)|"
     r"(?:today|more|trending|popular) on [\w.]+(?: [\w.]+)?|image|photo|video|credit|"
-    # a picture's credit: "Photo: Getty", "Image credit: CDC", "Photo by Jane Doe/AP"
-    r"(?:photo|image|picture|illustration|video)(?:\s+credit)?\s*(?::|\bby\b)\s*[^.!?]{1,60}|"
-    r"credit\s*:\s*[^.!?]{1,60})"
+    # a picture's credit, names in capitals: "Photo: Getty Images", "Image credit: CDC",
+    # "Photo by Jane Doe/AP" (never "Image: Tumours shrank by half")
+    r"(?:photo|image|picture|illustration|video|credit)(?:\s+credit)?\s*(?::|\bby\b)\s*"
+    r"(?-i:[A-Z][\w.&'\u2019-]*(?:(?:\s+|\s*/\s*)(?:[A-Z][\w.&'\u2019-]*|of|for|and)){0,6}))"
     r"[\s.:!\u2026]*(?:[>\u00bb\u203a\u2192]+)?\s*",
     re.IGNORECASE,
 )
@@ -124,10 +131,13 @@ SMALL_TEXT_SHARE = 1 / 3
 _PROSE_PARAGRAPH_CHARS = 40
 # A paragraph or box of links alone, up to this long, is a bar of links, not prose.
 _LINK_BAR_CHARS = 150
+_LINKED_SENTENCE_WORDS = 8
 # A list of at most this many items, each one link of at most this many words, is a menu.
 _LINK_LIST_ITEMS = 20
-_LINK_LIST_WORDS = 5
+_LINK_LIST_WORDS = 8
 _DENSEST_SHARE = 0.6
+# ...with the boxes beside it whose own paragraphs hold at least this share of its prose.
+_SIBLING_SHARE = 0.25
 MOST_TEXT_SHARE = 0.5
 MOSTLY_LINKS_SHARE = 0.5
 
@@ -299,7 +309,15 @@ def _densest_text(body: lxml_html.HtmlElement, sizes: _Sizes) -> lxml_html.HtmlE
     if not held:
         return None
     densest = max(held, key=held.__getitem__)
-    if densest is body or held[densest] < _DENSEST_SHARE * total:
+    gathered = core = held[densest]
+    # An article split over sibling boxes (text, a promotion, more text): their common parent,
+    # one level up at most.
+    parent = densest.getparent()
+    if parent is not None and parent is not body:
+        beside = sum(held.get(sibling, 0) for sibling in parent if sibling is not densest)
+        if beside >= _SIBLING_SHARE * core:
+            densest, gathered = parent, gathered + beside
+    if densest is body or gathered < _DENSEST_SHARE * total:
         return None
     return densest
 
@@ -403,6 +421,8 @@ def _link_bar(el: lxml_html.HtmlElement) -> bool:
     linked = [a.text_content() for a in el.iter("a")]
     if not any(text.strip() for text in linked):
         return False
+    if any(len(text.split()) >= _LINKED_SENTENCE_WORDS for text in linked):
+        return False  # a linked sentence: "Vitamin D does not prevent COVID-19, trial finds"
     rest = "".join(chunks)
     for text in linked:
         rest = rest.replace(text, " ", 1)
@@ -413,7 +433,7 @@ def _link_list(el: lxml_html.HtmlElement) -> bool:
     """Whether a list is a row of short links and nothing else (topic tags, a section's
     menu): every item one link of a few words."""
     items = [child for child in el if child.tag == "li"]
-    if not items or len(items) > _LINK_LIST_ITEMS:
+    if not items or len(items) > _LINK_LIST_ITEMS or _introduced(el):
         return False
     for item in items:
         links = item.findall(".//a")
@@ -423,6 +443,22 @@ def _link_list(el: lxml_html.HtmlElement) -> bool:
         if text != " ".join(links[0].text_content().split()):
             return False
     return True
+
+
+def _introduced(el: lxml_html.HtmlElement) -> bool:
+    """Whether the article introduces the list: a heading or a colon just before it
+    ("Symptoms include:", "Sources")."""
+    before = el.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()
+    if before is not None:
+        if before.tag in HEADING_LEVELS:
+            return True
+        text = (before.tail or "").strip() or before.text_content().strip()
+    else:
+        parent = el.getparent()
+        text = (parent.text or "").strip() if parent is not None else ""
+    return text.endswith(":")
 
 
 def _is_hidden(el: lxml_html.HtmlElement) -> bool:

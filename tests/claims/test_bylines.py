@@ -49,10 +49,36 @@ def test_bylines_are_read(line: str, expected: Byline) -> None:
         "Reviewed studies show the drug works.",
         "Feb. 23, 2015 -- Peanut allergies have been on the rise.",
         "Obesity Raises Risk of Death from Covid-19",
+        "By Eating Less Sugar",
+        "By Monday",
+        "By Cutting Salt, You Lower Blood Pressure",
+        "Good News",
+        "Coffee Drinkers Get Good News",
     ],
 )
 def test_sentences_are_no_bylines(line: str) -> None:
     assert read_byline(line) is None
+
+
+def test_a_long_line_of_names_is_read_and_not_tried_every_way() -> None:
+    """Each comma could start a credential or a new name: read once, not both ways (which
+    took minutes on such a line, and hung the import). A watchdog turns a hang into a failure."""
+    import signal
+
+    def hung(*_: object) -> None:
+        raise TimeoutError("read_byline backtracked over every comma")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(5)
+    try:
+        names = read_byline("By " + ", ".join(["AB"] * 16))
+        prose = read_byline("By " + ", ".join(["Ab Cd"] * 16) + " x")
+        study = read_byline("By " + ", ".join(["AB"] * 60))  # a study's author list
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert names == Byline(author=", ".join(["AB"] * 16))
+    assert prose is None and study is None
 
 
 def test_bylines_in_an_article_are_not_checkable_claims() -> None:

@@ -493,3 +493,40 @@ def test_a_news_pages_tags_dateline_most_read_box_and_photo_credits_are_left_out
         "A nurse gives a flu shot at a clinic in Queens.",
         "The effect held after adjusting for age and chronic illness.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        (  # a list the article introduces is the article's, links or not
+            '<p>Symptoms include:</p><ul><li><a href="/f">Fever</a></li>'
+            '<li><a href="/c">Cough</a></li></ul>',
+            ["Symptoms include:", "- Fever", "- Cough"],
+        ),
+        (  # a paragraph that is one linked sentence states something
+            '<p><a href="/s">Vitamin D does not prevent COVID-19, trial finds</a></p>',
+            ["Vitamin D does not prevent COVID-19, trial finds"],
+        ),
+        (  # a caption that states a finding is no credit line
+            "<figure><figcaption>Image: Tumours shrank by half after six weeks</figcaption>"
+            "</figure>",
+            ["Image: Tumours shrank by half after six weeks"],
+        ),
+    ],
+)
+def test_article_text_that_looks_like_furniture_is_kept(tmp_path, body, kept):
+    page = f"<html><body><article><h1>Trial news</h1>{body}</article></body></html>"
+    assert [text for _, _, text in blocks(read_html(tmp_path, page))] == ["Trial news", *kept]
+
+
+def test_an_article_split_over_sibling_boxes_is_read_whole(tmp_path):
+    first = "<p>The trial enrolled 4,000 patients in nine countries over five years.</p>"
+    second = "<p>The second study followed 1,200 patients with heart failure for a year.</p>"
+    page = (
+        '<html><body><div id="top"><a href="/">Home</a></div><div id="wrap">'
+        f'<div id="a">{first * 7}</div><div class="promo"><a href="/x">Subscribe</a></div>'
+        f'<div id="b">{second * 3}</div></div></body></html>'
+    )
+    texts = [text for _, _, text in blocks(read_html(tmp_path, page))]
+    assert texts.count(second[3:-4]) == 3 and texts.count(first[3:-4]) == 7
+    assert "Home" not in texts and "Subscribe" not in texts

@@ -458,6 +458,18 @@ def test_one_megabyte_inputs_complete(text: str) -> None:
             "\u201cThe rash faded. Then it came back,\u201d the nurse said. It was mild.",
             ["\u201cThe rash faded. Then it came back,\u201d the nurse said.", "It was mild."],
         ),
+        (  # ...but a longer quotation is split into its sentences, each a claim
+            '"The drug works. It cut deaths by 20%. We were surprised," said Dr Smith.',
+            ['"The drug works.', "It cut deaths by 20%.", 'We were surprised," said Dr Smith.'],
+        ),
+        (  # an apostrophe before a year opens no quotation
+            "In the '90s, rates rose. Then doctors' advice changed.",
+            ["In the '90s, rates rose.", "Then doctors' advice changed."],
+        ),
+        (  # a headline wrapped over two short lines is one sentence
+            "Coffee may cut\nrisk of stroke",
+            ["Coffee may cut\nrisk of stroke"],
+        ),
         (  # ...and so is a bracketed note with a question mark in it
             "The dose [was it 5 mg? 10 mg?] is unclear. Ask the pharmacist.",
             ["The dose [was it 5 mg? 10 mg?] is unclear.", "Ask the pharmacist."],

@@ -75,3 +75,24 @@ def test_every_committed_write_raises_the_data_version_and_nothing_else_does(
         session.merge(Organisation(id=1, name="Never saved"))
         raise RuntimeError("the save fails")
     assert database.data_version() == second  # a rolled-back write changes nothing
+
+
+def test_a_login_noted_as_still_in_use_leaves_the_data_version(database: Database) -> None:
+    """Every signed-in browser notes its session once a minute; no cached page shows it, so
+    the servers need not read everything again."""
+    from datetime import timedelta
+
+    from claims.permissions import Actor
+    from db.accounts import create_user, resume_session, start_session
+    from db.models import LoginSession
+
+    user, _ = create_user(database, Actor.operator("test"), "nell", ["reviewer"],
+                          password="p" * 12)  # fmt: skip
+    token = start_session(database, user.id)
+    with database.read() as session:
+        seen = session.scalar(select(LoginSession.last_seen_at))
+    before = database.data_version()
+    assert resume_session(database, token, now=seen + timedelta(minutes=5)) is not None
+    assert database.data_version() == before
+    with database.read() as session:
+        assert session.scalar(select(LoginSession.last_seen_at)) > seen  # noted all the same
