@@ -85,7 +85,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     # UTC sessions: date(submitted_at) and the like mean the same day as on SQLite.
     connect_args = {"options": "-c timezone=UTC", **kwargs.pop("connect_args", {})}
+    pool = {name: _pool_setting(variable) for name, variable in POOL_VARIABLES.items()}
+    kwargs = {**{name: value for name, value in pool.items() if value is not None}, **kwargs}
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+# Connections each process keeps to PostgreSQL (docs/deployment.md): SQLAlchemy's pool holds
+# pool_size open and opens up to max_overflow more under load (5 and 10 unless set).
+POOL_VARIABLES = {
+    "pool_size": "CLAIMREVIEW_DB_POOL_SIZE",
+    "max_overflow": "CLAIMREVIEW_DB_MAX_OVERFLOW",
+}
+
+
+def _pool_setting(variable: str) -> int | None:
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 <= int(raw) <= 1000:
+        raise DatabaseUnavailable(
+            f"{variable}={raw!r} is not a number of connections; give a whole number from 0 "
+            "to 1000, or leave it unset for the default."
+        )
+    return int(raw)
 
 
 def _make_sqlite_engine(url: str, **kwargs: Any) -> Engine:

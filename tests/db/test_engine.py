@@ -96,3 +96,21 @@ def test_a_login_noted_as_still_in_use_leaves_the_data_version(database: Databas
     assert database.data_version() == before
     with database.read() as session:
         assert session.scalar(select(LoginSession.last_seen_at)) > seen  # noted all the same
+
+
+def test_the_postgresql_pool_follows_its_settings_and_refuses_nonsense(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Servers x connections must fit PostgreSQL's max_connections: the pool is a setting."""
+    from db.engine import DatabaseUnavailable, make_engine
+
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # never connected to
+    default = make_engine(url)
+    assert (default.pool.size(), default.pool._max_overflow) == (5, 10)
+    monkeypatch.setenv("CLAIMREVIEW_DB_POOL_SIZE", "3")
+    monkeypatch.setenv("CLAIMREVIEW_DB_MAX_OVERFLOW", "2")
+    small = make_engine(url)
+    assert (small.pool.size(), small.pool._max_overflow) == (3, 2)
+    monkeypatch.setenv("CLAIMREVIEW_DB_POOL_SIZE", "many")
+    with pytest.raises(DatabaseUnavailable, match="CLAIMREVIEW_DB_POOL_SIZE='many'"):
+        make_engine(url)
