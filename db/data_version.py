@@ -18,14 +18,17 @@ from __future__ import annotations
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+_CLOCK = {
+    "sqlite": "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)",
+    "postgresql": "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint",
+}
 _RAISE = {
     "sqlite": text(
-        "UPDATE data_version SET version = max(version + 1, "
-        "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)) WHERE id = 1"
+        f"UPDATE data_version SET version = max(version + 1, {_CLOCK['sqlite']}) WHERE id = 1"
     ),
     "postgresql": text(
-        "UPDATE data_version SET version = GREATEST(version + 1, "
-        "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint) WHERE id = 1"
+        f"UPDATE data_version SET version = GREATEST(version + 1, {_CLOCK['postgresql']}) "
+        "WHERE id = 1"
     ),
 }
 _RAISE_BY_ONE = text("UPDATE data_version SET version = version + 1 WHERE id = 1")
@@ -55,6 +58,13 @@ def raise_version(session: Session) -> None:
 
 def read_version(session: Session) -> int:
     return int(session.scalar(_READ) or 0)
+
+
+def read_version_and_clock(session: Session) -> tuple[int, int]:
+    """The version and the database's clock in microseconds (how old the version is)."""
+    clock = _CLOCK[session.get_bind().dialect.name]
+    row = session.execute(text(f"SELECT version, {clock} FROM data_version WHERE id = 1")).one()
+    return int(row[0] or 0), int(row[1])
 
 
 def move_past(session: Session, version: int) -> None:

@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claims.errors import ClaimreviewError
 from db.claim_facts import keep_current
-from db.data_version import UNVERSIONED, keep_versioned, read_version
+from db.data_version import UNVERSIONED, keep_versioned, read_version, read_version_and_clock
 from db.review_days import keep_counted
 
 DEFAULT_DATABASE_URL = "sqlite:///data/claimreview.db"
@@ -62,6 +63,45 @@ def database_errors() -> Iterator[None]:
 def database_url() -> str:
     """The configured database: ``CLAIMREVIEW_DATABASE_URL`` or the default SQLite file."""
     return os.environ.get("CLAIMREVIEW_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+READ_URL_VARIABLE = "CLAIMREVIEW_READ_DATABASE_URL"
+MAX_LAG_VARIABLE = "CLAIMREVIEW_READ_MAX_LAG_SECONDS"
+DEFAULT_MAX_LAG_SECONDS = 10.0
+REPLICA_APPLICATION = "claimreview-replica-reads"
+
+
+def read_database_url() -> str | None:
+    """The PostgreSQL read replica for dashboards and exports, when one is configured."""
+    return os.environ.get(READ_URL_VARIABLE, "").strip() or None
+
+
+def read_max_lag() -> float:
+    """How far behind the primary (seconds) the replica may be and still serve dashboards."""
+    raw = os.environ.get(MAX_LAG_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_MAX_LAG_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise DatabaseUnavailable(
+            f"{MAX_LAG_VARIABLE}={raw!r} is not a number of seconds; give one from 0 to 86400, "
+            f"or leave it unset for {DEFAULT_MAX_LAG_SECONDS:g}."
+        )
+    return seconds
+
+
+@dataclass(frozen=True)
+class ReadSource:
+    """Where a run's dashboards or exports are read: the replica or the primary, the data
+    version of what they will see, and at most how many seconds it is behind the primary."""
+
+    on_replica: bool
+    version: int
+    behind_seconds: float = 0.0
+    problem: str | None = None  # why the replica was passed over, for the page to say
 
 
 def _without_password(url: str) -> str:
@@ -156,10 +196,20 @@ class Database:
     Thread-safe and meant to be shared (one per process); each action opens its own session.
     """
 
-    def __init__(self, url: str | None = None, engine: Engine | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, engine: Engine | None = None, read_url: str | None = None
+    ) -> None:
         self.url = url or database_url()
+        if url is None and engine is None:
+            read_url = read_url or read_database_url()  # both from the environment
         with database_errors():
             self.engine = engine or make_engine(self.url)
+        self.replica = self._replica_engine(read_url) if read_url else None
+        self._replica_reader = (
+            sessionmaker(self.replica.execution_options(**{_MODE: "read"}), expire_on_commit=False)
+            if self.replica is not None
+            else None
+        )
         reader = self.engine.execution_options(**{_MODE: "read"})
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         keep_current(self._writer)
@@ -168,9 +218,69 @@ class Database:
         self._reader = sessionmaker(reader, expire_on_commit=False)
         self.retries = 0  # transactions write_retrying ran again (a statistic, not exact)
 
+    def _replica_engine(self, read_url: str) -> Engine:
+        if self.dialect != "postgresql":
+            raise DatabaseUnavailable(
+                f"{READ_URL_VARIABLE} names a PostgreSQL read replica, but the database is "
+                f"{self.dialect}: unset {READ_URL_VARIABLE}, or move the team to PostgreSQL "
+                "(docs/deployment.md)."
+            )
+        try:
+            backend = make_url(read_url).get_backend_name()
+        except ArgumentError:
+            backend = None
+        if backend != "postgresql":
+            raise DatabaseUnavailable(
+                f"{READ_URL_VARIABLE}={_without_password(read_url)!r} is not a PostgreSQL URL; "
+                "it must name a PostgreSQL read replica of CLAIMREVIEW_DATABASE_URL."
+            )
+        with database_errors():
+            replica = make_engine(
+                read_url,
+                # A write sent there by mistake fails loudly, even where the "replica" is the
+                # primary itself (as in the tests).
+                connect_args={
+                    "options": "-c timezone=UTC -c default_transaction_read_only=on",
+                    "application_name": REPLICA_APPLICATION,  # told apart in pg_stat_activity
+                },
+            )
+        return replica
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    def read_source(self, primary_version: int, max_lag: float) -> ReadSource:
+        """Where to read dashboards or exports: the replica, unless it is unreachable or may be
+        more than ``max_lag`` seconds behind ``primary_version`` (the primary's data version,
+        read this run); else the primary.
+
+        The data version is the time of the last write (db/data_version.py), so a replica whose
+        version is below the primary's has missed writes made since its own last one: its data
+        are at most ``now - its version`` old. Each is read on the replica's clock."""
+        if self._replica_reader is None:
+            return ReadSource(on_replica=False, version=primary_version)
+        try:
+            with self._replica_reader() as session:
+                version, now = read_version_and_clock(session)
+        except (SQLAlchemyError, OSError) as error:
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            return ReadSource(
+                on_replica=False,
+                version=primary_version,
+                problem=f"The read replica cannot be reached ({reason}); read from the primary.",
+            )
+        if version >= primary_version:
+            return ReadSource(on_replica=True, version=version)
+        behind = max(0.0, (now - version) / 1_000_000)
+        if behind > max_lag:
+            return ReadSource(
+                on_replica=False,
+                version=primary_version,
+                problem=f"The read replica is up to {behind:.0f} s behind the primary (more than "
+                f"the {max_lag:g} s allowed); read from the primary.",
+            )
+        return ReadSource(on_replica=True, version=version, behind_seconds=behind)
 
     @contextmanager
     def write(self, *, versioned: bool = True) -> Iterator[Session]:
@@ -214,6 +324,16 @@ class Database:
         with self._reader() as session:
             yield session
 
+    @contextmanager
+    def read_from(self, source: ReadSource) -> Iterator[Session]:
+        """A read session on the replica when ``source`` says so, else on the primary."""
+        if not source.on_replica or self._replica_reader is None:
+            with self.read() as session:
+                yield session
+            return
+        with self._replica_reader() as session:
+            yield session
+
     def refresh_statistics(self) -> None:
         """Let the query planner see the tables' current sizes (after a bulk load, at start).
 
@@ -227,3 +347,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.dispose()

@@ -11,11 +11,14 @@ free their memory at once.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict
 from typing import Any, ParamSpec, TypeVar
 
 import streamlit as st
+from sqlalchemy.orm import Session
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from claims.errors import ClaimreviewError
@@ -32,7 +35,7 @@ from db.dashboard import (
     overview,
     review_throughput,
 )
-from db.engine import Database
+from db.engine import Database, ReadSource, read_max_lag
 from db.queries import (
     article_bundle,
     article_titles,
@@ -73,17 +76,56 @@ def data_version() -> int:
 def _forget_run_version() -> None:
     """After a write in this run: the run's later reads read the new number."""
     ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is not None and hasattr(ctx, _RUN_VERSION):
-        delattr(ctx, _RUN_VERSION)
+    for name in (_RUN_VERSION, _RUN_SOURCES):
+        if ctx is not None and hasattr(ctx, name):
+            delattr(ctx, name)
 
 
-def _fresh(*, ttl: int, max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
+# Dashboards may be read from a replica a little behind (CLAIMREVIEW_READ_MAX_LAG_SECONDS);
+# exports only from one that holds every committed write.
+DASHBOARD, EXPORT = "dashboard", "export"
+_RUN_SOURCES = "_claimreview_read_sources"  # on the run's context: (cursors, {kind: source})
+_SOURCE: ContextVar[ReadSource | None] = ContextVar("claimreview_read_source", default=None)
+
+
+def read_source(kind: str = DASHBOARD) -> ReadSource:
+    """Where this run reads dashboards (``DASHBOARD``) or exports (``EXPORT``): the read
+    replica (CLAIMREVIEW_READ_DATABASE_URL) or the primary; decided once per run."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    seen = getattr(ctx, _RUN_SOURCES, None) if ctx is not None else None
+    if seen is not None and seen[0] is ctx.cursors and kind in seen[1]:
+        return seen[1][kind]
+    lag = read_max_lag() if kind == DASHBOARD else 0.0
+    source = database().read_source(data_version(), lag)
+    if ctx is not None:
+        sources = seen[1] if seen is not None and seen[0] is ctx.cursors else {}
+        sources[kind] = source
+        setattr(ctx, _RUN_SOURCES, (ctx.cursors, sources))
+    return source
+
+
+@contextmanager
+def _reading() -> Iterator[Session]:
+    """A read session where the cached read being filled was routed (primary by default)."""
+    source = _SOURCE.get()
+    if source is None:
+        with database().read() as session:
+            yield session
+    else:
+        with database().read_from(source) as session:
+            yield session
+
+
+def _fresh(
+    *, ttl: int, max_entries: int, routed: str | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """``st.cache_data`` keyed also on the data version read when called: an entry made before
-    a write anywhere is never served after it."""
+    a write anywhere is never served after it. ``routed`` (``DASHBOARD`` or ``EXPORT``) reads
+    from the read replica when one may serve it, keyed on the replica's own version."""
 
     def decorate(read: Callable[P, R]) -> Callable[P, R]:
-        def cached_read(version: int, *args: Any, **kwargs: Any) -> R:
-            del version  # only keys the cache
+        def cached_read(version: int, replica: bool, *args: Any, **kwargs: Any) -> R:
+            del version, replica  # only key the cache
             return read(*args, **kwargs)
 
         # Streamlit tells cached functions apart by module and qualified name.
@@ -93,7 +135,14 @@ def _fresh(*, ttl: int, max_entries: int) -> Callable[[Callable[P, R]], Callable
 
         @functools.wraps(read)
         def current(*args: P.args, **kwargs: P.kwargs) -> R:
-            return cached(data_version(), *args, **kwargs)
+            if routed is None:
+                return cached(data_version(), False, *args, **kwargs)
+            source = read_source(routed)
+            token = _SOURCE.set(source)
+            try:
+                return cached(source.version, source.on_replica, *args, **kwargs)
+            finally:
+                _SOURCE.reset(token)
 
         current.clear = cached.clear  # type: ignore[attr-defined]
         return current
@@ -177,52 +226,52 @@ def claim_rows(
         ]
 
 
-@_fresh(ttl=60, max_entries=32)
+@_fresh(ttl=60, max_entries=32, routed=EXPORT)
 def article_bundle_data(actor: Actor, article_id: int) -> dict[str, Any] | None:
     """Everything about an article, for exports (editors only: checked in db/)."""
-    with database().read() as session:
+    with _reading() as session:
         return article_bundle(session, actor, article_id)
 
 
-@_fresh(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64, routed=DASHBOARD)
 def dashboard_overview(actor: Actor, filters: DashboardFilter) -> dict[str, Any]:
-    with database().read() as session:
+    with _reading() as session:
         return asdict(overview(session, actor, filters))
 
 
-@_fresh(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64, routed=DASHBOARD)
 def dashboard_gap_claims(actor: Actor, gap: str, filters: DashboardFilter) -> list[dict[str, Any]]:
-    with database().read() as session:
+    with _reading() as session:
         return [asdict(row) for row in gap_claims(session, actor, gap, filters)]
 
 
-@_fresh(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64, routed=DASHBOARD)
 def dashboard_articles(actor: Actor, filters: DashboardFilter) -> list[dict[str, Any]]:
-    with database().read() as session:
+    with _reading() as session:
         return [asdict(row) for row in articles_by_gaps(session, actor, filters)]
 
 
-@_fresh(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64, routed=DASHBOARD)
 def dashboard_claim_map(actor: Actor, article_id: int) -> list[dict[str, Any]]:
-    with database().read() as session:
+    with _reading() as session:
         return [asdict(row) for row in claim_map(session, actor, article_id)]
 
 
-@_fresh(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64, routed=DASHBOARD)
 def dashboard_throughput(actor: Actor, filters: DashboardFilter) -> list[tuple]:
-    with database().read() as session:
+    with _reading() as session:
         return review_throughput(session, actor, filters)
 
 
-@_fresh(ttl=60, max_entries=64)
+@_fresh(ttl=60, max_entries=64, routed=DASHBOARD)
 def dashboard_article_choices(actor: Actor) -> list[tuple[int, str]]:
-    with database().read() as session:
+    with _reading() as session:
         return article_choices(session, actor)
 
 
-@_fresh(ttl=300, max_entries=64)
+@_fresh(ttl=300, max_entries=64, routed=DASHBOARD)
 def dashboard_filter_choices(actor: Actor, article_id: int | None) -> dict[str, Any]:
-    with database().read() as session:
+    with _reading() as session:
         return asdict(filter_choices(session, actor, article_id))
 
 

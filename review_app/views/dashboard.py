@@ -29,10 +29,19 @@ from review_app.resources import (
     dashboard_gap_claims,
     dashboard_overview,
     dashboard_throughput,
+    read_source,
 )
 
 actor = current_actor()
 st.title("Evidence gaps")
+source = read_source()
+if source.problem:
+    st.caption(source.problem)
+elif source.behind_seconds >= 1:
+    st.caption(
+        f"From the read replica, which may be up to {source.behind_seconds:.0f} s behind: "
+        "reviews saved since then show at a later visit."
+    )
 
 articles = dict(dashboard_article_choices(actor))
 if "dashboard_article" not in st.session_state:

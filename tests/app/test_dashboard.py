@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from claims.permissions import Actor
@@ -173,3 +174,47 @@ def test_the_article_choice_lists_the_newest_and_the_one_linked_to(
         "All articles",
         str(world["other"]),
     ]
+
+
+@pytest.fixture
+def lagging_replica(postgres_server, monkeypatch: pytest.MonkeyPatch):
+    """A primary with the demo article, and as its "replica" a copy made before the import."""
+    from db.setup import prepare_database
+    from review_app import resources
+
+    primary, copy = f"{postgres_server.prefix}_app_primary", f"{postgres_server.prefix}_app_copy"
+    postgres_server.create(primary, template=postgres_server.template)
+    postgres_server.create(copy, template=primary)
+    stale = Database(postgres_server.url_for(copy))
+    with stale.write(versioned=False) as session:  # last written a minute ago, as it says
+        session.execute(text("UPDATE data_version SET version = version - 60000000"))
+    stale.dispose()
+    database = prepare_database(Database(postgres_server.url_for(primary)))
+    import_demo_if_empty(database)
+    editor, _ = create_user(database, OPERATOR, "edna", ["editor"], password="e" * 14)
+    database.dispose()
+    monkeypatch.setenv("CLAIMREVIEW_DATABASE_URL", postgres_server.url_for(primary))
+    monkeypatch.setenv("CLAIMREVIEW_READ_DATABASE_URL", postgres_server.url_for(copy))
+    resources.database.clear()
+    resources.clear_cached_reads()
+    yield {"editor": editor.id}
+    resources.database().dispose()
+    resources.database.clear()
+    resources.clear_cached_reads()
+    postgres_server.drop(copy)
+    postgres_server.drop(primary)
+
+
+def test_a_replica_behind_the_primary_is_said_on_the_page(
+    lagging_replica: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Allowed to lag a day: the figures come from the copy, and the page says how old they are.
+    monkeypatch.setenv("CLAIMREVIEW_READ_MAX_LAG_SECONDS", "86400")
+    at = _dashboard(lagging_replica)
+    assert _metrics(at)["Claims"] == "0"
+    assert any("From the read replica, which may be up to 6" in c.value for c in at.caption)
+    # Allowed none (the default is 10 s, and this copy is older): the primary answers, saying so.
+    monkeypatch.setenv("CLAIMREVIEW_READ_MAX_LAG_SECONDS", "0")
+    at = _dashboard(lagging_replica)
+    assert _metrics(at)["Claims"] == "30"
+    assert any("behind the primary" in c.value for c in at.caption)
