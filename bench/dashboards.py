@@ -4,6 +4,9 @@ Steps (each in its own process), with bench/dashboard.py's ``page`` and ``querie
 - ``overview``: the page for all articles, caches cleared before every run.
 - ``article``: the page for one generated article (reviews, cues, decisions).
 Each also times the page's queries alone (in the row's details) to show where the time goes.
+``overview_postgresql`` and ``article_postgresql`` do the same on the PostgreSQL copy of the
+database (bench/benchdb.py), when a server is configured; their rows set each figure beside
+SQLite's.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ from common import Scale, get, median_seconds, quiet_streamlit, row
 TARGET_MS = 200.0
 
 
-def _measure(scale: Scale, context: dict[str, Any], *, one_article: bool) -> dict[str, Any]:
-    os.environ["CLAIMREVIEW_DATABASE_URL"] = context["database_url"]
+def _measure(
+    scale: Scale, context: dict[str, Any], *, one_article: bool, on: str = ""
+) -> dict[str, Any]:
+    """The page's time on the run's SQLite database, or with ``on="postgres_"`` on PostgreSQL."""
+    if f"{on}database_url" not in context:
+        return {"skipped": "no PostgreSQL server (bench/benchdb.py)"}
+    os.environ["CLAIMREVIEW_DATABASE_URL"] = context[f"{on}database_url"]
     from dashboard import median_page_seconds, queries, setup
 
     quiet_streamlit()
 
-    article_id = context["dashboard_article_id"]
+    article_id = context[f"{on}dashboard_article_id"]
     database, actor, editor, claims, article_id = setup(article_id)
     query_ms = {
         name: median_seconds(action, scale.page_repeats) * 1000
@@ -48,31 +56,48 @@ def step_article(scale: Scale, context: dict[str, Any]) -> dict[str, Any]:
     return _measure(scale, context, one_article=True)
 
 
-STEPS = {"overview": step_overview, "article": step_article}
+def step_overview_postgresql(scale: Scale, context: dict[str, Any]) -> dict[str, Any]:
+    return _measure(scale, context, one_article=False, on="postgres_")
+
+
+def step_article_postgresql(scale: Scale, context: dict[str, Any]) -> dict[str, Any]:
+    return _measure(scale, context, one_article=True, on="postgres_")
+
+
+STEPS = {
+    "overview": step_overview,
+    "article": step_article,
+    "overview_postgresql": step_overview_postgresql,
+    "article_postgresql": step_article_postgresql,
+}
 
 
 def rows(_scale: Scale, measurements: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     floor = get(measurements, "interaction.floor")
     result = []
     for step, label in (("overview", "all articles"), ("article", "one article")):
-        found = get(measurements, f"dashboards.{step}")
-        if not found:
-            continue
-        slowest = max(found["queries"].items(), key=lambda item: item[1])
-        result.append(
-            row(
-                f"dashboard, {label}, {found['claims']:,} claims",
-                found["ms"],
-                "ms",
-                baseline=floor["ms"] if floor else None,
-                baseline_name="empty page rerun",
-                target=f"<{TARGET_MS:g} ms",
-                met=found["ms"] < TARGET_MS,
-                peak_mb=found["peak_mb"],
-                cpu_ms=found["cpu_ms"],
-                article_id=found["article_id"] if step == "article" else None,
-                slowest_query=f"{slowest[0]}: {slowest[1]:.1f} ms",
-                queries_ms=found["queries"],
+        on_sqlite = get(measurements, f"dashboards.{step}")
+        on_postgres = get(measurements, f"dashboards.{step}_postgresql")
+        for found, where in ((on_sqlite, "SQLite"), (on_postgres, "PostgreSQL")):
+            if not found or "skipped" in found:
+                continue
+            # SQLite's row against an empty page's rerun; PostgreSQL's beside SQLite's.
+            beside = floor if where == "SQLite" else on_sqlite
+            slowest = max(found["queries"].items(), key=lambda item: item[1])
+            result.append(
+                row(
+                    f"dashboard, {label}, {found['claims']:,} claims, {where}",
+                    found["ms"],
+                    "ms",
+                    baseline=beside["ms"] if beside else None,
+                    baseline_name="empty page rerun" if where == "SQLite" else "SQLite",
+                    target=f"<{TARGET_MS:g} ms",
+                    met=found["ms"] < TARGET_MS,
+                    peak_mb=found["peak_mb"],
+                    cpu_ms=found["cpu_ms"],
+                    article_id=found["article_id"] if step == "article" else None,
+                    slowest_query=f"{slowest[0]}: {slowest[1]:.1f} ms",
+                    queries_ms=found["queries"],
+                )
             )
-        )
     return result
