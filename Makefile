@@ -30,7 +30,8 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The reliability suite at full counts (32 reviewers x 500 saves, 100+ crash trials, longer
-# fuzzing), on SQLite and, when CLAIMREVIEW_TEST_POSTGRES_URL is set, on PostgreSQL too. Its quick
+# fuzzing), on SQLite and, when CLAIMREVIEW_TEST_POSTGRES_URL is set, on PostgreSQL too, where the
+# reviewers also run as two app servers sharing their two connection pools. Its quick
 # form runs inside `make test`. Prints one table of figures; writes reliability-report.json.
 reliability: $(VENV)/.installed-test
 	CLAIMREVIEW_RELIABILITY=full CLAIMREVIEW_FUZZ_EXAMPLES=$${CLAIMREVIEW_FUZZ_EXAMPLES:-1000} \

@@ -24,8 +24,11 @@ from __future__ import annotations
 import multiprocessing
 import random
 import sqlite3
+import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +53,13 @@ from tests.reliability.checks import (
     sqlite_integrity,
     unanimity_problems,
 )
-from tests.reliability.workers import ReviewerPlan, article_text, read_log, run_reviewer
+from tests.reliability.workers import (
+    ReviewerPlan,
+    article_text,
+    read_log,
+    run_reviewer,
+    run_server,
+)
 
 if TYPE_CHECKING:
     from tests.reliability.conftest import Figures, Scale
@@ -149,12 +158,28 @@ def build_plans(database: Database, scale: Scale, folder: Path) -> tuple[list[Re
     return plans, article_ids[0]
 
 
-def run_processes(plans: list[ReviewerPlan]) -> tuple[float, list[int | None]]:
+def run_processes(
+    plans: list[ReviewerPlan], servers: int | None = None
+) -> tuple[float, list[int | None]]:
     """Start every reviewer, let them all log in, release them at once; returns the seconds
-    from release to the last one finishing, and each one's exit code."""
+    from release to the last one finishing, and each reviewer's process's exit code.
+
+    Each reviewer is a process of its own, or with ``servers``, the reviewers are dealt among
+    that many app-server processes, each with one connection pool (``workers.run_server``)."""
     context = multiprocessing.get_context("spawn")
     start = context.Event()
-    processes = [context.Process(target=run_reviewer, args=(plan, start)) for plan in plans]
+    if servers is None:
+        groups = [[n] for n in range(len(plans))]
+        processes = [context.Process(target=run_reviewer, args=(plan, start)) for plan in plans]
+    else:
+        groups = [list(range(len(plans)))[k::servers] for k in range(servers)]
+        processes = [
+            context.Process(target=run_server, args=([plans[n] for n in group], start))
+            for group in groups
+        ]
+    process_of = {
+        n: process for process, group in zip(processes, groups, strict=True) for n in group
+    }
     for process in processes:
         process.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -165,7 +190,7 @@ def run_processes(plans: list[ReviewerPlan]) -> tuple[float, list[int | None]]:
             started = path.exists() and any(
                 r.get("event") in ("ready", "crash") for r in read_log(str(path))
             )
-            if started or not processes[i].is_alive():
+            if started or not process_of[i].is_alive():
                 waiting.discard(i)
         time.sleep(0.1)
     start.set()
@@ -174,13 +199,37 @@ def run_processes(plans: list[ReviewerPlan]) -> tuple[float, list[int | None]]:
     for process in processes:
         process.join(timeout=max(0.0, finish_by - time.monotonic()))
     seconds = time.perf_counter() - began
-    codes = []
-    for process in processes:
+    codes: list[int | None] = [None] * len(plans)
+    for process, group in zip(processes, groups, strict=True):
         if process.is_alive():
             process.kill()
             process.join()
-        codes.append(process.exitcode)
+        for n in group:
+            codes[n] = process.exitcode
     return seconds, codes
+
+
+@contextmanager
+def peak_connections(database: Database) -> Iterator[list[int]]:
+    """The most connections to ``database`` PostgreSQL saw at once while the block ran (sampled
+    every 50 ms; one list item, filled at the end)."""
+    peak = [0]
+    done = threading.Event()
+    count = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+
+    def sample() -> None:
+        with database.engine.connect() as connection:
+            while not done.wait(0.05):
+                peak[0] = max(peak[0], connection.scalar(count) - 1)  # not this one
+                connection.rollback()
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join()
 
 
 def analyse(database: Database, records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -269,10 +318,47 @@ def test_concurrent_reviewers_lose_nothing(
     reliability_scale: Scale,
     reliability_figures: Figures,
 ) -> None:
-    scale = reliability_scale
     section = f"concurrency ({database.dialect})"
-    plans, unanimous_article = build_plans(database, scale, tmp_path)
+    plans, unanimous_article = build_plans(database, reliability_scale, tmp_path)
     seconds, exit_codes = run_processes(plans)
+    check_run(database, plans, unanimous_article, seconds, exit_codes, reliability_scale,
+              reliability_figures, section)  # fmt: skip
+
+
+def test_concurrent_reviewers_on_two_app_servers_lose_nothing(
+    database: Database,
+    tmp_path: Path,
+    reliability_scale: Scale,
+    reliability_figures: Figures,
+) -> None:
+    """The same reviewers, served as a team's deployment serves them: two app servers, each
+    with one pool of connections (5 kept, 10 more under load, as by default), shared by the
+    sessions it serves: 30 connections at most for every reviewer together."""
+    if database.dialect != "postgresql":
+        pytest.skip("several app servers are a PostgreSQL deployment (docs/deployment.md)")
+    section = "concurrency, two app servers (postgresql)"
+    plans, unanimous_article = build_plans(database, reliability_scale, tmp_path)
+    with peak_connections(database) as peak:
+        seconds, exit_codes = run_processes(plans, servers=2)
+    reliability_figures.record(section, "app server processes", 2)
+    reliability_figures.record(section, "connections: allowed / most open at once",
+                               f"{2 * (5 + 10)} / {peak[0]}")  # fmt: skip
+    assert peak[0] <= 2 * (5 + 10)
+    check_run(database, plans, unanimous_article, seconds, exit_codes, reliability_scale,
+              reliability_figures, section)  # fmt: skip
+
+
+def check_run(
+    database: Database,
+    plans: list[ReviewerPlan],
+    unanimous_article: int,
+    seconds: float,
+    exit_codes: list[int | None],
+    scale: Scale,
+    reliability_figures: Figures,
+    section: str,
+) -> None:
+    """Prove that the run lost nothing (the module's docstring says how), and record figures."""
 
     records = [r for plan in plans for r in read_log(plan.log_path)]
     result = analyse(database, records)

@@ -8,6 +8,9 @@ killing the child.
 
 - :func:`run_reviewer` (multiprocessing, start method ``spawn``): one simulated reviewer
   saving reviews for ``test_concurrency.py``.
+- :func:`run_server` (the same): one app server's worth of reviewers, each on its own thread
+  (as Streamlit runs each browser session's script), sharing one ``Database`` and so one
+  connection pool, sized as a server's is.
 - :func:`run_crash_child` (``python -m tests.reliability.workers crash CONFIG_JSON``): imports
   articles and saves reviews until ``test_crash.py`` kills it with SIGKILL.
 """
@@ -18,6 +21,7 @@ import json
 import os
 import random
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -155,6 +159,39 @@ def run_reviewer(plan: ReviewerPlan, start: Any) -> None:
     log = JsonLog(plan.log_path)
     try:
         database = Database(plan.url)
+    except Exception as error:
+        log.write(event="crash", phase="login", error=describe(error), lock=is_lock_error(error))
+        raise
+    review(plan, start, database, log)
+    log.write(event="done", retries=database.retries)
+    database.dispose()
+
+
+def run_server(plans: list[ReviewerPlan], start: Any) -> None:
+    """Serve ``plans`` as one app server does its sessions: a thread each, one ``Database``."""
+    database = Database(plans[0].url)
+    logs = [JsonLog(plan.log_path) for plan in plans]
+    threads = [
+        threading.Thread(target=review, args=(plan, start, database, log), daemon=True)
+        for plan, log in zip(plans, logs, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    finished = [
+        any(r.get("event") == "finished" for r in read_log(plan.log_path)) for plan in plans
+    ]
+    for n, log in enumerate(logs):  # the server's retries counted once
+        log.write(event="done", retries=database.retries if n == 0 else 0)
+    database.dispose()
+    if not all(finished):
+        raise SystemExit(4)  # a reviewer's thread died: its log says how
+
+
+def review(plan: ReviewerPlan, start: Any, database: Database, log: JsonLog) -> None:
+    """One reviewer's saves (``run_reviewer``'s work, on a database it may share)."""
+    try:
         identity = PasswordIdentity(database)
         me = actor_for(identity.authenticate(plan.username, plan.password))
         twin = None
@@ -248,8 +285,7 @@ def run_reviewer(plan: ReviewerPlan, start: Any) -> None:
             seen[key] = info.version
         record["seconds"] = round(time.perf_counter() - began, 4)
         log.write(**record)
-    log.write(event="done", retries=getattr(database, "retries", None))
-    database.dispose()
+    log.write(event="finished")
 
 
 def own_version(database: Database, reviewer_id: int, claim_id: int) -> int | None:
