@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 
 from claims.permissions import IMPORT_ARTICLES, Actor
 from db.audit import record_event
-from db.claim_facts import touch_articles
+from db.claim_facts import rebuild_all as rebuild_facts
 from db.engine import Database
 from db.models import (
     Article,
@@ -95,10 +95,16 @@ def generate(
                 ],
             )
         )
-    done = 0
+    done = analysed = 0
     articles = max(1, round(claims / CLAIMS_PER_ARTICLE))
     now = utcnow()
     for batch_start in range(0, articles, BATCH_ARTICLES):
+        if done >= 2 * analysed:
+            # Statistics again each time the claims have doubled: PostgreSQL keeps the plans
+            # of its foreign-key checks per connection, and planned against the tables as
+            # first seen (empty) each check read the whole table: batches slowed without end.
+            database.refresh_statistics()
+            analysed = max(done, 1)
         with database.write() as session:
             for a in range(batch_start, min(articles, batch_start + BATCH_ARTICLES)):
                 sentences = [_sentence(rng, i) for i in range(CLAIMS_PER_ARTICLE)]
@@ -191,7 +197,6 @@ def generate(
                     }
                     if decisions:
                         session.execute(insert(Decision), list(decisions.values()))
-                touch_articles(session, [article.id])  # bulk inserts bypass the ORM's events
                 record_event(
                     session,
                     action="demo_data",
@@ -206,6 +211,10 @@ def generate(
         if progress:
             progress(done, articles * CLAIMS_PER_ARTICLE)
     with database.write() as session:
-        rebuild_review_days(session)  # the reviews above were bulk inserts, past the ORM
+        # The rows above were bulk inserts, past the ORM's events: the derived tables are
+        # computed once, over everything, rather than per batch (per batch, PostgreSQL planned
+        # each rewrite against tables it believed empty: 20 s a batch).
+        rebuild_facts(session)
+        rebuild_review_days(session)
     database.refresh_statistics()
     return done
