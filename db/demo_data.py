@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 
 from claims.permissions import IMPORT_ARTICLES, Actor
 from db.audit import record_event
-from db.claim_facts import rebuild_all as rebuild_facts
+from db.claim_facts import touch_articles
 from db.engine import Database
 from db.models import (
     Article,
@@ -29,6 +29,7 @@ from db.review_days import rebuild as rebuild_review_days
 
 CLAIMS_PER_ARTICLE = 200
 BATCH_ARTICLES = 25
+FACTS_PER_TRANSACTION = 250  # articles whose facts one transaction writes at the end
 DRUGS = ["lisinopril", "metformin", "atorvastatin", "daratumumab", "semaglutide", "aspirin"]
 OUTCOMES = ["blood pressure", "HbA1c", "LDL cholesterol", "relapse", "body weight", "stroke"]
 GROUPS = ["adults", "older adults", "children", "people with diabetes", "women", "smokers"]
@@ -96,6 +97,7 @@ def generate(
             )
         )
     done = analysed = 0
+    added: list[int] = []
     articles = max(1, round(claims / CLAIMS_PER_ARTICLE))
     now = utcnow()
     for batch_start in range(0, articles, BATCH_ARTICLES):
@@ -119,6 +121,7 @@ def generate(
                 )
                 session.add(article)
                 session.flush()
+                added.append(article.id)
                 rows, offset = [], 0
                 for ordinal, sentence in enumerate(sentences, start=1):
                     rows.append(
@@ -210,11 +213,15 @@ def generate(
                 done += len(ids)
         if progress:
             progress(done, articles * CLAIMS_PER_ARTICLE)
+    # The rows above were bulk inserts, past the ORM's events: the new articles' facts are
+    # computed after them, with the statistics current (per batch, PostgreSQL planned each
+    # rewrite against tables it believed empty: 20 s a batch), a few hundred articles per
+    # transaction, so writers beside it never wait long.
+    database.refresh_statistics()
+    for start in range(0, len(added), FACTS_PER_TRANSACTION):
+        with database.write() as session:
+            touch_articles(session, added[start : start + FACTS_PER_TRANSACTION])
     with database.write() as session:
-        # The rows above were bulk inserts, past the ORM's events: the derived tables are
-        # computed once, over everything, rather than per batch (per batch, PostgreSQL planned
-        # each rewrite against tables it believed empty: 20 s a batch).
-        rebuild_facts(session)
         rebuild_review_days(session)
     database.refresh_statistics()
     return done

@@ -69,6 +69,7 @@ READ_URL_VARIABLE = "CLAIMREVIEW_READ_DATABASE_URL"
 MAX_LAG_VARIABLE = "CLAIMREVIEW_READ_MAX_LAG_SECONDS"
 DEFAULT_MAX_LAG_SECONDS = 10.0
 REPLICA_APPLICATION = "claimreview-replica-reads"
+REPLICA_RETRY_SECONDS = 30.0  # after a replica failed, reads go to the primary this long
 
 
 def read_database_url() -> str | None:
@@ -205,6 +206,8 @@ class Database:
         with database_errors():
             self.engine = engine or make_engine(self.url)
         self.replica = self._replica_engine(read_url) if read_url else None
+        self.max_lag = read_max_lag() if read_url else 0.0  # a wrong setting fails at start
+        self._replica_down_until, self._replica_problem = 0.0, ""
         self._replica_reader = (
             sessionmaker(self.replica.execution_options(**{_MODE: "read"}), expire_on_commit=False)
             if self.replica is not None
@@ -242,6 +245,7 @@ class Database:
                 connect_args={
                     "options": "-c timezone=UTC -c default_transaction_read_only=on",
                     "application_name": REPLICA_APPLICATION,  # told apart in pg_stat_activity
+                    "connect_timeout": 3,  # a host that drops packets must not hold pages
                 },
             )
         return replica
@@ -250,37 +254,46 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def read_source(self, primary_version: int, max_lag: float) -> ReadSource:
+    def read_source(self, primary_version: int, max_lag: float | None = None) -> ReadSource:
         """Where to read dashboards or exports: the replica, unless it is unreachable or may be
-        more than ``max_lag`` seconds behind ``primary_version`` (the primary's data version,
-        read this run); else the primary.
+        more than ``max_lag`` seconds (default ``self.max_lag``; 0: not at all) behind
+        ``primary_version`` (the primary's data version, read this run); else the primary.
 
-        The data version is the time of the last write (db/data_version.py), so a replica whose
-        version is below the primary's has missed writes made since its own last one: its data
-        are at most ``now - its version`` old. Each is read on the replica's clock."""
+        The data version is the primary's clock at the last write (db/data_version.py), so a
+        replica whose version is below the primary's has missed writes made since its own last
+        one: its data are at most "the primary's clock now - its version" old."""
+        lag = self.max_lag if max_lag is None else max_lag
         if self._replica_reader is None:
             return ReadSource(on_replica=False, version=primary_version)
+        if time.monotonic() < self._replica_down_until:
+            return ReadSource(False, primary_version, problem=self._replica_problem)
         try:
             with self._replica_reader() as session:
-                version, now = read_version_and_clock(session)
+                version = read_version(session)
         except (SQLAlchemyError, OSError) as error:
-            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-            return ReadSource(
-                on_replica=False,
-                version=primary_version,
-                problem=f"The read replica cannot be reached ({reason}); read from the primary.",
-            )
+            return ReadSource(False, primary_version, problem=self.replica_failed(error))
         if version >= primary_version:
             return ReadSource(on_replica=True, version=version)
+        with self.read() as session:
+            _, now = read_version_and_clock(session)
         behind = max(0.0, (now - version) / 1_000_000)
-        if behind > max_lag:
+        if lag == 0 or behind > lag:
             return ReadSource(
                 on_replica=False,
                 version=primary_version,
                 problem=f"The read replica is up to {behind:.0f} s behind the primary (more than "
-                f"the {max_lag:g} s allowed); read from the primary.",
+                f"the {lag:g} s allowed); read from the primary.",
             )
         return ReadSource(on_replica=True, version=version, behind_seconds=behind)
+
+    def replica_failed(self, error: BaseException) -> str:
+        """Note that the replica failed: for the next half-minute reads go to the primary
+        without trying it (an unreachable host would hold every page for the connect timeout).
+        Returns what to tell the reader."""
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        self._replica_problem = f"The read replica failed ({reason}); read from the primary."
+        self._replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        return self._replica_problem
 
     @contextmanager
     def write(self, *, versioned: bool = True) -> Iterator[Session]:

@@ -18,6 +18,7 @@ from dataclasses import asdict
 from typing import Any, ParamSpec, TypeVar
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -35,7 +36,7 @@ from db.dashboard import (
     overview,
     review_throughput,
 )
-from db.engine import Database, ReadSource, read_max_lag
+from db.engine import Database, ReadSource
 from db.queries import (
     article_bundle,
     article_titles,
@@ -81,8 +82,6 @@ def _forget_run_version() -> None:
             delattr(ctx, name)
 
 
-# Dashboards may be read from a replica a little behind (CLAIMREVIEW_READ_MAX_LAG_SECONDS);
-# exports only from one that holds every committed write.
 DASHBOARD, EXPORT = "dashboard", "export"
 _RUN_SOURCES = "_claimreview_read_sources"  # on the run's context: (cursors, {kind: source})
 _SOURCE: ContextVar[ReadSource | None] = ContextVar("claimreview_read_source", default=None)
@@ -95,13 +94,20 @@ def read_source(kind: str = DASHBOARD) -> ReadSource:
     seen = getattr(ctx, _RUN_SOURCES, None) if ctx is not None else None
     if seen is not None and seen[0] is ctx.cursors and kind in seen[1]:
         return seen[1][kind]
-    lag = read_max_lag() if kind == DASHBOARD else 0.0
-    source = database().read_source(data_version(), lag)
-    if ctx is not None:
-        sources = seen[1] if seen is not None and seen[0] is ctx.cursors else {}
-        sources[kind] = source
-        setattr(ctx, _RUN_SOURCES, (ctx.cursors, sources))
+    # Dashboards may lag as far as CLAIMREVIEW_READ_MAX_LAG_SECONDS allows; exports not at all.
+    source = database().read_source(data_version(), None if kind == DASHBOARD else 0.0)
+    _remember_source(kind, source)
     return source
+
+
+def _remember_source(kind: str, source: ReadSource) -> None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return
+    seen = getattr(ctx, _RUN_SOURCES, None)
+    sources = seen[1] if seen is not None and seen[0] is ctx.cursors else {}
+    sources[kind] = source
+    setattr(ctx, _RUN_SOURCES, (ctx.cursors, sources))
 
 
 @contextmanager
@@ -114,6 +120,14 @@ def _reading() -> Iterator[Session]:
     else:
         with database().read_from(source) as session:
             yield session
+
+
+def _routed(cached: Callable[..., R], source: ReadSource, *args: Any, **kwargs: Any) -> R:
+    token = _SOURCE.set(source)
+    try:
+        return cached(source.version, source.on_replica, *args, **kwargs)
+    finally:
+        _SOURCE.reset(token)
 
 
 def _fresh(
@@ -138,11 +152,17 @@ def _fresh(
             if routed is None:
                 return cached(data_version(), False, *args, **kwargs)
             source = read_source(routed)
-            token = _SOURCE.set(source)
             try:
-                return cached(source.version, source.on_replica, *args, **kwargs)
-            finally:
-                _SOURCE.reset(token)
+                return _routed(cached, source, *args, **kwargs)
+            except SQLAlchemyError as error:
+                if not source.on_replica:
+                    raise
+                # The replica failed after it was chosen (a dropped connection, a query
+                # cancelled by recovery): this read, and the run's others, go to the primary.
+                problem = database().replica_failed(error)
+                source = ReadSource(False, data_version(), problem=problem)
+                _remember_source(routed, source)
+                return _routed(cached, source, *args, **kwargs)
 
         current.clear = cached.clear  # type: ignore[attr-defined]
         return current

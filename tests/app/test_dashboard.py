@@ -219,6 +219,33 @@ def test_a_replica_behind_the_primary_is_said_on_the_page(
     assert any(found and int(found[1]) >= 60 for found in said)  # its last write: a minute ago
     # Allowed none (the default is 10 s, and this copy is older): the primary answers, saying so.
     monkeypatch.setenv("CLAIMREVIEW_READ_MAX_LAG_SECONDS", "0")
+    _restart_server()
     at = _dashboard(lagging_replica)
     assert _metrics(at)["Claims"] == "30"
     assert any("behind the primary" in c.value for c in at.caption)
+
+
+def _restart_server() -> None:
+    """As a restarted server would: the database (and its settings) opened afresh."""
+    from review_app import resources
+
+    resources.database().dispose()
+    resources.database.clear()
+    resources.clear_cached_reads()
+
+
+def test_a_replica_failing_in_the_middle_of_a_read_leaves_the_page_to_the_primary(
+    lagging_replica: dict, postgres_server
+) -> None:
+    # The "replica" answers the version check (it claims to hold every write) but cannot
+    # answer the dashboard's queries: its facts table is gone.
+    broken = Database(postgres_server.url_for(f"{postgres_server.prefix}_app_copy"))
+    with broken.write(versioned=False) as session:
+        session.execute(text("DROP TABLE claim_facts CASCADE"))
+        session.execute(text("UPDATE data_version SET version = 9000000000000000"))
+    broken.dispose()
+    _restart_server()
+    at = _dashboard(lagging_replica)  # no exception reached the page
+    assert _metrics(at)["Claims"] == "30"  # the primary's figures
+    at = _dashboard(lagging_replica)  # the next run does not try the replica again
+    assert any("The read replica failed" in c.value for c in at.caption)

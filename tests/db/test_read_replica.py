@@ -95,8 +95,13 @@ def test_an_unreachable_replica_leaves_reads_on_the_primary(primary) -> None:
     database = Database(server.url_for(name), read_url=unreachable)
     source = database.read_source(database.data_version(), max_lag=10)
     assert not source.on_replica
-    assert source.problem.startswith("The read replica cannot be reached")
+    assert source.problem.startswith("The read replica failed")
     assert _claims_seen(database, source) == 0
+    # For the next half-minute it is not tried again: no page waits on it.
+    connects = []
+    event.listen(database.replica, "connect", lambda *a: connects.append(1))
+    assert database.read_source(database.data_version()).problem == source.problem
+    assert connects == []
     database.dispose()
 
 
@@ -108,6 +113,16 @@ def test_a_replica_is_refused_beside_sqlite_and_must_be_postgresql(
     server, name = primary
     with pytest.raises(DatabaseUnavailable, match="is not a PostgreSQL URL"):
         Database(server.url_for(name), read_url=sqlite_database.url)
+
+
+def test_a_wrong_allowed_lag_stops_a_server_with_a_replica_at_start(
+    primary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, name = primary
+    monkeypatch.setenv(MAX_LAG_VARIABLE, "soon")
+    with pytest.raises(DatabaseUnavailable, match="is not a number of seconds"):
+        Database(server.url_for(name), read_url=server.url_for(name))
+    Database(server.url_for(name)).dispose()  # without a replica the setting is not read
 
 
 def test_the_allowed_lag_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -215,13 +215,20 @@ def peak_connections(database: Database) -> Iterator[list[int]]:
     every 50 ms; one list item, filled at the end)."""
     peak = [0]
     done = threading.Event()
-    count = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+    failed: list[BaseException] = []
+    count = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+    )  # the app's connections: not autovacuum's, parallel workers' or the sampler's own
 
     def sample() -> None:
-        with database.engine.connect() as connection:
-            while not done.wait(0.05):
-                peak[0] = max(peak[0], connection.scalar(count) - 1)  # not this one
-                connection.rollback()
+        try:
+            with database.engine.connect() as connection:
+                while not done.wait(0.05):
+                    peak[0] = max(peak[0], connection.scalar(count))
+                    connection.rollback()
+        except BaseException as error:  # reported below: a silent sampler would pass as 0
+            failed.append(error)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -230,6 +237,8 @@ def peak_connections(database: Database) -> Iterator[list[int]]:
     finally:
         done.set()
         sampler.join()
+    assert not failed, f"counting connections failed: {failed[0]!r}"
+    assert peak[0] > 0, "no connection was ever seen open: the count is wrong"
 
 
 def analyse(database: Database, records: list[dict[str, Any]]) -> dict[str, Any]:
