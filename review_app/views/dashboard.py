@@ -68,6 +68,7 @@ with st.container(border=True):
         "Article",
         [None, *offered(articles, st.session_state["dashboard_article"])],
         format_func=lambda i: "All articles" if i is None else f"{i} · {articles[i]}",
+        placeholder="All articles",  # what a None value shows (not "Choose an option")
         help=f"All articles, or one of the {PICKER_LIMIT} newest; an older article opens from "
         "its link in the ranking below.",
         key="dashboard_article",

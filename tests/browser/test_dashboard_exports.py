@@ -191,3 +191,11 @@ def test_the_audit_trail_and_users_read_as_words(page, site: Site) -> None:
     cells = grid.locator("td").all_text_contents()
     assert "Never" in cells and "None" not in cells
     shot(page, "users")
+
+
+def test_the_dashboard_says_all_articles_when_no_article_is_chosen(page, site: Site) -> None:
+    log_in(page, site, "editor", "/dashboard")
+    page.get_by_test_id("stMetric").first.wait_for(timeout=30_000)
+    picker = page.get_by_role("combobox", name="Article")
+    shown = picker.input_value() or picker.get_attribute("placeholder")  # what a person reads
+    assert shown == "All articles"
