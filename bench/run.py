@@ -41,6 +41,8 @@ MODULES = [
     "felt",
     "dashboards",
     "exports",
+    "search",
+    "seen_before",
 ]
 # The order the steps run in: the database before the pages that use it, and the dashboards
 # before the review steps add their articles to it. felt (clicks in a real browser) brings its
@@ -51,9 +53,11 @@ RUN_ORDER = [
     "ingest",
     "benchdb",
     "dashboards",
+    "search",
     "interaction",
     "felt",
     "exports",
+    "seen_before",
 ]
 
 

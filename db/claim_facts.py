@@ -6,7 +6,8 @@ decisions it changed (``after_flush``) and rewrites their claims' facts and thei
 sums just before it commits (``before_commit``), in the same transaction, so the figures can
 never disagree with what was saved. Bulk writes that bypass the ORM call ``touch_articles``.
 An import writes its new article's facts itself (``write_new_article_facts``) and marks the
-article current, so the commit does not compute them a second time.
+article current, so the commit does not compute them a second time. The search index
+(db/search_index.py) is rewritten for the same claims at the same moments.
 
 A claim's *current* finding is the editor's decision when there is one; otherwise the verdict
 and certainty its submitted reviews agree on ("disagreement" when they do not).
@@ -35,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from claims.sources.flags import RETRACTED
+from db import search_index
 from db.models import (
     GAP_COLUMNS,
     Article,
@@ -208,6 +210,7 @@ def write_new_article_facts(session: Session, article_id: int) -> None:
     connection.execute(_INSERT_FACTS_OF_ARTICLES, ids)
     connection.execute(_INSERT_SUMS_OF_ARTICLES, ids)
     connection.execute(_INSERT_TOTALS_OF_ARTICLES, ids)
+    search_index.refresh(session, article_ids=[article_id])
     _mark_current(session, article_id)
 
 
@@ -379,6 +382,8 @@ def _refresh_before_commit(session: Session) -> None:
     summed.discard(None)
     if claims or articles or summed:
         refresh(session, claims, articles, summed)
+        # The same claims' search entries, under the article locks the refresh just took.
+        search_index.refresh(session, claims, articles)
 
 
 def _forget(session: Session, *_args: object) -> None:

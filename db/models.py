@@ -597,3 +597,33 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+class SearchEntry(Base):
+    """A piece of reviewed work as the search finds it: a claim's text and section, a review's
+    rationale and its sources' titles and authors, or a decision's note. Derived data,
+    rewritten for the claims a transaction touched, just before it commits (db/search_index.py).
+
+    The full-text index over ``body`` is the database's own and is not mapped here: SQLite's
+    FTS5 table ``search_fts``, PostgreSQL's ``document`` tsvector column with a GIN index.
+    """
+
+    __tablename__ = "search_entries"
+    # "Is there a finding in another article at all?", asked before every "seen before".
+    __table_args__ = (Index("ix_search_entries_kind_article", "kind", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    # The claim's article, kept here for the article filter: the index narrows to it without
+    # a join over every match (a claim never moves between articles).
+    article_id: Mapped[int] = mapped_column(Integer, index=True)
+    # claim | review | decision | settled: what the search may show to whom (blind review)
+    # follows it.
+    kind: Mapped[str] = mapped_column(String(10))
+    review_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reviews.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)

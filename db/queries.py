@@ -117,9 +117,15 @@ def get_article(session: Session, actor: Actor, article_id: int) -> Article | No
 
 
 def _claim_filter(
-    article_id: int, *, checkable_only: bool = False, cue_kinds: Sequence[str] = ()
+    article_id: int,
+    *,
+    checkable_only: bool = False,
+    cue_kinds: Sequence[str] = (),
+    only: Sequence[int] | None = None,
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Claim.article_id == article_id]
+    if only is not None:
+        conditions.append(Claim.id.in_(list(only)))
     if checkable_only:
         conditions.append(Claim.checkable.is_(True))
     if cue_kinds:
@@ -140,10 +146,14 @@ def claim_page(
     limit: int = 100,
     checkable_only: bool = False,
     cue_kinds: Sequence[str] = (),
+    only: Sequence[int] | None = None,
 ) -> list[Claim]:
-    """One page of an article's claims in order, with their cues, optionally filtered."""
+    """One page of an article's claims in order, with their cues, optionally filtered (``only``:
+    these claims of it)."""
     actor.require(READ_ARTICLES)
-    conditions = _claim_filter(article_id, checkable_only=checkable_only, cue_kinds=cue_kinds)
+    conditions = _claim_filter(
+        article_id, checkable_only=checkable_only, cue_kinds=cue_kinds, only=only
+    )
     return list(
         session.scalars(
             select(Claim)
@@ -162,9 +172,12 @@ def count_claims(
     *,
     checkable_only: bool = False,
     cue_kinds: Sequence[str] = (),
+    only: Sequence[int] | None = None,
 ) -> int:
     """How many claims match; a count reveals nothing a reader of the article list lacks."""
-    conditions = _claim_filter(article_id, checkable_only=checkable_only, cue_kinds=cue_kinds)
+    conditions = _claim_filter(
+        article_id, checkable_only=checkable_only, cue_kinds=cue_kinds, only=only
+    )
     return session.scalar(select(func.count()).select_from(Claim).where(*conditions)) or 0
 
 

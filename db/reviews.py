@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from claims.errors import ClaimreviewError
 from claims.grade import GradeAssessment
+from claims.matching import SAME
 from claims.permissions import READ_ALL_REVIEWS, READ_ARTICLES, REVIEW_CLAIMS, Actor
 from db.assignments import blind_under, is_blind
 from db.audit import record_event
@@ -144,6 +145,23 @@ def check_scale_code(
         raise ClaimreviewError(f"{code!r} is not on the {model.__tablename__} scale ({codes}).")
 
 
+def _opened_review(
+    session: Session, actor: Actor, claim_id: int, expected_version: int | None
+) -> Review | None:
+    """The actor's review of the claim, as it was when they opened it (``expected_version``;
+    None: they saw none), or None when there is none. StaleReview when it changed since."""
+    review = session.scalar(
+        select(Review).where(Review.claim_id == claim_id, Review.reviewer_id == actor.user_id)
+    )
+    if review is None:
+        if expected_version is not None:
+            raise StaleReview(None)
+        return None
+    if expected_version != review.version:
+        raise StaleReview(review_info(review))
+    return review
+
+
 def save_review(
     database: Database,
     actor: Actor,
@@ -199,19 +217,13 @@ def save_review(
             _check_citations(session, citations)
         for citation_id, design in (study_designs or {}).items():
             record_study_design(session, actor.user_id, actor.channel, citation_id, design)
-        review = session.scalar(
-            select(Review).where(Review.claim_id == claim_id, Review.reviewer_id == actor.user_id)
-        )
+        review = _opened_review(session, actor, claim_id, expected_version)
         before = None
         if review is None:
-            if expected_version is not None:
-                raise StaleReview(None)
             review = Review(claim_id=claim_id, reviewer_id=actor.user_id)
             session.add(review)
             action = "create"
         else:
-            if expected_version != review.version:
-                raise StaleReview(review_info(review))
             _refuse_revision_after_unblinding(session, claim, review)
             before = _snapshot(review)
             action = "update"
@@ -225,6 +237,9 @@ def save_review(
                 review.grade = json.dumps(grade.to_json(), sort_keys=True) if grade else None
             review.rationale = rationale
             review.needs_second_look = False
+            # Every save is a new version, even one that changes only the sources: a save
+            # from another tab still holding the old version is then refused, not lost.
+            review.updated_at = utcnow()
             if citations is not None:
                 _set_citations(review, citations)
             if submit:
@@ -380,3 +395,95 @@ def reviews_of_claim(database: Database, actor: Actor, claim_id: int) -> list[Re
     """The reviews of a claim that the actor may read (see ``readable_reviews``)."""
     with database.read() as session:
         return readable_reviews(session, actor, claim_id).reviews
+
+
+def reuse_sources(
+    database: Database,
+    actor: Actor,
+    claim_id: int,
+    earlier_claim_id: int,
+    *,
+    expected_version: int | None = None,
+) -> ReviewInfo:
+    """Copy the sources of an earlier claim the desk has seen before (db/seen_before.py), with
+    their stances, into the actor's review of ``claim_id``, as a draft: a new draft when there
+    is none, added to the draft's own sources otherwise. Never its verdict or certainty.
+
+    Audited as "reuse_sources", naming the earlier claim. Refused, changing nothing, when the
+    review was submitted (reusing would reopen it), when it changed since the reviewer opened
+    it (``expected_version``), or when the earlier claim is not one offered to this reader
+    (blind review offers only final decisions)."""
+    from db.seen_before import seen_before  # it reads reviews through this module
+
+    actor.require(REVIEW_CLAIMS)
+    if actor.user_id is None:
+        raise ClaimreviewError("Reviews are written by a named reviewer: log in first.")
+
+    def work(session: Session) -> ReviewInfo:
+        claim = get_claim(session, claim_id)
+        get_claim(session, earlier_claim_id)
+        # Only what the review page offers: the same claim, in another article, not archived,
+        # with a finding this reader may see (under blind review, a final decision).
+        offered = next(
+            (e for e in seen_before(session, actor, claim_id) if e.claim_id == earlier_claim_id),
+            None,
+        )
+        if offered is None or offered.relation != SAME:
+            raise ClaimreviewError(
+                "That earlier claim is not offered as the same claim with a finding you may "
+                "reuse (under blind review only editors' final decisions are offered); nothing "
+                "was changed."
+            )
+        sources = offered.sources
+        if not sources:
+            raise ClaimreviewError("That earlier claim cites no sources; nothing was changed.")
+        review = _opened_review(session, actor, claim_id, expected_version)
+        before = None
+        if review is None:
+            review = Review(claim_id=claim_id, reviewer_id=actor.user_id, rationale="")
+            session.add(review)
+            kept: list[CitedSource] = []
+        else:
+            if review.status == "submitted":
+                raise ClaimreviewError(
+                    "Your review of this claim is submitted; sources are reused into a draft "
+                    "only. Nothing was changed."
+                )
+            before = _snapshot(review)
+            kept = [
+                CitedSource(link.citation_id, link.stance, link.quote, link.locator)
+                for link in review.citations
+            ]
+        cited = {c.citation_id for c in kept}
+        added = [
+            CitedSource(s.citation_id, s.stance) for s in sources if s.citation_id not in cited
+        ]
+        if not added:
+            raise ClaimreviewError(
+                "Your review already cites every source of that earlier claim; nothing was changed."
+            )
+        with session.no_autoflush:
+            review.status = "draft"
+            review.updated_at = utcnow()  # a new version even when only its sources change
+            _set_citations(review, [*kept, *added])
+        session.flush()
+        record_event(
+            session,
+            action="reuse_sources",
+            entity_type="review",
+            entity_id=review.id,
+            actor_id=actor.user_id,
+            channel=actor.channel,
+            article_id=claim.article_id,
+            claim_id=claim.id,
+            before=before,
+            after={
+                **_snapshot(review),
+                "from_claim_id": earlier_claim_id,
+                "added_citations": [s.citation_id for s in added],
+            },
+        )
+        session.refresh(review, ["reviewer"])
+        return review_info(review)
+
+    return database.write_retrying(work)

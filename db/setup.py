@@ -9,6 +9,7 @@ from db.engine import Database, DatabaseUnavailable, database_errors
 from db.migrate import upgrade
 from db.review_days import ensure_review_days
 from db.scales import sync_scales
+from db.search_index import ensure_search_index
 
 
 def prepare_database(database: Database) -> Database:
@@ -26,5 +27,6 @@ def prepare_database(database: Database) -> Database:
             sync_scales(session)
             ensure_facts(session)
             ensure_review_days(session)
+            ensure_search_index(session)
         database.refresh_statistics()
     return database

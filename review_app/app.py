@@ -4,6 +4,7 @@ import streamlit as st
 
 from db.accounts import actor_for
 from review_app import auth
+from review_app.components.search_box import search_box
 from review_app.components.text import escape_markdown
 from review_app.navigation import app_pages, stand_in_pages
 
@@ -22,5 +23,7 @@ else:
     with st.sidebar:
         st.caption(f"Logged in as **{escape_markdown(user.username)}** ({', '.join(user.roles)})")
         st.button("Log out", key="auth_logout", icon=":material/logout:", on_click=auth.logout)
-    st.navigation(app_pages(actor)).run()
+    pages = st.navigation(app_pages(actor))
+    search_box()  # after the pages are known: a search opens the Search page
+    pages.run()
 auth.cookie_applied()

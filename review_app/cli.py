@@ -200,6 +200,100 @@ def cmd_reviews(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Claims, rationales, sources and decisions matching a query, best first, as --as USER
+    may read them (blind review applies); JSON with --json."""
+    from datetime import date
+
+    from claims.scales import default_scales
+    from claims.search import marks, parse_query
+    from db.search import SearchFilters, search_claims
+
+    database = _database()
+    actor = _acting(database, args.as_user)
+    scales = default_scales()
+    for name, given in (("verdict", args.verdict), ("certainty", args.certainty)):
+        codes = scales[name].codes()
+        wrong = [code for code in given if code not in codes]
+        if wrong:
+            raise ClaimreviewError(
+                f"{wrong[0]!r} is not on the {name} scale; use one of: {', '.join(codes)}."
+            )
+    dates = {}
+    for name in ("since", "until"):
+        value = getattr(args, name)
+        if value:
+            try:
+                dates[name] = date.fromisoformat(value)
+            except ValueError:
+                raise ClaimreviewError(
+                    f"--{name} {value!r} is not a date: write it as YYYY-MM-DD."
+                ) from None
+    filters = SearchFilters(
+        verdicts=tuple(args.verdict),
+        certainties=tuple(args.certainty),
+        reviewer_id=_user_ids(database, [args.reviewer])[0] if args.reviewer else None,
+        article_id=args.article,
+        published_from=dates.get("since"),
+        published_to=dates.get("until"),
+    )
+    query = parse_query(" ".join(args.query))
+    with database.read() as session:
+        found = search_claims(session, actor, query, filters, limit=args.limit)
+    if args.json:
+        rows = [
+            {
+                "claim_id": h.claim_id,
+                "article_id": h.article_id,
+                "article_title": h.article_title,
+                "ordinal": h.ordinal,
+                "text": h.text,
+                "section": h.section,
+                "published_on": h.published_on.isoformat() if h.published_on else None,
+                "score": round(h.score, 6),
+                "found_in": list(h.found_in),
+                "decision": {"verdict": h.decision_verdict, "certainty": h.decision_certainty}
+                if h.decision_verdict
+                else None,
+                "my_review": {"verdict": h.my_verdict, "certainty": h.my_certainty}
+                if h.my_verdict or h.my_certainty
+                else None,
+                "marks": [list(span) for span in marks(h.text, query)],
+                "review_path": f"/review?article={h.article_id}&claim={h.claim_id}",
+            }
+            for h in found.hits
+        ]
+        print(json.dumps({"query": " ".join(args.query), "results": rows, "more": found.more,
+                          "complete": found.complete},
+                         ensure_ascii=False, indent=2))  # fmt: skip
+        return 0
+    for h in found.hits:
+        text, at = h.text, 0
+        shown = ""
+        for start, end in marks(text, query):
+            shown += text[at:start] + "[" + text[start:end] + "]"
+            at = end
+        shown += text[at:]
+        finding = h.decision_verdict or h.my_verdict or "-"
+        print("\t".join([str(h.claim_id), f"{h.article_id}#{h.ordinal}", ",".join(h.found_in),
+                         finding, shown.replace("\n", " ")]))  # fmt: skip
+    if not found.complete:
+        _say("So many entries match that only the newest were ranked and filtered; add words, "
+             "a phrase or --article for a complete list.")  # fmt: skip
+    if not found.hits:
+        _say("No claim matches; try fewer or other words.")
+    elif found.more:
+        _say(f"Showing the best {len(found.hits)}; add words or filters to narrow the search.")
+    return 0
+
+
 def _user_ids(database, names: Sequence[str]) -> list[int]:  # type: ignore[no-untyped-def]
     from db.accounts import list_users
 
@@ -576,6 +670,24 @@ def build_parser() -> argparse.ArgumentParser:
     reviews.add_argument("claim_id", type=int, metavar="CLAIM_ID")
     reviews.add_argument("--as", dest="as_user", metavar="USER", help="read as this user")
     reviews.set_defaults(handler=cmd_reviews)
+
+    search = commands.add_parser(
+        "search", help="search claims, rationales, sources and decisions (as --as USER may)"
+    )
+    search.add_argument("query", nargs="+", metavar="QUERY",
+                        help='words, "a phrase", -excluded; every one must match')  # fmt: skip
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--verdict", action="append", default=[], metavar="CODE",
+                        help="only claims with this verdict (repeatable)")  # fmt: skip
+    search.add_argument("--certainty", action="append", default=[], metavar="CODE",
+                        help="only claims with this certainty (repeatable)")  # fmt: skip
+    search.add_argument("--reviewer", metavar="USER", help="only claims USER reviewed")
+    search.add_argument("--article", type=int, metavar="ID", help="only this article's claims")
+    search.add_argument("--since", metavar="YYYY-MM-DD", help="articles published from then")
+    search.add_argument("--until", metavar="YYYY-MM-DD", help="articles published until then")
+    search.add_argument("--limit", type=_positive, default=20, help="at most this many (20)")
+    search.add_argument("--as", dest="as_user", metavar="USER", help="search as this user")
+    search.set_defaults(handler=cmd_search)
 
     assign_cmd = commands.add_parser("assign", help="assign an article (or claims) to reviewers")
     assign_cmd.add_argument("article_id", type=int, metavar="ARTICLE_ID")

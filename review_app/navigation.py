@@ -51,6 +51,7 @@ PAGES = (
     PageSpec("queue.py", "My queue", ":material/inbox:", REVIEW_CLAIMS),
     PageSpec("review.py", "Review", ":material/rate_review:", REVIEW_CLAIMS),
     PageSpec("claims.py", "Claims", ":material/format_list_numbered:", READ_ARTICLES),
+    PageSpec("search.py", "Search", ":material/search:", READ_ARTICLES),
     PageSpec("dashboard.py", "Evidence gaps", ":material/monitoring:", READ_ALL_REVIEWS),
     PageSpec("assignments.py", "Assignments", ":material/group_add:", ASSIGN_REVIEWS),
     PageSpec("adjudication.py", "Adjudication", ":material/gavel:", RECORD_DECISIONS),

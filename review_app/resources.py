@@ -45,6 +45,7 @@ from db.queries import (
     get_article,
     list_articles,
 )
+from db.seen_before import EarlierClaim, seen_before, seen_before_in_article
 from db.setup import prepare_database
 
 P = ParamSpec("P")
@@ -170,6 +171,20 @@ def _fresh(
     return decorate
 
 
+@_fresh(ttl=60, max_entries=256)
+def earlier_claims(actor: Actor, claim_id: int) -> list[EarlierClaim]:
+    """Claims seen before (db/seen_before.py) of the claim on the review page."""
+    with database().read() as session:
+        return seen_before(session, actor, claim_id)
+
+
+@_fresh(ttl=300, max_entries=64)
+def claims_seen_before(actor: Actor, article_id: int) -> tuple[int, ...]:
+    """The article's checkable claims the desk has seen before (db/seen_before.py)."""
+    with database().read() as session:
+        return tuple(seen_before_in_article(session, actor, article_id))
+
+
 @_fresh(ttl=60, max_entries=64)
 def article_rows(actor: Actor, search: str = "") -> list[dict[str, Any]]:
     with database().read() as session:
@@ -203,11 +218,16 @@ def article_header(actor: Actor, article_id: int) -> dict[str, Any] | None:
 
 @_fresh(ttl=60, max_entries=256)
 def claim_total(
-    article_id: int, checkable_only: bool = False, cue_kinds: tuple[str, ...] = ()
+    article_id: int,
+    checkable_only: bool = False,
+    cue_kinds: tuple[str, ...] = (),
+    only: tuple[int, ...] | None = None,
 ) -> int:
     """How many of an article's claims match the filters."""
     with database().read() as session:
-        return count_claims(session, article_id, checkable_only=checkable_only, cue_kinds=cue_kinds)
+        return count_claims(
+            session, article_id, checkable_only=checkable_only, cue_kinds=cue_kinds, only=only
+        )
 
 
 @_fresh(ttl=60, max_entries=256)
@@ -218,6 +238,7 @@ def claim_rows(
     limit: int,
     checkable_only: bool = False,
     cue_kinds: tuple[str, ...] = (),
+    only: tuple[int, ...] | None = None,
 ) -> list[dict[str, Any]]:
     """One page of the claims that match the filters, as plain rows."""
     with database().read() as session:
@@ -229,6 +250,7 @@ def claim_rows(
             limit=limit,
             checkable_only=checkable_only,
             cue_kinds=cue_kinds,
+            only=only,
         )
         return [
             {

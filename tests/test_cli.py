@@ -462,3 +462,53 @@ def test_assign_some_claims_then_unassign_and_bad_claim_numbers(database: Databa
     assert run("unassign", str(article), "--reviewer", "rita", db_url=url).returncode == 0
     again = run("unassign", str(article), "--reviewer", "rita", db_url=url)
     assert again.returncode == 2 and "no assignment in this article" in again.stderr
+
+
+def test_search_prints_ranked_claims_as_text_and_json_and_refuses_bad_input(
+    database: Database,
+) -> None:
+    from claims.permissions import Actor
+    from db.accounts import create_user
+    from db.articles import demo_article_bytes, import_file
+    from db.assignments import assign
+    from db.reviews import save_review
+
+    url = database.url
+    article = import_file(database, demo_article_bytes(), "demo.txt", actor=Actor.operator("t"))
+    people = {}
+    for name in ("rita", "raj"):
+        user, _ = create_user(database, Actor.operator("t"), name, ["reviewer"],
+                              password="a long password")  # fmt: skip
+        people[name] = user
+    assign(database, Actor.operator("t"), article.article_id, [u.id for u in people.values()])
+    found = json.loads(run("search", "bone", "marrow", "--json", db_url=url).stdout)
+    first = found["results"][0]
+    assert "bone marrow" in first["text"] and found["complete"]
+    assert [first["text"][a:b] for a, b in first["marks"]][:2] == ["bone", "marrow"]
+    assert first["review_path"] == f"/review?article={article.article_id}&claim={first['claim_id']}"
+    text = run("search", "bone", "marrow", db_url=url).stdout.splitlines()
+    assert text and "[bone] [marrow]" in text[0]
+    # Blind review: Rita's submitted rationale is found by her, not by Raj before he submits.
+    from db.accounts import actor_for
+
+    save_review(
+        database, actor_for(people["rita"]), first["claim_id"], verdict="accurate",
+        certainty="high", rationale="Haematology atlas agrees.", submit=True,
+    )  # fmt: skip
+    assert (
+        run("search", "haematology", "--as", "rita", "--json", db_url=url).stdout.count(
+            '"claim_id"'
+        )
+        == 1
+    )
+    hidden = run("search", "haematology", "--as", "raj", db_url=url)
+    assert hidden.returncode == 0 and hidden.stdout == "" and "No claim matches" in hidden.stderr
+    for bad, says in (
+        (["the"], "at least one word"),
+        (["bone", "--verdict", "bogus"], "not on the verdict scale"),
+        (["bone", "--since", "2025-13-01"], "not a date"),
+        (["bone", "--since", "2025-02-01", "--until", "2025-01-01"], "after the"),
+        (["bone", "--limit", "0"], "at least 1"),
+    ):
+        refused = run("search", *bad, db_url=url)
+        assert refused.returncode != 0 and says in refused.stderr, (bad, refused.stderr)

@@ -4,6 +4,7 @@ from alembic import context
 
 from db.engine import make_engine
 from db.models import Base
+from db.search_index import is_engine_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -15,6 +16,10 @@ def _configure_and_run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
+        # The full-text index is the database's own (db/search_index.py), not in the models.
+        include_object=lambda obj, name, type_, _reflected, _other: (
+            not is_engine_object(name, type_, getattr(getattr(obj, "table", None), "name", None))
+        ),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -12,7 +12,7 @@ from claims.permissions import Actor
 from claims.readers import SUPPORTED_FORMATS
 from db.articles import ImportResult, import_file
 from review_app.components.text import escape_markdown
-from review_app.resources import clear_cached_reads, database
+from review_app.resources import claims_seen_before, clear_cached_reads, database
 
 UPLOAD_TYPES = ["txt", "text", "md", "markdown", "html", "htm", "docx"]
 # A browser text box slows down sharply beyond this (a 1 MB paste froze the page for minutes);
@@ -83,13 +83,28 @@ def _refuse_long_pastes() -> None:
     st.html(script.replace("LIMIT", str(PASTE_MAX_CHARS)), unsafe_allow_javascript=True)
 
 
-def _show_last_result() -> None:
+def _show_last_result(actor: Actor) -> None:
     result: ImportResult | None = st.session_state.pop(_LAST_RESULT, None)
     if result is None:
         return
     name = escape_markdown(result.title)
     if result.created:
         st.success(f"Imported **{name}** with {result.claim_count} claims.")
+        with st.spinner("Looking for claims the desk has seen before…"):
+            seen = claims_seen_before(actor, result.article_id)
+        if seen:
+            st.info(
+                f"**{len(seen)} of this article's claims were seen before** in other articles, "
+                "with a finding: the Claims page lists them, and the review page shows each "
+                "earlier finding with its sources.",
+                icon=":material/history:",
+            )
+            st.page_link(
+                "views/claims.py",
+                label="Show the claims seen before",
+                icon=":material/history:",
+                query_params={"article": str(result.article_id), "seen": "1"},
+            )
     else:
         st.info(f"This article is already here as **{name}**; nothing was imported twice.")
     st.page_link(
@@ -101,7 +116,7 @@ def _show_last_result() -> None:
 
 
 def import_panel(actor: Actor) -> None:
-    _show_last_result()
+    _show_last_result(actor)
     upload_tab, paste_tab = st.tabs(["Upload a file", "Paste text"])
     with upload_tab, st.form("importer_upload", clear_on_submit=False):
         upload = st.file_uploader(

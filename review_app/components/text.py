@@ -12,3 +12,15 @@ def escape_markdown(text: str) -> str:
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
+    """Text shown literally, with the spans marked (a search's matching words)."""
+    shown, at = "", 0
+    for start, end in spans:
+        shown += (
+            escape_markdown(text[at:start])
+            + f"**:orange-background[{escape_markdown(text[start:end])}]**"
+        )
+        at = end
+    return shown + escape_markdown(text[at:])

@@ -9,7 +9,7 @@ from review_app.components.article_picker import pick_article
 from review_app.components.claim_history import claim_history_panel
 from review_app.components.exporter import export_panel
 from review_app.components.text import escape_markdown, plural
-from review_app.resources import article_header, claim_rows, claim_total
+from review_app.resources import article_header, claim_rows, claim_total, claims_seen_before
 
 PAGE_SIZE = 100
 
@@ -40,17 +40,25 @@ export_panel(actor, chosen)
 
 left, right = st.columns([1, 2])
 checkable_only = left.toggle("Checkable claims only", key="claims_checkable_only")
+if "claims_seen" not in st.session_state:
+    st.session_state["claims_seen"] = st.query_params.get("seen") == "1"  # the import's link
+seen_only = left.toggle(
+    "Seen before",
+    key="claims_seen",
+    help="Only the claims the desk has seen before in other articles, with a finding.",
+)
+only = claims_seen_before(actor, chosen) if seen_only else None
 cue_kinds = right.multiselect(
     "With cues of kind",
     CUE_KINDS,
     format_func=lambda kind: kind.replace("_", " "),
     key="claims_cue_kinds",
 )
-total = claim_total(chosen, checkable_only, tuple(cue_kinds))
+total = claim_total(chosen, checkable_only, tuple(cue_kinds), only)
 pages = max(1, -(-total // PAGE_SIZE))
 page = st.number_input("Page", min_value=1, max_value=pages, value=1) if pages > 1 else 1
 rows = claim_rows(
-    actor, chosen, (page - 1) * PAGE_SIZE, PAGE_SIZE, checkable_only, tuple(cue_kinds)
+    actor, chosen, (page - 1) * PAGE_SIZE, PAGE_SIZE, checkable_only, tuple(cue_kinds), only
 )
 
 if not rows:

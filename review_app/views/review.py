@@ -42,6 +42,7 @@ from review_app.components.review_form import (
     review_form,
     verdict_keys,
 )
+from review_app.components.seen_before import seen_before_panel
 from review_app.components.split_fixer import split_fixer
 from review_app.resources import database, writes_seen
 
@@ -357,6 +358,7 @@ def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
         )
 
     claim_in_context(claim)
+    seen_before_panel(actor, claim)
     if claim.my_review and claim.my_review.needs_second_look:
         st.warning("This claim's wording changed after you reviewed it: check your review.")
 

@@ -92,7 +92,15 @@ def test_logging_in_opens_the_articles_and_a_wrong_password_is_refused(
     [
         (
             "reviewer",
-            ["Articles", "My queue", "Review", "Claims", "Citation library", "My account"],
+            [
+                "Articles",
+                "My queue",
+                "Review",
+                "Claims",
+                "Search",
+                "Citation library",
+                "My account",
+            ],
         ),
         (
             "editor",
@@ -101,6 +109,7 @@ def test_logging_in_opens_the_articles_and_a_wrong_password_is_refused(
                 "My queue",
                 "Review",
                 "Claims",
+                "Search",
                 "Evidence gaps",
                 "Assignments",
                 "Adjudication",

@@ -101,6 +101,7 @@ from claims.permissions import (
 from claims.reports import html as html_report
 from claims.reports.model import ReportOptions
 from claims.reports.tabular import formula_safe
+from claims.search import parse_query
 from claims.sources.records import SourceRecord
 from db.accounts import (
     LoginRefused,
@@ -132,7 +133,7 @@ from db.engine import Database, make_engine
 from db.models import Base, Claim, User, UserRole
 from db.queries import article_bundle
 from db.reports import set_key_takeaways, set_organisation, set_report_options
-from db.reviews import CitedSource, save_review
+from db.reviews import CitedSource, reuse_sources, save_review
 from db.source_lookups import refresh_sources, store_lookup
 from db.transfer import import_bundle
 from review_app.components.table_download import safe_csv
@@ -527,6 +528,7 @@ class World:
     user_ids: dict[str, int]
     actors: dict[str, Actor]  # role (or "anonymous") -> actor
     bundle: dict[str, Any]  # an export of another text, for import_bundle
+    echo_claim: int  # another article's claim saying what claims[0] says (seen before)
     span: tuple[int, int]  # a valid new span for claims[2]
     split_at: int  # a valid split offset inside claims[3]
 
@@ -537,6 +539,7 @@ WORLD_TEXT = (
     "everyone who takes it. Green tea burns fat faster than exercise does. Garlic lowers blood "
     "pressure in most adults.\n"
 )
+ECHO_TEXT = "A cold is cured within a day by vitamin C, every time.\n"  # claims[0], seen before
 RIS = (
     b"TY  - JOUR\nTI  - Zinc for the common cold\nAU  - Hemila, H\nJO  - Cochrane Database Syst "
     b"Rev\nPY  - 2017\nDO  - 10.5555/zinc.2017\nER  - \n"
@@ -568,6 +571,8 @@ def _build_world(database: Database) -> World:
         citations=[CitedSource(citation.id, "contradicts")],
     )
     assign(database, OPERATOR, article.article_id, [user_ids["reviewer2"]])
+    echo = import_file(database, ECHO_TEXT.encode(), "echo.txt", actor=OPERATOR)
+    [echo_claim] = _checkable_claims(database, echo.article_id)
     with database.read() as session:
         bundle = article_bundle(session, OPERATOR, article.article_id)
         spans = {
@@ -581,6 +586,7 @@ def _build_world(database: Database) -> World:
     return World(
         article_id=article.article_id,
         claims=claims,
+        echo_claim=echo_claim,
         citation_id=citation.id,
         review_id=review.id,
         user_ids=user_ids,
@@ -693,6 +699,10 @@ WRITE_OPERATIONS: dict[str, tuple[str, WriteCall]] = {
             db, a, w.claims[1], verdict="accurate", certainty="high", rationale="r", submit=True
         ),
     ),
+    "reviews.reuse_sources": (
+        REVIEW_CLAIMS,
+        lambda db, a, w: reuse_sources(db, a, w.echo_claim, w.claims[0]),
+    ),
     "transfer.import_bundle": (IMPORT_ARTICLES, lambda db, a, w: import_bundle(db, a, w.bundle)),
     "reports.set_key_takeaways": (
         RECORD_DECISIONS,
@@ -726,7 +736,13 @@ def test_every_db_write_function_is_covered() -> None:
     assert not stale, f"checked here but no longer db write functions: {stale}"
     for name, (permission, _) in WRITE_OPERATIONS.items():
         found = DB_FUNCTIONS[name].permissions
-        assert found == {permission}, f"{name} requires {sorted(found)}, the matrix {permission!r}"
+        # Besides its own permission a write may read what every holder of it may read (reusing
+        # an earlier claim's sources reads that claim): such a check refuses no one more.
+        holders = [ROLE_PERMISSIONS[r] for r in ROLES if permission in ROLE_PERMISSIONS[r]]
+        implied = frozenset.intersection(*holders)
+        assert permission in found and found <= implied, (
+            f"{name} requires {sorted(found)}, the matrix {permission!r}"
+        )
         assert permission not in READ_ONLY_PERMISSIONS, name
     actorless = {f.name for f in DB_FUNCTIONS.values() if f.writes and not f.takes_actor}
     assert actorless == set(ACTORLESS_WRITES), (
@@ -797,6 +813,7 @@ def _read_arguments(database: Database, session: Any, world: World) -> dict[str,
         "after_ordinal": 0,
         "ids": [1],
         "identifiers": parse_identifiers("PMID 27557302")[0],
+        "query": parse_query("vitamin"),
     }
 
 
