@@ -9,7 +9,7 @@ felt time in the browser grows with every element it redraws; bench/felt.py meas
 """
 
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 
 import pyarrow as pa
 import streamlit as st
@@ -31,6 +31,7 @@ from db.workspace import (
 from review_app.auth import current_actor, fragment_actor
 from review_app.components.article_picker import pick_article
 from review_app.components.claim_view import claim_in_context
+from review_app.components.navigator_rows import KeptNavigator, NavigatorFilters
 from review_app.components.other_reviews import other_reviews
 from review_app.components.review_form import (
     CERTAINTY_KEYS,
@@ -72,36 +73,6 @@ def _mine(row: NavigatorRow) -> str:
     verdict = VERDICT_LABELS.get(row.verdict or "")
     words = f"{STATUS_MARKS[row.status]} {verdict}" if verdict else STATUS_WORDS[row.status]
     return words + (" ⚑" if row.needs_second_look else "")
-
-
-@dataclass(frozen=True)
-class NavigatorFilters:
-    """The navigator's filters, as db.workspace.review_navigator takes them."""
-
-    status: tuple[str, ...]
-    checkable_only: bool
-    with_cues: bool
-    verdicts: tuple[str, ...]
-    certainties: tuple[str, ...]
-
-    def on_my_review(self) -> bool:
-        """Whether saving a review can move a claim into or out of the list."""
-        return bool(self.status or self.verdicts or self.certainties)
-
-
-@dataclass(frozen=True)
-class KeptNavigator:
-    """The navigator's rows kept in the session, and what they were read for."""
-
-    article_id: int
-    filters: NavigatorFilters
-    page: int
-    writes: int  # resources.writes_seen() when read: any write of mine reads them again
-    period: int  # the half-minute they were read in: others' changes show within it
-    progress: Progress
-    total: int
-    rows: list[NavigatorRow]
-    table: pa.Table
 
 
 _BLOCKED = "review_blocked_move"  # the claim a move was held back from, for unsaved changes

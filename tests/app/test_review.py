@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -418,3 +420,28 @@ def test_moving_away_from_unsaved_changes_is_held_back_until_they_are_discarded(
     _run(at)
     assert any("Claim 10 of 30" in c.value for c in at.caption)
     assert reviews_of_claim(world["db"], world["rita"], world["claims"][9]) == []
+
+
+def test_a_full_run_of_the_page_keeps_the_navigator_rows_it_read(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reopening the page (a full run) with nothing changed reads the navigator's rows once:
+    the kept rows still match what they were read for."""
+    import db.workspace
+
+    calls = []
+    real = db.workspace.review_navigator
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(db.workspace, "review_navigator", counted)
+    # Kept rows are read again each half minute: keep the clock inside one half minute.
+    middle = (time.time() // 30) * 30 + 15
+    monkeypatch.setattr(time, "time", lambda: middle)
+    at = _open(world, 3)
+    assert len(calls) == 1
+    _run(at)  # the whole page again, as after a filter set and cleared, or a page switch
+    _run(at)
+    assert len(calls) == 1
