@@ -51,6 +51,7 @@ from db.models import (
     Review,
     ReviewCitation,
 )
+from db.search_index import chunks as _chunks
 
 WEAK_CERTAINTY = ("low", "very_low", "no_evidence")
 INDIRECT_DESIGNS = ("preclinical", "preprint")
@@ -64,7 +65,6 @@ UNREVIEWED = "unreviewed"  # verdict state of a checkable claim no one has revie
 NOT_RATED = "not_rated"  # certainty state of a checkable claim without an agreed certainty
 HEDGE = "hedge"  # the cue kind that does not count towards "cues_unreviewed"
 COUNT_COLUMNS = ("claims", "checkable", "reviewed", "decided", "open_gap", *GAP_COLUMNS)
-_CHUNK = 500  # ids per IN (...) list; stays far below every driver's parameter limit
 
 _CLAIMS = "claim_facts_claims"
 _ARTICLES = "claim_facts_articles"
@@ -222,12 +222,6 @@ def _mark_current(session: Session, article_id: int) -> None:
         pending = session.info.get(key)
         if pending:
             pending.discard(article_id)
-
-
-def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), _CHUNK):
-        yield ordered[start : start + _CHUNK]
 
 
 def refresh(

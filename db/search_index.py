@@ -33,7 +33,7 @@ SETTLED_INDEX = "ix_search_entries_settled"
 # The entry of a claim that has a decision or a submitted review: its text again, searched
 # only for "seen before" (db/seen_before.py), through an index of its own.
 SETTLED = "settled"
-_CHUNK = 500
+_CHUNK = 500  # ids per IN (...) list; stays far below every driver's parameter limit
 _BATCH = 5000  # claims read and written at a time by a rebuild
 
 SQLITE_DDL = (
@@ -116,7 +116,9 @@ _DELETE_OF_ARTICLES = delete(SearchEntry).where(
 )
 
 
-def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+def chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    """Ids sorted and cut into lists short enough for every driver's IN (...) parameters
+    (db/claim_facts.py uses them too)."""
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), _CHUNK):
         yield ordered[start : start + _CHUNK]
@@ -130,11 +132,11 @@ def refresh(
     if not claim_ids and not article_ids:
         return
     connection = session.connection()
-    for chunk in _chunks(article_ids):
+    for chunk in chunks(article_ids):
         connection.execute(_DELETE_OF_ARTICLES, {"ids": chunk})
         _write_claims(session, Claim.article_id.in_(chunk))
         _write_reviews_and_decisions(session, Claim.article_id.in_(chunk))
-    for chunk in _chunks(claim_ids):
+    for chunk in chunks(claim_ids):
         connection.execute(_DELETE_OF_CLAIMS, {"ids": chunk})
         _write_claims(session, Claim.id.in_(chunk))
         _write_reviews_and_decisions(session, Claim.id.in_(chunk))
@@ -148,7 +150,7 @@ def _write_reviews_and_decisions(session: Session, claim_condition) -> None:  # 
     ).all()
     sources: dict[int, list[str]] = {}
     if reviews:
-        for chunk in _chunks(r.id for r in reviews):
+        for chunk in chunks(r.id for r in reviews):
             for review_id, title, authors in session.execute(
                 select(ReviewCitation.review_id, Citation.title, Citation.authors)
                 .join(Citation, Citation.id == ReviewCitation.citation_id)
