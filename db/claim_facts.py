@@ -29,6 +29,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     literal,
     or_,
     select,
@@ -36,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from claims.sources.flags import RETRACTED
-from db import search_index
+from db import claim_matches, search_index
 from db.models import (
     GAP_COLUMNS,
     Article,
@@ -71,6 +72,7 @@ _ARTICLES = "claim_facts_articles"
 _REVIEWS = "claim_facts_reviews"
 _CITATIONS = "claim_facts_citations"
 _SUMMED = "claim_facts_summed_articles"  # articles that lost a claim: only their sums change
+_WORDED = "claim_facts_worded"  # claims with new text (or newly checkable): to match again
 
 
 def live_facts(claim_condition: ColumnElement[bool]) -> Select:
@@ -211,6 +213,7 @@ def write_new_article_facts(session: Session, article_id: int) -> None:
     connection.execute(_INSERT_SUMS_OF_ARTICLES, ids)
     connection.execute(_INSERT_TOTALS_OF_ARTICLES, ids)
     search_index.refresh(session, article_ids=[article_id])
+    claim_matches.queue_article(session, article_id)
     _mark_current(session, article_id)
 
 
@@ -349,6 +352,8 @@ def _note_changes(session: Session, _flush_context: object) -> None:
         if isinstance(obj, Claim):
             claims.add(obj.id)
             session.info.setdefault(_SUMMED, set()).add(obj.article_id)
+            if obj in session.new or (obj in session.dirty and _reworded(obj)):
+                session.info.setdefault(_WORDED, set()).add(obj.id)
         elif isinstance(obj, Review | ClaimCue | Decision):
             claims.add(obj.claim_id)
         elif isinstance(obj, ReviewCitation | DecisionReview):
@@ -364,6 +369,7 @@ def _refresh_before_commit(session: Session) -> None:
     summed = session.info.pop(_SUMMED, set())
     reviews = session.info.pop(_REVIEWS, set())
     citations = session.info.pop(_CITATIONS, set())
+    worded = session.info.pop(_WORDED, set())
     for chunk in _chunks(citations):
         reviews.update(
             session.scalars(
@@ -378,10 +384,18 @@ def _refresh_before_commit(session: Session) -> None:
         refresh(session, claims, articles, summed)
         # The same claims' search entries, under the article locks the refresh just took.
         search_index.refresh(session, claims, articles)
+    if worded:
+        claim_matches.queue(session, worded)
+
+
+def _reworded(claim: Claim) -> bool:
+    """Whether a claim's text, or whether it is checkable, changed in this transaction."""
+    attributes = inspect(claim).attrs
+    return attributes.text.history.has_changes() or attributes.checkable.history.has_changes()
 
 
 def _forget(session: Session, *_args: object) -> None:
-    for key in (_CLAIMS, _ARTICLES, _SUMMED, _REVIEWS, _CITATIONS):
+    for key in (_CLAIMS, _ARTICLES, _SUMMED, _REVIEWS, _CITATIONS, _WORDED):
         session.info.pop(key, None)
 
 

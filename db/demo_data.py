@@ -10,15 +10,18 @@ from datetime import timedelta
 
 from sqlalchemy import func, insert, select
 
+from claims.matching import OPPOSITE, SAME, compare
 from claims.permissions import IMPORT_ARTICLES, Actor
 from db.audit import record_event
 from db.claim_facts import touch_articles
+from db.claim_matches import KEPT, recount
 from db.engine import Database
 from db.models import (
     Article,
     Citation,
     Claim,
     ClaimCue,
+    ClaimMatch,
     Decision,
     Review,
     ReviewCitation,
@@ -44,6 +47,17 @@ VERDICTS = [
 CERTAINTIES = ["high", "moderate", "low", "very_low", "no_evidence"]
 SECTIONS = ["Background", "What the trials found", "Side effects", "Who it is for", "Bottom line"]
 DESIGNS = ["systematic_review", "rct", "cohort", "case_series", "preclinical", "preprint", None]
+# A share of the checkable claims are recurring myths: one of MYTHS, in one of its wordings,
+# stored as matches of the earlier occurrences as the matcher would (db/claim_matches.py),
+# without searching a million claims for each: the "seen before" panel and the dashboard's
+# recurring claims then read tables of a real desk's shape.
+RECURRING_SHARE = 0.02
+MYTHS = len(DRUGS) * len(OUTCOMES) * len(GROUPS)  # 216, each its own drug, outcome, group
+MYTH_WORDINGS = (
+    "{drug} cures {outcome} problems in {group}.",
+    "Taking {drug} can cure {outcome} problems in {group}, a blog claims.",
+    "{drug} does not cure {outcome} problems in {group}.",  # its opposite, now and then
+)
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -56,6 +70,45 @@ def _sentence(rng: random.Random, n: int) -> str:
         f"Is {drug} right for {group}?",  # a question: not a checkable claim
     ]
     return forms[n % len(forms)] if n % 25 == 24 else forms[n % 4]
+
+
+def _myth(n: int, wording: int) -> str:
+    drug = DRUGS[n % len(DRUGS)]
+    outcome = OUTCOMES[n // len(DRUGS) % len(OUTCOMES)]
+    group = GROUPS[n // (len(DRUGS) * len(OUTCOMES)) % len(GROUPS)]
+    text = MYTH_WORDINGS[wording].format(drug=drug, outcome=outcome, group=group)
+    return text[0].upper() + text[1:]
+
+
+class _Myths:
+    """Occurrences of each myth so far, and the match rows a new occurrence adds."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, list[tuple[int, int, int]]] = {}  # myth -> (claim, article, wording)
+        self.similarity: dict[tuple[int, int, int], tuple[float, str]] = {}
+
+    def _compared(self, myth: int, a: int, b: int) -> tuple[float, str]:
+        key = (myth, min(a, b), max(a, b))
+        if key not in self.similarity:
+            found = compare(_myth(myth, a), _myth(myth, b))
+            self.similarity[key] = (round(found.similarity, 4), found.relation)
+        return self.similarity[key]
+
+    def add(self, myth: int, wording: int, claim_id: int, article_id: int) -> list[dict]:
+        rows = []
+        earlier = self.seen.setdefault(myth, [])
+        for other, other_article, other_wording in earlier[-KEPT:]:
+            similarity, relation = self._compared(myth, wording, other_wording)
+            if other_article == article_id or relation not in (SAME, OPPOSITE):
+                continue
+            rows.append({"claim_id": claim_id, "other_claim_id": other,
+                         "other_article_id": other_article, "similarity": similarity,
+                         "relation": relation})  # fmt: skip
+            rows.append({"claim_id": other, "other_claim_id": claim_id,
+                         "other_article_id": article_id, "similarity": similarity,
+                         "relation": relation})  # fmt: skip
+        earlier.append((claim_id, article_id, wording))
+        return rows
 
 
 def generate(
@@ -98,6 +151,7 @@ def generate(
         )
     done = analysed = 0
     added: list[int] = []
+    myths = _Myths()
     articles = max(1, round(claims / CLAIMS_PER_ARTICLE))
     now = utcnow()
     for batch_start in range(0, articles, BATCH_ARTICLES):
@@ -110,6 +164,11 @@ def generate(
         with database.write() as session:
             for a in range(batch_start, min(articles, batch_start + BATCH_ARTICLES)):
                 sentences = [_sentence(rng, i) for i in range(CLAIMS_PER_ARTICLE)]
+                recurring: dict[int, tuple[int, int]] = {}  # sentence -> (myth, wording)
+                for i, sentence in enumerate(sentences):
+                    if not sentence.endswith("?") and rng.random() < RECURRING_SHARE:
+                        recurring[i] = (rng.randrange(MYTHS), rng.choice((0, 0, 0, 1, 1, 2)))
+                        sentences[i] = _myth(*recurring[i])
                 text = " ".join(sentences)
                 article = Article(
                     title=f"Synthetic article {a + 1}: {rng.choice(DRUGS)}",
@@ -152,6 +211,14 @@ def generate(
                 ]  # fmt: skip
                 if cues:
                     session.execute(insert(ClaimCue), cues)
+                matches = [
+                    match
+                    for i, (myth, wording) in recurring.items()
+                    for match in myths.add(myth, wording, ids[i], article.id)
+                ]
+                if matches:
+                    session.execute(insert(ClaimMatch), matches)
+                    recount(session, {m["claim_id"] for m in matches})
                 review_rows, link_rows, doubly_reviewed = [], [], set()
                 for cid, row in zip(ids, rows, strict=True):
                     if row["checkable"] and rng.random() < 0.35:  # most stay unreviewed

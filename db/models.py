@@ -16,6 +16,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -627,3 +628,51 @@ class SearchEntry(Base):
         ForeignKey("reviews.id", ondelete="CASCADE"), index=True
     )
     body: Mapped[str] = mapped_column(Text)
+
+
+class ClaimMatch(Base):
+    """Two claims of different articles that say the same thing, or the opposite, as
+    claims.matching judged their texts: stored once in each direction, so a claim's matches
+    are one index read. Derived data (db/claim_matches.py): written when a claim is imported
+    or its text changes, never on a review's click path."""
+
+    __tablename__ = "claim_matches"
+    # Recurring claims: the articles each claim was matched in, read from the index alone.
+    __table_args__ = (
+        Index("ix_claim_matches_recurring", "relation", "claim_id", "other_article_id"),
+    )
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    other_article_id: Mapped[int] = mapped_column(Integer)
+    similarity: Mapped[float] = mapped_column(Float)
+    relation: Mapped[str] = mapped_column(String(10))  # claims.matching.SAME or OPPOSITE
+
+
+class ClaimRecurrence(Base):
+    """In how many other articles a claim's same-claim matches lie: the recurring claims are
+    read from this index, not counted over every match (db/claim_matches.py keeps it as it
+    stores matches). Only claims with such a match have a row."""
+
+    __tablename__ = "claim_recurrence"
+    __table_args__ = (Index("ix_claim_recurrence_other_articles", "other_articles"),)
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_articles: Mapped[int] = mapped_column(Integer)
+
+
+class ClaimMatchQueue(Base):
+    """Claims whose matches are still to be found: new or changed text. Drained in batches by
+    db/claim_matches.py (the app's background matcher, an import, ``claimreview match``)."""
+
+    __tablename__ = "claim_match_queue"
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )

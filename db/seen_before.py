@@ -1,10 +1,11 @@
 """Claims the desk has seen before: earlier claims of other articles that say the same thing.
 
 Health myths come back article after article; a reviewer should meet last month's finding on
-the same claim, with its sources, before searching again. The candidates are claims with a
-finding (an editor's decision, or submitted reviews), found by the full-text index's "settled"
-entries (db/search_index.py) for any of the claim's content words; claims.matching re-ranks
-them by a measure that handles paraphrase and tells a negated claim apart ("opposite").
+the same claim, with its sources, before searching again. Which claims say the same thing (or
+the opposite: a negated claim is told apart) is found once per claim and stored
+(db/claim_matches.py); this module offers those of the stored matches that have a finding (an
+editor's decision, or submitted reviews). A claim still waiting in the matching queue (just
+imported, or reworded) is matched on the spot, without storing.
 
 What is offered keeps to who may read what: a decision is open to every reader, reviews only
 as db.reviews.readable_reviews shows them. Under blind review, a reviewer who has not yet
@@ -14,18 +15,23 @@ verdicts on the same claim elsewhere would otherwise lead them.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import bindparam, column, func, literal_column, select, table
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.errors import ClaimreviewError
-from claims.matching import OPPOSITE, SAME, rank, search_terms
 from claims.permissions import READ_ALL_REVIEWS, READ_ARTICLES, Actor
 from db.assignments import blind_under
 from db.citations import citation_info
+from db.claim_matches import (
+    Found,
+    find_matches,
+    is_queued,
+    queued,
+    stored_matches,
+    with_stored_match,
+)
 from db.models import (
     Article,
     Citation,
@@ -37,13 +43,8 @@ from db.models import (
     SearchEntry,
 )
 from db.reviews import readable_reviews
-from db.search_index import FTS_TABLE, SETTLED
+from db.search_index import SETTLED
 
-CANDIDATES = 30  # earlier claims the index offers the matcher
-TERMS = 8  # the claim's words the index is asked about, rarest first
-RANKED = 5000  # entries ranked at most, for the candidates
-COUNTS_KEPT_SECONDS = 600.0
-COUNTS_KEPT = 20_000
 SHOWN = 3
 
 
@@ -70,102 +71,6 @@ class EarlierClaim:
     decided: bool  # an editor's decision (else: submitted reviews)
     reviews: int  # the readable submitted reviews the finding rests on
     sources: tuple[EarlierSource, ...]
-
-
-def _matching(session: Session, expression: str, ranked: bool = True) -> Any:
-    """Entries (entry id, score: higher is better) matching a query written as FTS5 text for
-    SQLite (``"a" OR "b"``), turned into to_tsquery text on PostgreSQL. Entries of every kind:
-    the index answers a plain word query fastest, and the few matches are then narrowed to
-    settled claims by the join."""
-    if session.get_bind().dialect.name == "postgresql":
-        text = expression.replace('"', "'").replace(" OR ", " | ").replace(" AND ", " & ")
-        ts = func.to_tsquery(literal_column("'english'"), bindparam("q", text))
-        document = literal_column("search_entries.document")
-        score = func.ts_rank(document, ts)
-        columns = [SearchEntry.id.label("entry_id")] + ([score.label("score")] if ranked else [])
-        return select(*columns).where(SearchEntry.kind == SETTLED, document.op("@@")(ts))
-    fts = table(FTS_TABLE, column("rowid"), column("rank"))
-    # A count must not select the rank: FTS5 would score every row it counts.
-    columns = [fts.c.rowid.label("entry_id")] + ([(-fts.c.rank).label("score")] if ranked else [])
-    return select(*columns).where(
-        literal_column(FTS_TABLE).op("MATCH")(bindparam("q", f"body : ({expression})"))
-    )
-
-
-_COUNTS: dict[tuple[str, str], tuple[float, int]] = {}  # (database, query) -> (when, count)
-
-
-def _count(session: Session, expression: str) -> int:
-    """How many entries match, counted no further than ``RANKED`` + 1. Kept for
-    ``COUNTS_KEPT_SECONDS``: a word's frequency in thousands of claims hardly moves in
-    minutes, it only chooses the query's shape, and counting a common word costs ~10 ms."""
-    key = (str(session.get_bind().url), expression)
-    now = time.monotonic()
-    kept = _COUNTS.get(key)
-    if kept is not None and now - kept[0] < COUNTS_KEPT_SECONDS:
-        return kept[1]
-    matching = _matching(session, expression, ranked=False).limit(RANKED + 1).subquery()
-    count = session.scalar(select(func.count()).select_from(matching)) or 0
-    if count:  # a word no claim has yet may be in the next decision's claim
-        if len(_COUNTS) >= COUNTS_KEPT:
-            _COUNTS.clear()
-        _COUNTS[key] = (now, count)
-    return count
-
-
-def _query_terms(session: Session, text: str) -> str | None:
-    """The candidates' query: an OR of the claim's rarest words, as many as keep the entries to
-    rank within ``RANKED`` (ranking every claim that shares a common word would take longer
-    than the page may). When even the rarest word is that common, its words together (AND),
-    as few as bring the matches within ``RANKED``."""
-    counted = []
-    for order, term in enumerate(search_terms(text, limit=TERMS)):
-        count = _count(session, f'"{term}"')
-        if count:
-            counted.append((count, order, term))
-    if not counted:
-        return None
-    counted.sort()
-    chosen, total = [], 0
-    for count, _, term in counted:
-        if chosen and total + count > RANKED:
-            break
-        chosen.append(term)
-        total += count
-    if total <= RANKED or len(counted) == 1:
-        return " OR ".join(f'"{term}"' for term in chosen)
-    together = [counted[0][2]]
-    for _, _, term in counted[1:]:
-        together.append(term)
-        expression = " AND ".join(f'"{t}"' for t in together)
-        if _count(session, expression) <= RANKED:
-            break
-    return expression
-
-
-def _candidates(session: Session, text: str, article_id: int) -> list[tuple[int, str]]:
-    """(claim id, text) of settled claims of other articles sharing words with ``text``."""
-    expression = _query_terms(session, text)
-    if expression is None:
-        return []
-    found = _matching(session, expression).subquery()
-    best = (
-        select(SearchEntry.claim_id, found.c.score)
-        .join(found, found.c.entry_id == SearchEntry.id)
-        .where(SearchEntry.kind == SETTLED, SearchEntry.article_id != article_id)
-        .order_by(found.c.score.desc())
-        .limit(CANDIDATES * 2)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Claim.id, Claim.text)
-        .join(best, best.c.claim_id == Claim.id)
-        .join(Article, Article.id == Claim.article_id)
-        .where(Article.archived_at.is_(None))
-        .order_by(best.c.score.desc())
-        .limit(CANDIDATES)
-    ).all()
-    return [(claim_id, claim_text) for claim_id, claim_text in rows]
 
 
 def _decisions_only(session: Session, actor: Actor, claim_id: int) -> bool:
@@ -259,6 +164,34 @@ def _finding(
     return verdict, certainty, False, len(submitted), _sources(session, cited)
 
 
+def _matches(session: Session, claim: Claim) -> list[Found]:
+    """The claim's matches with a finding: stored, or found now while the claim is queued."""
+    if is_queued(session, claim.id):
+        found = find_matches(session, claim)
+        archived = set(
+            session.scalars(
+                select(Article.id).where(
+                    Article.id.in_({f.other_article_id for f in found}),
+                    Article.archived_at.is_not(None),
+                )
+            )
+        )
+        found = [f for f in found if f.other_article_id not in archived]
+    else:
+        found = stored_matches(session, claim.id)
+    if not found:
+        return []
+    settled = set(
+        session.scalars(
+            select(SearchEntry.claim_id).where(
+                SearchEntry.claim_id.in_([f.other_claim_id for f in found]),
+                SearchEntry.kind == SETTLED,
+            )
+        )
+    )
+    return [f for f in found if f.other_claim_id in settled]
+
+
 def seen_before(
     session: Session, actor: Actor, claim_id: int, limit: int = SHOWN
 ) -> list[EarlierClaim]:
@@ -268,31 +201,24 @@ def seen_before(
     claim = session.get(Claim, claim_id)
     if claim is None:
         raise ClaimreviewError(f"There is no claim {claim_id}; it may have been merged away.")
-    elsewhere = select(SearchEntry.id).where(
-        SearchEntry.kind == SETTLED, SearchEntry.article_id != claim.article_id
-    )
-    if session.scalar(elsewhere.limit(1)) is None:
-        return []  # no other article has a finding yet: one index probe, not a search
-    candidates = _candidates(session, claim.text, claim.article_id)
-    if not candidates:
+    matches = _matches(session, claim)
+    if not matches:
         return []
     only_decisions = _decisions_only(session, actor, claim_id)
     offered: list[EarlierClaim] = []
-    for match in rank(claim.text, candidates, limit=len(candidates)):
-        if match.relation not in (SAME, OPPOSITE):
-            continue
-        finding = _finding(session, actor, match.key, only_decisions)
+    for match in matches:
+        finding = _finding(session, actor, match.other_claim_id, only_decisions)
         if finding is None:
             continue
         verdict, certainty, decided, reviews, sources = finding
-        earlier = session.get(Claim, match.key)
+        earlier = session.get(Claim, match.other_claim_id)
         offered.append(
             EarlierClaim(
-                claim_id=match.key,
+                claim_id=earlier.id,
                 article_id=earlier.article_id,
                 article_title=earlier.article.title,
                 ordinal=earlier.ordinal,
-                text=match.text,
+                text=earlier.text,
                 similarity=match.similarity,
                 relation=match.relation,
                 verdict=verdict,
@@ -309,12 +235,15 @@ def seen_before(
 
 def seen_before_in_article(session: Session, actor: Actor, article_id: int) -> list[int]:
     """The article's checkable claims with an earlier claim (same or opposite) on offer to the
-    actor, in order: "N of this article's claims were seen before". One full-text query and
-    one re-ranking per claim, a few milliseconds each."""
+    actor, in order: "N of this article's claims were seen before". The stored matches
+    narrow them in one query; each one left (and each still queued) is then checked as the
+    review page would show it."""
     actor.require(READ_ARTICLES)
     claim_ids = session.scalars(
         select(Claim.id)
         .where(Claim.article_id == article_id, Claim.checkable.is_(True))
         .order_by(Claim.ordinal)
     ).all()
-    return [c for c in claim_ids if seen_before(session, actor, c, limit=1)]
+    possible = with_stored_match(session, claim_ids, settled_only=True)
+    possible.update(queued(session, claim_ids, limit=len(claim_ids)))
+    return [c for c in claim_ids if c in possible and seen_before(session, actor, c, limit=1)]

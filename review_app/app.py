@@ -3,7 +3,7 @@
 import streamlit as st
 
 from db.accounts import actor_for
-from review_app import auth
+from review_app import auth, resources
 from review_app.components.search_box import search_box
 from review_app.components.text import escape_markdown
 from review_app.navigation import app_pages, stand_in_pages
@@ -20,6 +20,7 @@ elif user.must_change_password:
     st.navigation(stand_in_pages(auth.change_password_page), position="hidden").run()
 else:
     actor = actor_for(user)
+    resources.keep_matching()  # "seen before" matches new claims in the background
     with st.sidebar:
         st.caption(f"Logged in as **{escape_markdown(user.username)}** ({', '.join(user.roles)})")
         st.button("Log out", key="auth_logout", icon=":material/logout:", on_click=auth.logout)

@@ -207,6 +207,71 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def cmd_match(args: argparse.Namespace) -> int:
+    """Find the matches ("seen before") of claims still waiting for them: a database upgraded
+    from before stored matches, or articles imported here with no app server running."""
+    import time
+
+    from sqlalchemy import func, select
+
+    from db.claim_matches import match_queued
+    from db.models import ClaimMatchQueue
+
+    database = _database()
+    with database.read() as session:
+        waiting = session.scalar(select(func.count()).select_from(ClaimMatchQueue)) or 0
+    wanted = min(waiting, args.limit) if args.limit else waiting
+    began, done = time.monotonic(), 0
+    while done < wanted:
+        step = match_queued(database, limit=min(50, wanted - done))
+        if not step:
+            break
+        done += step
+        print(f"\rmatched {done:,} of {wanted:,} claims", end="", file=sys.stderr, flush=True)
+    if done:
+        print(file=sys.stderr)
+    left = waiting - done
+    print(
+        f"Matched {done:,} claim{'' if done == 1 else 's'} in {time.monotonic() - began:.1f} s; "
+        + (f"{left:,} still wait." if left else "none wait.")
+    )
+    return 0
+
+
+def cmd_recurring(args: argparse.Namespace) -> int:
+    """Claims seen in N or more articles, with each occurrence's current verdict."""
+    from dataclasses import asdict
+
+    from db.claim_matches import occurrences, recurring_claims
+
+    database = _database()
+    actor = _acting(database, args.as_user)
+    with database.read() as session:
+        found = recurring_claims(session, actor, article_id=args.article, minimum=args.articles)
+        places = {r.claim_id: occurrences(session, actor, r.claim_ids) for r in found}
+    if args.json:
+        rows = [
+            {**asdict(r), "occurrences": [asdict(o) for o in places[r.claim_id]]} for r in found
+        ]
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not found:
+        print(f"No claim was seen in {args.articles} or more articles.")
+        return 0
+    for recurring in found:
+        print(f"{recurring.articles} articles: {recurring.text}")
+        for o in places[recurring.claim_id]:
+            print(f"  claim {o.claim_id} ({o.article_title}, #{o.ordinal}): {o.verdict_state}")
+    return 0
+
+
+def _at_least_two(text: str) -> int:
+    """An argparse type: a whole number of at least 2."""
+    if not text.isdigit() or int(text) < 2:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 2")
+    return int(text)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     """Claims, rationales, sources and decisions matching a query, best first, as --as USER
     may read them (blind review applies); JSON with --json."""
@@ -688,6 +753,22 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=_positive, default=20, help="at most this many (20)")
     search.add_argument("--as", dest="as_user", metavar="USER", help="search as this user")
     search.set_defaults(handler=cmd_search)
+
+    match = commands.add_parser(
+        "match", help='find the "seen before" matches of claims still waiting for them'
+    )
+    match.add_argument("--limit", type=_positive, help="at most this many claims (default all)")
+    match.set_defaults(handler=cmd_match)
+
+    recurring = commands.add_parser(
+        "recurring", help="claims seen in several articles, with their verdicts (editors)"
+    )
+    recurring.add_argument("--articles", type=_at_least_two, default=3, metavar="N",
+                           help="seen in at least N articles (default 3)")  # fmt: skip
+    recurring.add_argument("--article", type=int, metavar="ID", help="those of this article")
+    recurring.add_argument("--json", action="store_true", help="print JSON")
+    recurring.add_argument("--as", dest="as_user", metavar="USER", help="as this user")
+    recurring.set_defaults(handler=cmd_recurring)
 
     assign_cmd = commands.add_parser("assign", help="assign an article (or claims) to reviewers")
     assign_cmd.add_argument("article_id", type=int, metavar="ARTICLE_ID")

@@ -11,6 +11,9 @@ free their memory at once.
 from __future__ import annotations
 
 import functools
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,6 +29,7 @@ from claims.errors import ClaimreviewError
 from claims.permissions import Actor
 from claims.sources.background import BackgroundLookups
 from claims.sources.client import Settings, SourceLookup
+from db.claim_matches import BackgroundMatcher, match_article, occurrences, recurring_claims
 from db.dashboard import (
     DashboardFilter,
     article_choices,
@@ -178,7 +182,7 @@ def earlier_claims(actor: Actor, claim_id: int) -> list[EarlierClaim]:
         return seen_before(session, actor, claim_id)
 
 
-@_fresh(ttl=300, max_entries=64)
+@_fresh(ttl=60, max_entries=64)  # the background matcher writes no data version
 def claims_seen_before(actor: Actor, article_id: int) -> tuple[int, ...]:
     """The article's checkable claims the desk has seen before (db/seen_before.py)."""
     with database().read() as session:
@@ -305,6 +309,18 @@ def dashboard_throughput(actor: Actor, filters: DashboardFilter) -> list[tuple]:
         return review_throughput(session, actor, filters)
 
 
+@_fresh(ttl=60, max_entries=64, routed=DASHBOARD)  # matches come without a data version
+def dashboard_recurring(actor: Actor, article_id: int | None) -> list[dict[str, Any]]:
+    with _reading() as session:
+        return [asdict(row) for row in recurring_claims(session, actor, article_id=article_id)]
+
+
+@_fresh(ttl=60, max_entries=64, routed=DASHBOARD)
+def dashboard_recurring_occurrences(actor: Actor, claim_ids: tuple[int, ...]) -> list[dict]:
+    with _reading() as session:
+        return [asdict(row) for row in occurrences(session, actor, claim_ids)]
+
+
 @_fresh(ttl=60, max_entries=64, routed=DASHBOARD)
 def dashboard_article_choices(actor: Actor) -> list[tuple[int, str]]:
     with _reading() as session:
@@ -337,6 +353,8 @@ def clear_review_reads() -> None:
     dashboard_articles.clear()
     dashboard_claim_map.clear()
     dashboard_throughput.clear()
+    dashboard_recurring.clear()
+    dashboard_recurring_occurrences.clear()
     dashboard_filter_choices.clear()
 
 
@@ -348,6 +366,31 @@ def clear_cached_reads() -> None:
     claim_total.clear()
     claim_rows.clear()
     dashboard_article_choices.clear()
+
+
+_MATCHERS: dict[int, tuple[float, BackgroundMatcher]] = {}  # id(Database) -> (started, matcher)
+_MATCHERS_LOCK = threading.Lock()
+MATCHER_RESTART_SECONDS = 60.0
+
+
+def keep_matching() -> None:
+    """Keep this process's background matcher (db/claim_matches.py) running: started on the
+    first page run, restarted a minute after it stopped on an error. Off when
+    ``CLAIMREVIEW_BACKGROUND_MATCHING=0`` (the page tests: they match explicitly)."""
+    if os.environ.get("CLAIMREVIEW_BACKGROUND_MATCHING", "1") == "0":
+        return
+    current = database()
+    with _MATCHERS_LOCK:
+        kept = _MATCHERS.get(id(current))
+        now = time.monotonic()
+        if kept is not None and (kept[1].is_alive() or now - kept[0] < MATCHER_RESTART_SECONDS):
+            return
+        _MATCHERS[id(current)] = (now, BackgroundMatcher(current).start())
+
+
+def match_new_article(article_id: int) -> int:
+    """Match a just-imported article's claims now; how many are left to the background."""
+    return match_article(database(), article_id)
 
 
 @st.cache_resource

@@ -68,3 +68,13 @@ def write_docx(folder: Path) -> Path:
 
 
 WRITERS = {"txt": write_txt, "md": write_md, "html": write_html, "docx": write_docx}
+
+
+# The demo's first claim ("Multiple myeloma is a ... bone marrow ...") retold in two more
+# articles' words: with the demo, a claim seen in three articles or more ("recurring").
+MYELOMA_RETELLINGS = (
+    "Multiple myeloma is a cancer of the bone marrow, the soft tissue inside bones that makes "
+    "blood cells.",
+    "Multiple myeloma is a cancer of the bone marrow, which is the soft tissue in the bones "
+    "that makes the blood cells.",
+)

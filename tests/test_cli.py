@@ -512,3 +512,32 @@ def test_search_prints_ranked_claims_as_text_and_json_and_refuses_bad_input(
     ):
         refused = run("search", *bad, db_url=url)
         assert refused.returncode != 0 and says in refused.stderr, (bad, refused.stderr)
+
+
+def test_match_stores_the_waiting_claims_and_recurring_lists_a_claim_in_three_articles(
+    database: Database,
+) -> None:
+    from claims.permissions import Actor
+    from db.accounts import create_user
+
+    url = database.url
+    myth = "Vitamin D supplements cure COVID-19 in most patients."
+    for n, text in enumerate((myth, myth.replace("cure", "can cure"), f"Doctors say {myth}")):
+        run("import", "-", "--title", f"Myths {n}", db_url=url, stdin=f"{text}\n".encode())
+    create_user(database, Actor.operator("t"), "rita", ["reviewer"], password="a long password")
+    nothing = run("recurring", db_url=url)  # nothing matched yet: the claims wait
+    assert nothing.returncode == 0 and "No claim was seen in 3 or more articles" in nothing.stdout
+    first = run("match", "--limit", "1", db_url=url)
+    assert first.returncode == 0 and "Matched 1 claim in" in first.stdout
+    assert "2 still wait" in first.stdout
+    rest = run("match", db_url=url)
+    assert "Matched 2 claims" in rest.stdout and "none wait" in rest.stdout
+    found = json.loads(run("recurring", "--json", db_url=url).stdout)
+    assert [(r["articles"], len(r["occurrences"])) for r in found] == [(3, 3)]
+    assert {o["verdict_state"] for o in found[0]["occurrences"]} == {"unreviewed"}
+    assert "3 articles: Vitamin D supplements cure COVID-19" in run("recurring", db_url=url).stdout
+    assert run("recurring", "--articles", "4", db_url=url).stdout.startswith("No claim")
+    refused = run("recurring", "--as", "rita", db_url=url)  # an editor's view
+    assert refused.returncode != 0 and "may not see every review" in refused.stderr
+    bad = run("recurring", "--articles", "1", db_url=url)
+    assert bad.returncode != 0 and "at least 2" in bad.stderr

@@ -11,8 +11,13 @@ from claims.errors import ClaimreviewError
 from claims.permissions import Actor
 from claims.readers import SUPPORTED_FORMATS
 from db.articles import ImportResult, import_file
-from review_app.components.text import escape_markdown
-from review_app.resources import claims_seen_before, clear_cached_reads, database
+from review_app.components.text import escape_markdown, plural
+from review_app.resources import (
+    claims_seen_before,
+    clear_cached_reads,
+    database,
+    match_new_article,
+)
 
 UPLOAD_TYPES = ["txt", "text", "md", "markdown", "html", "htm", "docx"]
 # A browser text box slows down sharply beyond this (a 1 MB paste froze the page for minutes);
@@ -91,7 +96,15 @@ def _show_last_result(actor: Actor) -> None:
     if result.created:
         st.success(f"Imported **{name}** with {result.claim_count} claims.")
         with st.spinner("Looking for claims the desk has seen before…"):
+            left = match_new_article(result.article_id)
             seen = claims_seen_before(actor, result.article_id)
+        if left:
+            st.info(
+                f"Still comparing {plural(left, 'claim')} of this article with the desk's "
+                'earlier claims, in the background: the Claims page\'s "Seen before" switch '
+                "and the review page show them as they are found.",
+                icon=":material/history:",
+            )
         if seen:
             st.info(
                 f"**{len(seen)} of this article's claims were seen before** in other articles, "

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from claims.scales import default_scales
+from db.claim_matches import RECURRING_ARTICLES
 from db.dashboard import GAPS, THROUGHPUT_WEEKS, DashboardFilter
 from review_app.auth import current_actor
 from review_app.components.article_picker import PICKER_LIMIT, offered
@@ -21,6 +22,7 @@ from review_app.components.claim_map import (
     review_link,
 )
 from review_app.components.table_download import csv_download
+from review_app.components.text import escape_markdown
 from review_app.resources import (
     dashboard_article_choices,
     dashboard_articles,
@@ -28,6 +30,8 @@ from review_app.resources import (
     dashboard_filter_choices,
     dashboard_gap_claims,
     dashboard_overview,
+    dashboard_recurring,
+    dashboard_recurring_occurrences,
     dashboard_throughput,
     read_source,
 )
@@ -252,6 +256,68 @@ else:
         },
     )
     csv_download(ranking, "articles-by-open-gaps.csv", "dashboard_ranking_csv")
+
+st.subheader("Recurring claims")
+recurring = dashboard_recurring(actor, article_id)
+if not recurring:
+    st.caption(
+        f"No claim {'of this article ' if article_id is not None else ''}was seen in "
+        f"{RECURRING_ARTICLES} or more articles. A claim recurs when other articles say the "
+        'same thing in their own words ("seen before" on the review page).'
+    )
+else:
+    st.caption(
+        f"Claims seen in {RECURRING_ARTICLES} or more articles, most articles first: the "
+        "desk's list of myths to watch. Select one to see each article's claim and its "
+        "current verdict."
+    )
+
+    def _verdicts(counted: list[tuple[str, int]]) -> str:
+        """ "Inaccurate ×2 · Not reviewed ×3" (findings first, as db/claim_matches.py orders)."""
+        return " · ".join(f"{labels.get(state, state)} ×{n}" for state, n in counted)
+
+    myths = pd.DataFrame(
+        {
+            "Claim": [r["text"] for r in recurring],
+            "Articles": [r["articles"] for r in recurring],
+            "Current verdicts": [_verdicts(r["verdicts"]) for r in recurring],
+        }
+    )
+    picked_myth = st.dataframe(
+        myths,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="dashboard_recurring",
+        column_config={
+            "Claim": st.column_config.TextColumn(width="large"),
+            "Articles": st.column_config.NumberColumn(width="small"),
+        },
+    )
+    csv_download(myths, "recurring-claims.csv", "dashboard_recurring_csv")
+    chosen_myth = picked_myth.selection.rows if picked_myth else []
+    if chosen_myth:
+        myth = recurring[chosen_myth[0]]
+        occurrences = dashboard_recurring_occurrences(actor, tuple(myth["claim_ids"]))
+        st.markdown(f"**Seen in {myth['articles']} articles:** {escape_markdown(myth['text'])}")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Article": [o["article_title"] for o in occurrences],
+                    "#": [o["ordinal"] for o in occurrences],
+                    "Claim": [o["text"] for o in occurrences],
+                    "Verdict": [labels.get(o["verdict_state"], "") for o in occurrences],
+                    "Certainty": [labels.get(o["certainty_state"], "") for o in occurrences],
+                    "Open": [review_link(o["article_id"], o["claim_id"]) for o in occurrences],
+                }
+            ),
+            hide_index=True,
+            key="dashboard_recurring_occurrences",
+            column_config={
+                "Claim": st.column_config.TextColumn(width="large"),
+                "Open": st.column_config.LinkColumn("Open", display_text="Review →"),
+            },
+        )
 
 st.subheader("Reviewer throughput")
 activity = pd.DataFrame(

@@ -18,6 +18,7 @@ APP = str(Path(review_app.__file__).parent / "app.py")
 def app_database(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     """A fresh database that the app's cached resources point at."""
     monkeypatch.setenv("CLAIMREVIEW_DATABASE_URL", sqlite_database.url)
+    monkeypatch.setenv("CLAIMREVIEW_BACKGROUND_MATCHING", "0")  # the tests match explicitly
     from review_app import resources
 
     resources.database.clear()

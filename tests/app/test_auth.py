@@ -23,6 +23,7 @@ PASSWORD = "a long password"
 @pytest.fixture
 def app_database(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     monkeypatch.setenv("CLAIMREVIEW_DATABASE_URL", sqlite_database.url)
+    monkeypatch.setenv("CLAIMREVIEW_BACKGROUND_MATCHING", "0")  # the tests match explicitly
     from review_app import resources
 
     resources.database.clear()

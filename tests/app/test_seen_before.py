@@ -1,5 +1,6 @@
 """The review page's "Seen before" panel: the earlier claim with its finding and sources, and
-"Reuse these sources" filling a draft without a verdict, refused over unsaved typing."""
+"Reuse these sources" filling a draft without a verdict, refused over unsaved typing; the
+import's count, and the dashboard's recurring claims."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from claims.permissions import Actor
 from db.accounts import actor_for, create_user
 from db.articles import import_demo_if_empty, import_file
 from db.citations import add_citations
+from db.claim_matches import match_queued
 from db.decisions import record_decision
 from db.engine import Database
 from db.models import Claim
 from db.reviews import CitedSource, reviews_of_claim, save_review
 from tests.app.conftest import APP, run_app
+from tests.samples import MYELOMA_RETELLINGS
 
 OPERATOR = Actor.operator("test")
 EARLIER = (
@@ -127,3 +130,29 @@ def test_an_import_says_how_many_claims_were_seen_before_and_the_claims_page_lis
     claims.toggle(key="claims_seen").set_value(False)
     run_app(claims)
     assert len(claims.dataframe[0].value) == 30
+
+
+def test_the_dashboard_lists_a_claim_seen_in_three_articles_with_its_verdicts(
+    app_database: Database, desk: dict
+) -> None:
+    # The myth of the desk fixture's earlier article (decided: accurate), in two more articles.
+    for n, wording in enumerate(MYELOMA_RETELLINGS):
+        import_file(app_database, f"Myeloma {n}\n\n{wording}\n".encode(), f"m{n}.txt",
+                    actor=OPERATOR)  # fmt: skip
+    match_queued(app_database, limit=500)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["auth_user_id"] = desk["edna"].user_id
+    at.switch_page("views/dashboard.py")
+    run_app(at)
+    myths = next(d.value for d in at.dataframe if "Current verdicts" in d.value.columns)
+    assert list(myths["Articles"]) == [4]  # the demo article says it too
+    assert myths["Claim"][0].startswith("Multiple myeloma is a cancer of the bone marrow, the soft")
+    assert myths["Current verdicts"][0] == "Accurate ×1 · Not reviewed ×3"
+    chosen = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.session_state["dashboard_recurring"] = chosen
+    run_app(at)
+    places = next(d.value for d in at.dataframe if "Certainty" in d.value.columns
+                  and "Article" in d.value.columns)  # fmt: skip
+    assert len(places) == 4
+    assert f"review?article={desk['demo']}&claim={desk['new']}" in list(places["Open"])
+    assert "Accurate" in list(places["Verdict"])

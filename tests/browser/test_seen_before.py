@@ -1,18 +1,23 @@
 """A claim the desk has seen before, as a reviewer meets it on the review page: the earlier
-finding in the panel's title, its sources inside, and "Reuse these sources" filling a draft."""
+finding in the panel's title, its sources inside, and "Reuse these sources" filling a draft;
+and the same claim in several articles, matched by the server in the background, on the
+dashboard's list of recurring claims."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import time
+
+from sqlalchemy import func, select
 
 from claims.identifiers import parse_identifiers
 from claims.permissions import Actor
 from db.articles import import_file
 from db.citations import add_citations
 from db.decisions import record_decision
-from db.models import Claim
+from db.models import Claim, ClaimMatchQueue
 from db.reviews import CitedSource, reviews_of_claim, save_review
 from tests.browser.conftest import Site, click_text, log_in, new_user, settle, shot
+from tests.samples import MYELOMA_RETELLINGS
 
 OPERATOR = Actor.operator("test")
 EARLIER = (
@@ -60,3 +65,48 @@ def test_a_claim_seen_before_shows_its_finding_and_its_sources_are_reused(page, 
     assert (draft.status, draft.verdict, [c.stance for c in draft.citations]) == (
         "draft", None, ["supports"]
     )  # fmt: skip
+
+
+def test_recurring_claims_are_found_by_the_background_matcher_and_listed_on_the_dashboard(
+    page, site: Site
+) -> None:
+    new_user(site, "mytheditor", ("editor",))
+    database = site.database()
+    for n, wording in enumerate(MYELOMA_RETELLINGS):
+        import_file(database, f"Myeloma {n}\n\n{wording}\n".encode(), f"myth{n}.txt",
+                    actor=OPERATOR)  # fmt: skip
+    database.dispose()
+    # The server's background matcher matches the new claims (and the demo's) on its own.
+    log_in(page, site, "mytheditor", "/")
+    deadline = time.monotonic() + 60
+    while True:
+        database = site.database()
+        with database.read() as session:
+            waiting = session.scalar(select(func.count()).select_from(ClaimMatchQueue))
+        database.dispose()
+        if not waiting or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert waiting == 0, "the background matcher did not drain the queue"
+    page.goto(site.url("/dashboard"))
+    page.get_by_role("heading", name="Recurring claims").wait_for(timeout=30_000)
+    settle(page)
+    heading = page.get_by_role("heading", name="Recurring claims")
+    heading.scroll_into_view_if_needed()
+    grid = page.get_by_test_id("stDataFrame").filter(has_text="Current verdicts")
+    grid.locator("td").first.wait_for(state="attached", timeout=10_000)
+    cells = grid.locator("td").all_inner_texts()
+    assert any(c.startswith("Multiple myeloma is a") for c in cells)
+    assert "Not reviewed ×" in " ".join(cells)
+    shot(page, "recurring")
+    # Select the row (its checkbox at the grid's left edge): each article's claim is listed.
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
+    places = page.get_by_test_id("stDataFrame").filter(has_text="Myeloma 1").last
+    places.locator("td").first.wait_for(state="attached", timeout=10_000)
+    settle(page)
+    cells = places.locator("td").all_inner_texts()
+    assert {"Myeloma 0", "Myeloma 1"} <= set(cells)
+    places.scroll_into_view_if_needed()
+    shot(page, "recurring-selected")

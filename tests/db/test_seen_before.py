@@ -16,6 +16,7 @@ from db.articles import import_file
 from db.assignments import assign, set_review_rules
 from db.audit import claim_history
 from db.citations import add_citations
+from db.claim_matches import match_queued
 from db.decisions import record_decision
 from db.engine import Database
 from db.models import Claim
@@ -43,10 +44,14 @@ def _id(database: Database, article_id: int, start: str) -> int:
         )
 
 
-@pytest.fixture
-def desk(database: Database) -> dict:
+@pytest.fixture(params=["stored", "queued"])
+def desk(database: Database, request: pytest.FixtureRequest) -> dict:
+    """Two articles; their matches stored by the matcher, or still queued (found on the spot:
+    the page must show the same either way)."""
     earlier = import_file(database, EARLIER.encode(), "earlier.txt", actor=OPERATOR)
     later = import_file(database, LATER.encode(), "later.txt", actor=OPERATOR)
+    if request.param == "stored":
+        assert match_queued(database, limit=100) == 5  # every checkable claim of both
     people = {}
     for name, roles in (("rita", ["reviewer"]), ("raj", ["reviewer"]), ("edna", ["editor"])):
         user, _ = create_user(database, OPERATOR, name, roles, password="a long password")

@@ -1,5 +1,6 @@
 """Upgrades keep data: a database built at the first migration and filled, then upgraded to the
-latest, still holds every row it held, and the derived facts cover them."""
+latest, still holds every row it held, the derived facts cover them, and its claims wait to be
+matched for "seen before"."""
 
 from __future__ import annotations
 
@@ -79,3 +80,7 @@ def test_an_upgrade_from_the_first_migration_keeps_every_row(empty_database: Dat
         figures = overview(session, Actor.operator("test"), DashboardFilter())
     assert (figures.claims, figures.checkable, figures.decided) == (3, 2, 1)
     assert figures.gaps["cues_unreviewed"] == 1  # claim 11: "always", no review
+    # Claims imported before "seen before" was stored wait to be matched: the checkable ones.
+    with empty_database.engine.connect() as connection:
+        queued = connection.execute(text("SELECT claim_id FROM claim_match_queue")).scalars()
+        assert sorted(queued) == [10, 11]

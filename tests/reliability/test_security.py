@@ -422,6 +422,9 @@ ACTORLESS_WRITES = {
     "setup.prepare_database": "start-up: migrations and scale tables",
     "engine.Database.write_retrying": "the write session itself, which the functions above use",
     "backup.restore": "the operator's restore at the server's command line (whole database)",
+    "claim_matches.match_queued": "derived data: stores which claims say the same, as a "
+    "claim's facts are; what a reader is then offered is checked when read (seen_before)",
+    "claim_matches.match_article": "the same, for an article just imported on the page",
 }
 
 

@@ -1,0 +1,192 @@
+"""Stored matches ("seen before" found once per claim), on SQLite and PostgreSQL: both
+directions stored, a reworded claim matched again, archived articles left out, the background
+matcher draining the queue, and the recurring claims an editor watches."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from claims.errors import ClaimreviewError
+from claims.matching import OPPOSITE, SAME
+from claims.permissions import Actor
+from db.accounts import actor_for, create_user
+from db.articles import import_file, set_archived
+from db.claim_edits import change_span
+from db.claim_matches import (
+    BackgroundMatcher,
+    match_article,
+    match_queued,
+    occurrences,
+    recurring_claims,
+    stored_matches,
+)
+from db.engine import Database
+from db.models import Article, Claim, ClaimMatch, ClaimMatchQueue, ClaimRecurrence
+from db.reviews import save_review
+from db.seen_before import seen_before, seen_before_in_article
+
+OPERATOR = Actor.operator("test")
+MYTH = "Vitamin D supplements cure COVID-19 in most patients."
+ARTICLES = (
+    f"Spring myths\n\n{MYTH} Regular exercise lowers blood pressure in older adults.\n",
+    "Summer myths\n\nTaking vitamin D pills cures COVID-19 in the majority of patients. "
+    "Zinc lozenges shorten the common cold by two days.\n",
+    "Autumn myths\n\nVitamin D supplements cure COVID-19 in most patients, a blog claims. "
+    "Vitamin D supplements do not cure COVID-19 in most patients.\n",
+)
+
+
+def _claim(database: Database, article_id: int, start: str) -> int:
+    with database.read() as session:
+        return session.scalar(
+            select(Claim.id).where(Claim.article_id == article_id, Claim.text.startswith(start))
+        )
+
+
+def _queue_size(database: Database) -> int:
+    with database.read() as session:
+        return session.scalar(select(func.count()).select_from(ClaimMatchQueue))
+
+
+@pytest.fixture
+def desk(database: Database) -> dict:
+    ids = [
+        import_file(database, text.encode(), f"myths-{n}.txt", actor=OPERATOR).article_id
+        for n, text in enumerate(ARTICLES)
+    ]
+    editor, _ = create_user(database, OPERATOR, "edna", ["editor"], password="a long password")
+    reviewer, _ = create_user(database, OPERATOR, "rita", ["reviewer"], password="a long password")
+    return {
+        "articles": ids,
+        "spring": _claim(database, ids[0], "Vitamin D"),
+        "summer": _claim(database, ids[1], "Taking vitamin D"),
+        "autumn": _claim(database, ids[2], "Vitamin D supplements cure"),
+        "negated": _claim(database, ids[2], "Vitamin D supplements do not"),
+        "exercise": _claim(database, ids[0], "Regular exercise"),
+        "edna": actor_for(editor),
+        "rita": actor_for(reviewer),
+    }
+
+
+def test_an_import_queues_its_checkable_claims_and_the_matcher_stores_both_directions(
+    database: Database, desk: dict
+) -> None:
+    assert _queue_size(database) == 6  # the headings are not claims
+    assert match_queued(database, limit=100) == 6
+    assert _queue_size(database) == 0
+    with database.read() as session:
+        spring = {m.other_claim_id: m.relation for m in stored_matches(session, desk["spring"])}
+        negated = {m.other_claim_id: m.relation for m in stored_matches(session, desk["negated"])}
+        exercise = stored_matches(session, desk["exercise"])
+    assert spring == {desk["summer"]: SAME, desk["autumn"]: SAME, desk["negated"]: OPPOSITE}
+    assert negated[desk["spring"]] == OPPOSITE
+    assert exercise == []  # nothing like it elsewhere
+    # Matching again changes nothing: each pair once in each direction.
+    with database.write() as session:
+        before = session.scalar(select(func.count()).select_from(ClaimMatch))
+        session.add(ClaimMatchQueue(claim_id=desk["spring"]))
+    assert match_queued(database) == 1
+    with database.read() as session:
+        assert session.scalar(select(func.count()).select_from(ClaimMatch)) == before
+
+
+def test_a_reworded_claim_loses_its_matches_and_is_matched_again(
+    database: Database, desk: dict
+) -> None:
+    match_queued(database, limit=100)
+    with database.read() as session:
+        assert session.get(ClaimRecurrence, desk["spring"]).other_articles == 2
+        claim = session.get(Claim, desk["summer"])
+        text = session.get(Article, claim.article_id).text
+        start, version = claim.start, claim.version
+        session.expunge(claim)
+    # Cut the claim down to its last words: no longer the myth.
+    end = claim.end
+    start = text.index("the majority", start)
+    change_span(database, OPERATOR, desk["summer"], start, end, expected_version=version)
+    assert text[start:end] == "the majority of patients."
+    with database.read() as session:
+        assert session.get(ClaimMatchQueue, desk["summer"]) is not None
+        assert stored_matches(session, desk["summer"]) == []
+        spring = stored_matches(session, desk["spring"])
+        assert desk["summer"] not in {m.other_claim_id for m in spring}
+        # The kept count of the articles the myth was seen in follows.
+        assert session.get(ClaimRecurrence, desk["spring"]).other_articles == 1
+        assert session.get(ClaimRecurrence, desk["summer"]) is None
+    match_queued(database)
+    with database.read() as session:
+        assert stored_matches(session, desk["summer"]) == []
+        assert session.get(ClaimMatchQueue, desk["summer"]) is None
+
+
+def test_a_finding_given_after_the_match_is_offered_without_matching_again(
+    database: Database, desk: dict
+) -> None:
+    match_queued(database, limit=100)
+    with database.read() as session:
+        assert seen_before(session, desk["rita"], desk["summer"]) == []  # no finding yet
+    save_review(
+        database, desk["edna"], desk["spring"], verdict="inaccurate", certainty="moderate",
+        rationale="Trials found no benefit.", submit=True,
+    )  # fmt: skip
+    assert _queue_size(database) == 0  # a review does not reword the claim
+    with database.read() as session:
+        found = seen_before(session, desk["rita"], desk["summer"])
+        in_article = seen_before_in_article(session, desk["rita"], desk["articles"][1])
+    assert [(e.claim_id, e.relation, e.verdict) for e in found] == [
+        (desk["spring"], SAME, "inaccurate")
+    ]
+    assert in_article == [desk["summer"]]
+    # An archived article's claims are not offered, stored or not.
+    set_archived(database, OPERATOR, desk["articles"][0], True)
+    with database.read() as session:
+        assert seen_before(session, desk["rita"], desk["summer"]) == []
+
+
+def test_recurring_claims_are_those_seen_in_three_articles_with_their_verdicts(
+    database: Database, desk: dict
+) -> None:
+    match_queued(database, limit=100)
+    save_review(
+        database, desk["edna"], desk["spring"], verdict="inaccurate", certainty="moderate",
+        submit=True,
+    )  # fmt: skip
+    with database.read() as session:
+        [myth] = recurring_claims(session, desk["edna"])
+        of_summer = recurring_claims(session, desk["edna"], article_id=desk["articles"][1])
+        of_two = recurring_claims(session, desk["edna"], minimum=2)
+        with pytest.raises(ClaimreviewError):
+            recurring_claims(session, desk["rita"])  # an editor's view
+    assert (myth.articles, myth.claim_id, myth.text) == (3, desk["spring"], MYTH)
+    assert myth.verdicts == (("inaccurate", 1), ("unreviewed", 2))  # findings first
+    with database.read() as session:
+        places = occurrences(session, desk["edna"], myth.claim_ids)
+    assert [(o.claim_id, o.verdict_state) for o in places] == [
+        (desk["autumn"], "unreviewed"), (desk["summer"], "unreviewed"),
+        (desk["spring"], "inaccurate"),
+    ]  # newest article first; the opposite claim is not one of them  # fmt: skip
+    assert of_summer == [myth]
+    assert of_two == [myth]  # the exercise claim recurs nowhere
+    # Archive one of the three: no longer seen in three articles.
+    set_archived(database, OPERATOR, desk["articles"][2], True)
+    with database.read() as session:
+        assert recurring_claims(session, desk["edna"]) == []
+
+
+def test_the_page_matches_a_new_article_and_leaves_the_rest_to_the_background(
+    database: Database, desk: dict
+) -> None:
+    assert match_article(database, desk["articles"][2], limit=1) == 1  # one of two left
+    assert _queue_size(database) == 5
+    matcher = BackgroundMatcher(database, idle=0.05).start()
+    try:
+        deadline = time.monotonic() + 30
+        while _queue_size(database) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        matcher.stop()
+    assert _queue_size(database) == 0 and matcher.matched == 5
+    assert not matcher.is_alive()
