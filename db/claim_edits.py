@@ -14,6 +14,7 @@ from claims.errors import ClaimreviewError
 from claims.extraction import classify_sentence
 from claims.permissions import EDIT_CLAIMS, Actor
 from claims.spans import checked_span, merged_span, split_span
+from db import claim_matches
 from db.audit import record_event
 from db.engine import Database
 from db.models import Article, Claim, ClaimCue, Decision, Review
@@ -217,6 +218,8 @@ def merge_with_next(
         before = _snapshot(claim)
         gone = _snapshot(following)
         following_id, ordinal = following.id, following.ordinal
+        # Its matches go with it (by cascade); the claims it matched are counted again first.
+        claim_matches.forget(session, [following_id])
         session.delete(following)
         session.flush()
         _shift_ordinals(session, claim.article_id, ordinal, -1)

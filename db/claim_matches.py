@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, column, delete, func, insert, literal_column, or_, select, table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from claims.matching import OPPOSITE, SAME, rank, search_terms
@@ -50,7 +50,9 @@ KEPT = 10  # matches stored per claim (same or opposite), most alike first
 COUNTS_KEPT_SECONDS = 600.0
 COUNTS_KEPT = 20_000
 BATCH = 20  # queued claims matched per call of match_queued
+IMPORT_SECONDS = 3.0  # how long an import on the page waits for its claims' matches, at most
 RECURRING_ARTICLES = 3  # a claim seen in this many articles (its own included) recurs
+_CENTRE_PAGES = 10  # pages of candidate centres read at most for the recurring claims
 _LOG = logging.getLogger(__name__)
 OPEN_STATES = ("unreviewed", "not_a_claim")  # claim_facts' verdict states: no finding
 
@@ -143,9 +145,10 @@ def _query_terms(session: Session, text: str, kind: str) -> str | None:
 
 def candidates(
     session: Session, text: str, article_id: int, kind: str = "claim", limit: int = CANDIDATES
-) -> list[tuple[int, str]]:
-    """(claim id, text) of claims of other articles sharing the most telling words with
-    ``text``: every claim (``kind="claim"``), or only those with a finding (``SETTLED``)."""
+) -> list[tuple[tuple[int, int], str]]:
+    """((claim id, article id), text) of claims of other articles sharing the most telling
+    words with ``text``: every claim (``kind="claim"``), or only those with a finding
+    (``SETTLED``)."""
     expression = _query_terms(session, text, kind)
     if expression is None:
         return []
@@ -159,33 +162,34 @@ def candidates(
         .subquery()
     )
     rows = session.execute(
-        select(Claim.id, Claim.text)
+        select(Claim.id, Claim.article_id, Claim.text)
         .join(best, best.c.claim_id == Claim.id)
         .where(Claim.checkable.is_(True))
         .order_by(best.c.score.desc(), Claim.id)
         .limit(limit)
     ).all()
-    return [(claim_id, claim_text) for claim_id, claim_text in rows]
+    return [((claim_id, article), claim_text) for claim_id, article, claim_text in rows]
 
 
 def find_matches(session: Session, claim: Claim) -> list[Found]:
     """The claim's matches among every checkable claim of other articles, computed now, most
-    alike first: the same claim (paraphrased) or its opposite (negated)."""
+    alike first: the same claim (paraphrased) or its opposite (negated). The ``KEPT`` most
+    alike of all claims, and the ``KEPT`` most alike of those with a finding: a myth met
+    twenty times unreviewed must not crowd out the one occurrence the desk settled."""
     if not claim.checkable:
         return []
-    found = candidates(session, claim.text, claim.article_id)
-    if not found:
-        return []
-    articles = dict(
-        session.execute(
-            select(Claim.id, Claim.article_id).where(Claim.id.in_([c for c, _ in found]))
-        ).all()
-    )
-    return [
-        Found(m.key, articles[m.key], round(m.similarity, 4), m.relation)
-        for m in rank(claim.text, found, limit=len(found))
-        if m.relation in (SAME, OPPOSITE)
-    ][:KEPT]
+    found: dict[int, Found] = {}
+    for kind in ("claim", SETTLED):
+        offered = candidates(session, claim.text, claim.article_id, kind=kind)
+        ranked = [
+            m
+            for m in rank(claim.text, offered, limit=len(offered))
+            if m.relation in (SAME, OPPOSITE)
+        ]
+        for m in ranked[:KEPT]:
+            (other, article) = m.key
+            found.setdefault(other, Found(other, article, round(m.similarity, 4), m.relation))
+    return sorted(found.values(), key=lambda f: (-f.similarity, f.other_claim_id))
 
 
 _IDS = bindparam("ids", expanding=True)
@@ -198,21 +202,34 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, int]]) ->
 
 
 def recount(session: Session, claim_ids: Iterable[int]) -> None:
-    """Rewrite these claims' ``claim_recurrence`` rows from their stored matches."""
+    """Rewrite these claims' ``claim_recurrence`` rows from their stored matches: an upsert,
+    in id order, so two transactions recounting one claim take turns instead of failing."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     for chunk in chunks(claim_ids):
-        session.execute(delete(ClaimRecurrence).where(ClaimRecurrence.claim_id.in_(chunk)))
-        session.execute(
-            insert(ClaimRecurrence).from_select(
-                ["claim_id", "other_articles"],
+        counts = dict(
+            session.execute(
                 select(ClaimMatch.claim_id, func.count(ClaimMatch.other_article_id.distinct()))
                 .where(ClaimMatch.claim_id.in_(chunk), ClaimMatch.relation == SAME)
-                .group_by(ClaimMatch.claim_id),
-            )
+                .group_by(ClaimMatch.claim_id)
+            ).all()
         )
+        gone = [c for c in chunk if c not in counts]
+        if gone:
+            session.execute(delete(ClaimRecurrence).where(ClaimRecurrence.claim_id.in_(gone)))
+        if counts:
+            upsert = dialect.insert(ClaimRecurrence)
+            session.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=["claim_id"],
+                    set_={"other_articles": upsert.excluded.other_articles},
+                ),
+                [{"claim_id": c, "other_articles": n} for c, n in sorted(counts.items())],
+            )
 
 
-def _forget(session: Session, claim_ids: list[int]) -> None:
-    """Delete these claims' matches, both directions, and recount the claims they touched."""
+def forget(session: Session, claim_ids: list[int]) -> None:
+    """Delete these claims' matches, both directions, and recount the claims they touched (a
+    reworded claim, or one about to be deleted by a merge)."""
     touched = set(claim_ids)
     touched.update(
         session.scalars(select(ClaimMatch.other_claim_id).where(ClaimMatch.claim_id.in_(claim_ids)))
@@ -229,7 +246,7 @@ def queue(session: Session, claim_ids: Iterable[int]) -> None:
     """Forget these claims' matches (both directions) and queue the checkable ones to be
     matched again: their text is new or has changed. In the caller's transaction."""
     for chunk in chunks(claim_ids):
-        _forget(session, chunk)
+        forget(session, chunk)
         checkable = session.scalars(
             select(Claim.id).where(Claim.id.in_(chunk), Claim.checkable.is_(True))
         ).all()
@@ -265,67 +282,96 @@ def queued(
     return list(session.scalars(query.limit(limit)))
 
 
+def _store(session: Session, claim_id: int, article_id: int, found: list[Found]) -> None:
+    """Store a claim's matches both ways (a pair another claim stored already stays as it is:
+    matching the older claim of a pair must not drop what the newer one found)."""
+    if not found:
+        return
+    rows = []
+    for f in found:
+        rows.append({"claim_id": claim_id, "other_claim_id": f.other_claim_id,
+                     "other_article_id": f.other_article_id, "similarity": f.similarity,
+                     "relation": f.relation})  # fmt: skip
+        rows.append({"claim_id": f.other_claim_id, "other_claim_id": claim_id,
+                     "other_article_id": article_id, "similarity": f.similarity,
+                     "relation": f.relation})  # fmt: skip
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(ClaimMatch).on_conflict_do_nothing(), rows)
+    recount(session, [claim_id, *(f.other_claim_id for f in found)])
+
+
 def match_claim(session: Session, claim_id: int) -> int:
-    """Find and store one claim's matches in the caller's transaction, replacing any it had,
-    and take it off the queue; returns how many were stored."""
+    """Find and store one claim's matches in the caller's transaction and take it off the
+    queue; returns how many were found."""
     session.execute(delete(ClaimMatchQueue).where(ClaimMatchQueue.claim_id == claim_id))
-    _forget(session, [claim_id])
     claim = session.get(Claim, claim_id)
     if claim is None:
         return 0
     found = find_matches(session, claim)
-    if found:
-        rows = []
-        for f in found:
-            rows.append({"claim_id": claim_id, "other_claim_id": f.other_claim_id,
-                         "other_article_id": f.other_article_id, "similarity": f.similarity,
-                         "relation": f.relation})  # fmt: skip
-            rows.append({"claim_id": f.other_claim_id, "other_claim_id": claim_id,
-                         "other_article_id": claim.article_id, "similarity": f.similarity,
-                         "relation": f.relation})  # fmt: skip
-        session.execute(insert(ClaimMatch), rows)
-        recount(session, [claim_id, *(f.other_claim_id for f in found)])
+    _store(session, claim_id, claim.article_id, found)
     return len(found)
 
 
 def match_queued(database: Any, claim_ids: Sequence[int] | None = None, limit: int = BATCH) -> int:
-    """Match up to ``limit`` queued claims (of ``claim_ids`` if given), each in a transaction
-    of its own that raises no data version; returns how many claims were matched. Two
-    matchers taking the same claim at once is harmless: one stores, the other rolls back and
-    leaves it queued (as does a claim whose rows a concurrent writer held)."""
+    """Match up to ``limit`` queued claims (of ``claim_ids`` if given); returns how many were
+    matched. Each is searched in a read session (on SQLite a write transaction would hold
+    every other writer back for the search), then stored in a short transaction of its own
+    that raises no data version, only if it is still queued with the same text: another
+    matcher that took it first, or a reword since, leaves it alone."""
     from db.engine import is_retryable  # db.engine imports this module, through claim_facts
 
     with database.read() as session:
         waiting = queued(session, claim_ids, limit)
     done = 0
     for claim_id in waiting:
+        with database.read() as session:
+            claim = session.get(Claim, claim_id)
+            if claim is None:
+                continue
+            text, article_id = claim.text, claim.article_id
+            found = find_matches(session, claim)
         try:
             with database.write(versioned=False) as session:
-                if not is_queued(session, claim_id):
-                    continue  # another matcher took it
-                match_claim(session, claim_id)
+                # The claim row locked (PostgreSQL): a reword waits until this is stored.
+                now = session.scalar(
+                    select(Claim.text).where(Claim.id == claim_id).with_for_update()
+                )
+                if now != text:
+                    continue  # reworded (or merged away) since the search: left queued
+                taken = session.execute(
+                    delete(ClaimMatchQueue).where(ClaimMatchQueue.claim_id == claim_id)
+                ).rowcount
+                if not taken:
+                    continue  # another matcher stored it
+                _store(session, claim_id, article_id, found)
         except DBAPIError as error:
-            # Another matcher stored the same pair first, or a writer held the rows: the claim
-            # stays queued for the next round.
-            if isinstance(error, IntegrityError) or is_retryable(error):
+            # A writer held the rows (a deadlock, a busy database): it stays queued.
+            if is_retryable(error):
                 continue
             raise
         done += 1
     return done
 
 
-def match_article(database: Any, article_id: int, limit: int = 300) -> int:
-    """Match up to ``limit`` of an article's queued claims now (an import on the page waits
-    for a typical article); returns how many are left to the background matcher."""
+def match_article(database: Any, article_id: int, seconds: float = IMPORT_SECONDS) -> int:
+    """Match an article's queued claims now, for up to about ``seconds`` (an import on the page
+    waits for a typical article's claims, never long for a large one); returns how many are
+    left to the background matcher."""
     with database.read() as session:
         ids = session.scalars(
             select(ClaimMatchQueue.claim_id)
             .join(Claim, Claim.id == ClaimMatchQueue.claim_id)
             .where(Claim.article_id == article_id)
+            .order_by(ClaimMatchQueue.claim_id)
         ).all()
-    if ids:
-        match_queued(database, ids, limit=limit)
-    return max(0, len(ids) - limit)
+    deadline = time.monotonic() + seconds
+    done = 0
+    for claim_id in ids:
+        if time.monotonic() >= deadline:
+            break
+        match_queued(database, [claim_id], limit=1)
+        done += 1
+    return len(ids) - done
 
 
 def stored_matches(session: Session, claim_id: int) -> list[Found]:
@@ -408,15 +454,12 @@ def recurring_claims(
         .join(Article, Article.id == Claim.article_id)
         .where(spread >= minimum - 1, live)
         .order_by(spread.desc(), ClaimRecurrence.claim_id.desc())
-        .limit(limit * 5)
     )
     if article_id is not None:
         query = query.where(Claim.article_id == article_id)
-    article_of = dict(session.execute(query).all())
-    if not article_of:
-        return []
     # Each centre with its same-claim neighbours is one group; groups that share a claim merge.
     parent: dict[int, int] = {}
+    article_of: dict[int, int] = {}
 
     def root(x: int) -> int:
         while parent.setdefault(x, x) != x:
@@ -424,23 +467,34 @@ def recurring_claims(
             x = parent[x]
         return x
 
-    for chunk in chunks(article_of):
-        for a, b, b_article in session.execute(
-            select(ClaimMatch.claim_id, ClaimMatch.other_claim_id, ClaimMatch.other_article_id)
-            .join(Article, Article.id == ClaimMatch.other_article_id)
-            .where(ClaimMatch.claim_id.in_(chunk), ClaimMatch.relation == SAME, live)
-        ):
-            article_of[b] = b_article
-            parent[root(a)] = root(b)
-    groups: dict[int, list[int]] = {}
-    for member in parent:
-        groups.setdefault(root(member), []).append(member)
-    spans = sorted(
-        ((len({article_of[m] for m in members}), max(members), members)
-         for members in groups.values()),
-        reverse=True,
-    )  # fmt: skip
-    kept = [members for articles, _, members in spans if articles >= minimum][:limit]
+    def spans() -> list[tuple[int, int, list[int]]]:
+        groups: dict[int, list[int]] = {}
+        for member in parent:
+            groups.setdefault(root(member), []).append(member)
+        return sorted(
+            ((len({article_of[m] for m in members}), max(members), members)
+             for members in groups.values()),
+            reverse=True,
+        )  # fmt: skip
+
+    # Centres a page at a time, most articles first, until ``limit`` groups are found: a claim
+    # already in a group is no new centre, so one myth met a hundred times fills one row.
+    page = limit * 5
+    for offset in range(0, page * _CENTRE_PAGES, page):
+        centres = session.execute(query.limit(page).offset(offset)).all()
+        fresh = {c: a for c, a in centres if c not in parent}
+        article_of.update(fresh)
+        for chunk in chunks(fresh):
+            for a, b, b_article in session.execute(
+                select(ClaimMatch.claim_id, ClaimMatch.other_claim_id, ClaimMatch.other_article_id)
+                .join(Article, Article.id == ClaimMatch.other_article_id)
+                .where(ClaimMatch.claim_id.in_(chunk), ClaimMatch.relation == SAME, live)
+            ):
+                article_of[b] = b_article
+                parent[root(a)] = root(b)
+        if len(centres) < page or sum(1 for n, _, _ in spans() if n >= minimum) >= limit:
+            break
+    kept = [members for articles, _, members in spans() if articles >= minimum][:limit]
     # What the list shows needs each claim's finding, and one text per group.
     facts: dict[int, tuple[int, str]] = {}
     for chunk in chunks(m for members in kept for m in members):
