@@ -46,6 +46,7 @@ from db.reviews import readable_reviews
 from db.search_index import SETTLED
 
 SHOWN = 3
+QUEUED_CHECKED = 50  # an article's claims still queued that its count searches on the spot
 
 
 @dataclass(frozen=True)
@@ -236,8 +237,10 @@ def seen_before(
 def seen_before_in_article(session: Session, actor: Actor, article_id: int) -> list[int]:
     """The article's checkable claims with an earlier claim (same or opposite) on offer to the
     actor, in order: "N of this article's claims were seen before". The stored matches
-    narrow them in one query; each one left (and each still queued) is then checked as the
-    review page would show it."""
+    narrow them in one query; each one left is then checked as the review page would show
+    it. Claims still queued are searched on the spot, the first ``QUEUED_CHECKED`` of them
+    only (a 2,000-claim article imported at the command line would hold the page for minutes;
+    the rest count once the background matcher has stored them)."""
     actor.require(READ_ARTICLES)
     claim_ids = session.scalars(
         select(Claim.id)
@@ -245,5 +248,6 @@ def seen_before_in_article(session: Session, actor: Actor, article_id: int) -> l
         .order_by(Claim.ordinal)
     ).all()
     possible = with_stored_match(session, claim_ids, settled_only=True)
-    possible.update(queued(session, claim_ids, limit=len(claim_ids)))
+    waiting = set(queued(session, claim_ids, limit=len(claim_ids)))
+    possible.update([c for c in claim_ids if c in waiting][:QUEUED_CHECKED])
     return [c for c in claim_ids if c in possible and seen_before(session, actor, c, limit=1)]

@@ -247,3 +247,20 @@ def test_a_claim_merged_away_is_counted_out_of_its_matches(database: Database) -
     merge_with_next(database, OPERATOR, _claim(database, merged, "A new study"))
     with database.read() as session:
         assert session.get(ClaimRecurrence, partner).other_articles == 1
+
+
+def test_an_articles_count_searches_only_so_many_claims_still_queued(
+    database: Database, desk: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_review(
+        database, desk["edna"], desk["spring"], verdict="inaccurate", certainty="moderate",
+        submit=True,
+    )  # fmt: skip
+    monkeypatch.setattr("db.seen_before.QUEUED_CHECKED", 1)
+    autumn = desk["articles"][2]
+    with database.read() as session:  # both autumn claims still queued: the first one searched
+        assert seen_before_in_article(session, desk["rita"], autumn) == [desk["autumn"]]
+    match_queued(database, limit=100)
+    with database.read() as session:  # stored: both counted
+        counted = seen_before_in_article(session, desk["rita"], autumn)
+    assert counted == [desk["autumn"], desk["negated"]]
