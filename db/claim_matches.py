@@ -300,18 +300,6 @@ def _store(session: Session, claim_id: int, article_id: int, found: list[Found])
     recount(session, [claim_id, *(f.other_claim_id for f in found)])
 
 
-def match_claim(session: Session, claim_id: int) -> int:
-    """Find and store one claim's matches in the caller's transaction and take it off the
-    queue; returns how many were found."""
-    session.execute(delete(ClaimMatchQueue).where(ClaimMatchQueue.claim_id == claim_id))
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        return 0
-    found = find_matches(session, claim)
-    _store(session, claim_id, claim.article_id, found)
-    return len(found)
-
-
 def match_queued(database: Any, claim_ids: Sequence[int] | None = None, limit: int = BATCH) -> int:
     """Match up to ``limit`` queued claims (of ``claim_ids`` if given); returns how many were
     matched. Each is searched in a read session (on SQLite a write transaction would hold
@@ -353,7 +341,7 @@ def match_queued(database: Any, claim_ids: Sequence[int] | None = None, limit: i
     return done
 
 
-def match_article(database: Any, article_id: int, seconds: float = IMPORT_SECONDS) -> int:
+def match_article(database: Any, article_id: int, seconds: float | None = None) -> int:
     """Match an article's queued claims now, for up to about ``seconds`` (an import on the page
     waits for a typical article's claims, never long for a large one); returns how many are
     left to the background matcher."""
@@ -364,7 +352,7 @@ def match_article(database: Any, article_id: int, seconds: float = IMPORT_SECOND
             .where(Claim.article_id == article_id)
             .order_by(ClaimMatchQueue.claim_id)
         ).all()
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + (IMPORT_SECONDS if seconds is None else seconds)
     done = 0
     for claim_id in ids:
         if time.monotonic() >= deadline:
@@ -390,22 +378,24 @@ def stored_matches(session: Session, claim_id: int) -> list[Found]:
     return [Found(*row) for row in rows]
 
 
-def with_stored_match(session: Session, claim_ids: Sequence[int], settled_only: bool) -> set[int]:
-    """Those of ``claim_ids`` with a stored match in an article not archived (whose claim has
-    a finding, with ``settled_only``)."""
+def with_stored_match(session: Session, claim_ids: Sequence[int]) -> set[int]:
+    """Those of ``claim_ids`` with a stored match in an article not archived whose claim has a
+    finding."""
+    settled = select(SearchEntry.id).where(
+        SearchEntry.claim_id == ClaimMatch.other_claim_id, SearchEntry.kind == SETTLED
+    )
     found: set[int] = set()
     for chunk in chunks(claim_ids):
-        query = (
-            select(ClaimMatch.claim_id)
-            .join(Article, Article.id == ClaimMatch.other_article_id)
-            .where(ClaimMatch.claim_id.in_(chunk), Article.archived_at.is_(None))
-        )
-        if settled_only:
-            settled = select(SearchEntry.id).where(
-                SearchEntry.claim_id == ClaimMatch.other_claim_id, SearchEntry.kind == SETTLED
+        found.update(
+            session.scalars(
+                select(ClaimMatch.claim_id)
+                .join(Article, Article.id == ClaimMatch.other_article_id)
+                .where(
+                    ClaimMatch.claim_id.in_(chunk), Article.archived_at.is_(None), settled.exists()
+                )
+                .distinct()
             )
-            query = query.where(settled.exists())
-        found.update(session.scalars(query.distinct()))
+        )
     return found
 
 

@@ -247,7 +247,7 @@ def seen_before_in_article(session: Session, actor: Actor, article_id: int) -> l
         .where(Claim.article_id == article_id, Claim.checkable.is_(True))
         .order_by(Claim.ordinal)
     ).all()
-    possible = with_stored_match(session, claim_ids, settled_only=True)
+    possible = with_stored_match(session, claim_ids)
     waiting = set(queued(session, claim_ids, limit=len(claim_ids)))
     possible.update([c for c in claim_ids if c in waiting][:QUEUED_CHECKED])
     return [c for c in claim_ids if c in possible and seen_before(session, actor, c, limit=1)]

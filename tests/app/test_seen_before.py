@@ -156,3 +156,23 @@ def test_the_dashboard_lists_a_claim_seen_in_three_articles_with_its_verdicts(
     assert len(places) == 4
     assert f"review?article={desk['demo']}&claim={desk['new']}" in list(places["Open"])
     assert "Accurate" in list(places["Verdict"])
+
+
+def test_an_import_with_no_time_left_to_match_says_the_rest_is_matched_in_the_background(
+    app_database: Database, desk: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("db.claim_matches.IMPORT_SECONDS", 0.0)  # a desk too large to wait for
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["auth_user_id"] = desk["edna"].user_id
+    run_app(at)
+    at.text_area(key="importer_text").set_value(
+        "Two claims\n\nGreen tea prevents colds. Zinc shortens colds by two days.\n"
+    )
+    at.text_input(key="importer_t2").set_value("Two claims")
+    next(b for b in at.button if b.label == "Import text").click()
+    run_app(at)
+    assert any(
+        "Still comparing 2 claims of this article with the desk's earlier claims, in the "
+        "background" in i.value
+        for i in at.info
+    )
