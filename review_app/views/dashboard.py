@@ -9,10 +9,11 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from claims.permissions import READ_ALL_REVIEWS
 from claims.scales import default_scales
 from db.claim_matches import RECURRING_ARTICLES
 from db.dashboard import GAPS, THROUGHPUT_WEEKS, DashboardFilter
-from review_app.auth import current_actor
+from review_app.auth import current_actor, fragment_actor
 from review_app.components.article_picker import PICKER_LIMIT, offered
 from review_app.components.claim_map import (
     CLAIM_MAP_HEIGHT,
@@ -257,25 +258,63 @@ else:
     )
     csv_download(ranking, "articles-by-open-gaps.csv", "dashboard_ranking_csv")
 
-st.subheader("Recurring claims")
-recurring = dashboard_recurring(actor, article_id)
-if not recurring:
-    st.caption(
-        f"No claim {'of this article ' if article_id is not None else ''}was seen in "
-        f"{RECURRING_ARTICLES} or more articles. A claim recurs when other articles say the "
-        'same thing in their own words ("seen before" on the review page).'
-    )
-else:
-    st.caption(
-        f"Claims seen in {RECURRING_ARTICLES} or more articles, most articles first: the "
-        "desk's list of myths to watch. Select one to see each article's claim and its "
-        "current verdict."
-    )
 
-    def _verdicts(counted: list[tuple[str, int]]) -> str:
-        """ "Inaccurate ×2 · Not reviewed ×3" (findings first, as db/claim_matches.py orders)."""
-        return " · ".join(f"{labels.get(state, state)} ×{n}" for state, n in counted)
+def _verdicts(counted: list[tuple[str, int]]) -> str:
+    """ "Inaccurate ×2 · Not reviewed ×3" (findings first, as db/claim_matches.py orders)."""
+    return " · ".join(f"{labels.get(state, state)} ×{n}" for state, n in counted)
 
+
+def _cell(text: str) -> str:
+    """Text for one cell of a Markdown table: on one line, shown literally."""
+    return escape_markdown(" ".join(text.split()))
+
+
+def _occurrence_table(occurrences: list[dict]) -> str:
+    """Each article's claim, its verdict and a link to review it, as a Markdown table: claims
+    wrap whole (a grid cuts them off), and the browser draws it faster than a grid."""
+    rows = ["| Article | # | Claim | Verdict | Certainty | |", "|---|--:|---|---|---|---|"]
+    rows += [
+        f"| {_cell(o['article_title'])} | {o['ordinal']} | {_cell(o['text'])} "
+        f"| {labels.get(o['verdict_state'], '')} | {labels.get(o['certainty_state'], '')} "
+        f"| [Review\u00a0→]({review_link(o['article_id'], o['claim_id'])}) |"
+        for o in occurrences
+    ]
+    return "\n".join(rows)
+
+
+@st.fragment
+def recurring_claims_section(article_id: int | None) -> None:
+    """The recurring claims, each opening onto every article's claim and its verdict.
+
+    One expander per claim, not a table with a row to select: Streamlit's data grid sends a
+    selection only after a 150 ms pause, which an editor feels on every click. An expander
+    reruns at once, and only this fragment: its occurrences are read when it is opened."""
+    actor = fragment_actor(READ_ALL_REVIEWS)  # app.py's login check does not run for a fragment
+    st.subheader("Recurring claims")
+    recurring = dashboard_recurring(actor, article_id)
+    if not recurring:
+        st.caption(
+            f"No claim {'of this article ' if article_id is not None else ''}was seen in "
+            f"{RECURRING_ARTICLES} or more articles. A claim recurs when other articles say the "
+            'same thing in their own words ("seen before" on the review page).'
+        )
+        return
+    st.caption(
+        f"Claims seen in {RECURRING_ARTICLES} or more articles, most articles first, with their "
+        "current verdicts: the desk's list of myths to watch. Open one to see each article's "
+        "claim."
+    )
+    for myth in recurring:
+        found = st.expander(
+            f"**{myth['articles']} articles** · {_verdicts(myth['verdicts'])} — "
+            f"{escape_markdown(myth['text'])}",
+            key=f"dashboard_recurring_{myth['claim_id']}",
+            on_change="rerun",
+        )
+        if not found.open:
+            continue
+        occurrences = dashboard_recurring_occurrences(actor, tuple(myth["claim_ids"]))
+        found.markdown(_occurrence_table(occurrences))
     myths = pd.DataFrame(
         {
             "Claim": [r["text"] for r in recurring],
@@ -283,41 +322,10 @@ else:
             "Current verdicts": [_verdicts(r["verdicts"]) for r in recurring],
         }
     )
-    picked_myth = st.dataframe(
-        myths,
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="single-row",
-        key="dashboard_recurring",
-        column_config={
-            "Claim": st.column_config.TextColumn(width="large"),
-            "Articles": st.column_config.NumberColumn(width="small"),
-        },
-    )
     csv_download(myths, "recurring-claims.csv", "dashboard_recurring_csv")
-    chosen_myth = picked_myth.selection.rows if picked_myth else []
-    if chosen_myth:
-        myth = recurring[chosen_myth[0]]
-        occurrences = dashboard_recurring_occurrences(actor, tuple(myth["claim_ids"]))
-        st.markdown(f"**Seen in {myth['articles']} articles:** {escape_markdown(myth['text'])}")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Article": [o["article_title"] for o in occurrences],
-                    "#": [o["ordinal"] for o in occurrences],
-                    "Claim": [o["text"] for o in occurrences],
-                    "Verdict": [labels.get(o["verdict_state"], "") for o in occurrences],
-                    "Certainty": [labels.get(o["certainty_state"], "") for o in occurrences],
-                    "Open": [review_link(o["article_id"], o["claim_id"]) for o in occurrences],
-                }
-            ),
-            hide_index=True,
-            key="dashboard_recurring_occurrences",
-            column_config={
-                "Claim": st.column_config.TextColumn(width="large"),
-                "Open": st.column_config.LinkColumn("Open", display_text="Review →"),
-            },
-        )
+
+
+recurring_claims_section(article_id)
 
 st.subheader("Reviewer throughput")
 activity = pd.DataFrame(

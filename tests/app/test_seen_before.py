@@ -13,7 +13,7 @@ from claims.permissions import Actor
 from db.accounts import actor_for, create_user
 from db.articles import import_demo_if_empty, import_file
 from db.citations import add_citations
-from db.claim_matches import match_queued
+from db.claim_matches import match_queued, recurring_claims
 from db.decisions import record_decision
 from db.engine import Database
 from db.models import Claim
@@ -144,18 +144,20 @@ def test_the_dashboard_lists_a_claim_seen_in_three_articles_with_its_verdicts(
     at.session_state["auth_user_id"] = desk["edna"].user_id
     at.switch_page("views/dashboard.py")
     run_app(at)
-    myths = next(d.value for d in at.dataframe if "Current verdicts" in d.value.columns)
-    assert list(myths["Articles"]) == [4]  # the demo article says it too
-    assert myths["Claim"][0].startswith("Multiple myeloma is a cancer of the bone marrow, the soft")
-    assert myths["Current verdicts"][0] == "Accurate ×1 · Not reviewed ×3"
-    chosen = {"selection": {"rows": [0], "columns": [], "cells": []}}
-    at.session_state["dashboard_recurring"] = chosen
+    [myth] = [e for e in at.expander if "articles**" in e.label]
+    # The demo article says it too; the decided occurrence gives the claim its wording.
+    assert myth.label.startswith("**4 articles** · Accurate ×1 · Not reviewed ×3 — Multiple ")
+    assert "bone marrow, the soft tissue" in myth.label
+    assert not any("Review" in m.value for m in at.markdown)  # read only when opened
+    with app_database.read() as session:
+        [recurring] = recurring_claims(session, desk["edna"])
+    at.session_state[f"dashboard_recurring_{recurring.claim_id}"] = True  # opened
     run_app(at)
-    places = next(d.value for d in at.dataframe if "Certainty" in d.value.columns
-                  and "Article" in d.value.columns)  # fmt: skip
-    assert len(places) == 4
-    assert f"review?article={desk['demo']}&claim={desk['new']}" in list(places["Open"])
-    assert "Accurate" in list(places["Verdict"])
+    [places] = [m.value for m in at.markdown if m.value.startswith("| Article | # | Claim |")]
+    rows = places.splitlines()[2:]
+    assert len(rows) == 4
+    assert f"(review?article={desk['demo']}&claim={desk['new']})" in places
+    assert sum("| Accurate | High |" in row for row in rows) == 1
 
 
 def test_an_import_with_no_time_left_to_match_says_the_rest_is_matched_in_the_background(
