@@ -541,16 +541,36 @@ class BackgroundMatcher:
     """Drains the matching queue on a daemon thread while the app serves pages: a batch, then
     a rest as long as the batch took (the matcher's Python holds the interpreter's lock, and
     a reviewer's click must not wait behind a backlog), then a look every ``idle`` seconds
-    once the queue is empty. Holds its database weakly: the thread ends when the app lets the
-    database go (tests, a reconfigured server), or after an error, which it logs."""
+    once the queue is empty. Claims a page is about to show (``prefer``) go first: a claim
+    still queued is searched on the spot when its review page opens, which a click waits for.
+    Holds its database weakly: the thread ends when the app lets the database go (tests, a
+    reconfigured server), or after an error, which it logs."""
 
-    def __init__(self, database: Any, *, idle: float = 5.0, batch: int = 5) -> None:
+    def __init__(
+        self, database: Any, *, idle: float = 5.0, batch: int = 5, prefer_delay: float = 0.3
+    ) -> None:
         self._database = weakref.ref(database)
         self._idle = idle
         self._batch = batch
+        self._prefer_delay = prefer_delay
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._preferred: tuple[int, ...] = ()
         self.matched = 0
         self._thread = threading.Thread(target=self._run, name="claim-matcher", daemon=True)
+
+    def prefer(self, claim_ids: Sequence[int]) -> None:
+        """Match these claims next, if they are queued (the last call's claims replace any
+        earlier ones not yet taken). Wakes a matcher waiting for work."""
+        with self._lock:
+            self._preferred = tuple(claim_ids)
+        self._wake.set()
+
+    def _take_preferred(self) -> tuple[int, ...]:
+        with self._lock:
+            taken, self._preferred = self._preferred, ()
+        return taken
 
     def start(self) -> BackgroundMatcher:
         self._thread.start()
@@ -558,6 +578,7 @@ class BackgroundMatcher:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        self._wake.set()
         self._thread.join(timeout)
 
     def is_alive(self) -> bool:
@@ -570,10 +591,23 @@ class BackgroundMatcher:
                 return
             began = time.monotonic()
             try:
-                done = match_queued(database, limit=self._batch)
+                preferred = self._take_preferred()
+                done = match_queued(database, preferred, limit=self._batch) if preferred else 0
+                if not done:
+                    done = match_queued(database, limit=self._batch)
             except Exception:  # a server must not die of its helper; the log says why
                 _LOG.exception("The background matcher stopped; matching resumes on restart.")
                 return
             del database
             self.matched += done
-            self._stop.wait(time.monotonic() - began if done else self._idle)
+            if done:  # rest as long as the batch took; a page's claims go first next time
+                self._stop.wait(time.monotonic() - began)
+            else:
+                self._idle_wait()
+
+    def _idle_wait(self) -> None:
+        """Nothing queued was found: look again after ``idle`` seconds, or soon after a page
+        asks for claims (once that page's reply has had time to reach the browser)."""
+        if self._wake.wait(self._idle) and not self._stop.is_set():
+            self._stop.wait(self._prefer_delay)
+        self._wake.clear()

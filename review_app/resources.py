@@ -14,7 +14,7 @@ import functools
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict
@@ -150,7 +150,9 @@ def _fresh(
         # Streamlit tells cached functions apart by module and qualified name.
         cached_read.__module__ = read.__module__
         cached_read.__qualname__ = f"{read.__qualname__}.cached"
-        cached = st.cache_data(ttl=ttl, max_entries=max_entries)(cached_read)
+        # No spinner: on every miss it starts a thread and sends the browser two messages,
+        # which a review click (a miss for each new claim) waits behind; reads take ms.
+        cached = st.cache_data(ttl=ttl, max_entries=max_entries, show_spinner=False)(cached_read)
 
         @functools.wraps(read)
         def current(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -386,6 +388,15 @@ def keep_matching() -> None:
         if kept is not None and (kept[1].is_alive() or now - kept[0] < MATCHER_RESTART_SECONDS):
             return
         _MATCHERS[id(current)] = (now, BackgroundMatcher(current).start())
+
+
+def match_soon(claim_ids: Sequence[int]) -> None:
+    """Ask this process's background matcher to match these claims next (the claims a reviewer
+    is about to open: one still queued is searched on the spot, which the click waits for)."""
+    with _MATCHERS_LOCK:
+        kept = _MATCHERS.get(id(database()))
+    if kept is not None and claim_ids:
+        kept[1].prefer(claim_ids)
 
 
 def match_new_article(article_id: int) -> int:

@@ -45,7 +45,7 @@ from review_app.components.review_form import (
 )
 from review_app.components.seen_before import seen_before_panel
 from review_app.components.split_fixer import split_fixer
-from review_app.resources import database, writes_seen
+from review_app.resources import database, match_soon, writes_seen
 
 PAGE_SIZE = 50
 VERDICT_LABELS = default_scales()["verdict"].labels()
@@ -154,6 +154,18 @@ def workspace(article_id: int, filters: NavigatorFilters) -> None:
         claim_id = _navigator(actor, article_id, filters, claim_id)
     with focus:
         _focus(actor, article_id, claim_id)
+    match_soon(_coming_up(claim_id))
+
+
+MATCH_AHEAD = 5  # claims after the one shown whose "seen before" is matched first
+
+
+def _coming_up(claim_id: int | None) -> list[int]:
+    """The claims after this one in the navigator's rows: the ones Next is about to open."""
+    kept: KeptNavigator | None = st.session_state.get("review_nav_rows")
+    ids = [row.id for row in kept.rows] if kept is not None else []
+    at = ids.index(claim_id) + 1 if claim_id in ids else 0
+    return ids[at : at + MATCH_AHEAD]
 
 
 def _navigator(

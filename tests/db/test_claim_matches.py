@@ -193,6 +193,51 @@ def test_the_page_matches_a_new_article_and_leaves_the_rest_to_the_background(
     assert not matcher.is_alive()
 
 
+def _is_queued(database: Database, claim_id: int) -> bool:
+    with database.read() as session:
+        return session.get(ClaimMatchQueue, claim_id) is not None
+
+
+def test_the_claims_a_reviewer_is_about_to_open_are_matched_first(database: Database) -> None:
+    # A 14-article backlog is drained newest first: the oldest claim would be matched last.
+    articles = _myth_articles(database, [MYTH] * 14, "Backlog")
+    oldest = _claim(database, articles[0], "Vitamin D")
+    matcher = BackgroundMatcher(database, batch=1).start()
+    try:
+        matcher.prefer([oldest])  # the review page opens the claims just before it
+        deadline = time.monotonic() + 30
+        while _is_queued(database, oldest) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        left = _queue_size(database)
+    finally:
+        matcher.stop()
+    assert not _is_queued(database, oldest)
+    assert left >= 10  # matched among the first, not after the other 13
+    with database.read() as session:
+        assert len(stored_matches(session, oldest)) >= 10  # its 10 closest of the 13, at least
+
+
+def test_an_idle_matcher_wakes_for_the_claims_a_reviewer_is_about_to_open(
+    database: Database, desk: dict
+) -> None:
+    match_queued(database, limit=100)
+    matcher = BackgroundMatcher(database, idle=600).start()  # asleep for ten minutes
+    try:
+        time.sleep(0.2)
+        article = import_file(database, f"Winter myths\n\n{MYTH}\n".encode(), "winter.txt",
+                              actor=OPERATOR).article_id  # fmt: skip
+        new = _claim(database, article, "Vitamin D")
+        matcher.prefer([new])
+        deadline = time.monotonic() + 30
+        while _is_queued(database, new) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        matcher.stop()
+    assert not _is_queued(database, new)
+    with database.read() as session:
+        assert desk["spring"] in {m.other_claim_id for m in stored_matches(session, new)}
+
+
 def _myth_articles(database: Database, texts: list[str], prefix: str) -> list[int]:
     return [
         import_file(database, f"{prefix} {n}\n\n{text}\n".encode(), f"{prefix}-{n}.txt",
