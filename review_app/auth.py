@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from claims.errors import ClaimreviewError
 from claims.permissions import Actor
@@ -109,6 +110,9 @@ def current_user() -> UserInfo | None:
     user_id = st.session_state.get(_USER_ID)
     if user_id is None:
         return None
+    checked = _checked_this_run()
+    if checked is not None and checked.id == user_id:
+        return checked  # a save's callback checked it at the start of this same run
     now = time.monotonic()
     idle = now - st.session_state.get(_LAST_SEEN, now)
     if idle > default_session_timeout().total_seconds():
@@ -121,7 +125,24 @@ def current_user() -> UserInfo | None:
         return None
     st.session_state[_LAST_SEEN] = now
     st.session_state[_THIS_RUN] = user
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None:
+        setattr(ctx, _RUN_CHECK, (ctx.cursors, st.session_state.get(_TOKEN), user))
     return user
+
+
+_RUN_CHECK = "_claimreview_login_check"  # on the run's context: (its cursors, token, user)
+
+
+def _checked_this_run() -> UserInfo | None:
+    """The user already checked in this run, for the same login: a click's callback (a save)
+    and the fragment that then redraws run back to back, milliseconds apart, and one check of
+    the database serves both. Streamlit gives each run a new dict of cursors."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    check = getattr(ctx, _RUN_CHECK, None) if ctx is not None else None
+    if check is None or check[0] is not ctx.cursors:
+        return None
+    return check[2] if check[1] == st.session_state.get(_TOKEN) else None
 
 
 def current_actor() -> Actor:

@@ -13,6 +13,7 @@ from db.articles import import_demo_if_empty
 from db.engine import Database
 from db.reviews import reviews_of_claim, save_review
 from db.workspace import review_navigator
+from review_app import auth
 from tests.app.conftest import APP, choose, run_app
 
 OPERATOR = Actor.operator("test")
@@ -445,3 +446,27 @@ def test_a_full_run_of_the_page_keeps_the_navigator_rows_it_read(
     _run(at)  # the whole page again, as after a filter set and cleared, or a page switch
     _run(at)
     assert len(calls) == 1
+
+
+def test_a_save_and_the_page_it_redraws_check_the_login_once(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The save's callback checks the login against the database (a disabled reviewer saves
+    # nothing); the run that follows, milliseconds later, takes that check instead of another.
+    at = _open(world, 9)
+    choose(at, "Accurate")
+    choose(at, "High")
+    checks = []
+    real = auth.get_user
+
+    def counted(database, user_id):
+        checks.append(user_id)
+        return real(database, user_id)
+
+    monkeypatch.setattr(auth, "get_user", counted)
+    _button(at, "Submit & next").click()
+    _run(at)
+    assert at.query_params["claim"] == str(world["claims"][10])  # saved, and moved on
+    assert checks == [world["rita"].user_id]
+    _run(at)  # a later run checks again
+    assert checks == [world["rita"].user_id] * 2
