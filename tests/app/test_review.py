@@ -54,18 +54,22 @@ def _widget(at: AppTest, kind: str, suffix: str):
     return next(w for w in getattr(at, kind) if w.key and w.key.endswith(suffix))
 
 
+def _claim_shown(at: AppTest) -> str:
+    """The claim view's HTML: where the claim is, its paragraph with the claim marked, cues."""
+    return next(h.proto.body for h in at.get("html") if "<mark" in h.proto.body)
+
+
 def _button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
 def test_a_link_opens_the_claim_in_its_paragraph_with_its_cues(world: dict) -> None:
     at = _open(world, 9)
-    caption = " ".join(c.value for c in at.caption)
-    assert "Claim 9 of 30" in caption and "Targeted Treatment" in caption
-    paragraph = next(h.proto.body for h in at.get("html") if "<mark" in h.proto.body)
-    assert "One of the significant benefits" in paragraph.split("<mark")[1]
-    assert "Immunotherapy works by boosting" in paragraph  # the rest of the paragraph is there
-    assert any("Absolute wording" in m.value and "only" in m.value for m in at.markdown)
+    shown = _claim_shown(at)
+    assert "Claim 9 of 30 · section: Targeted Treatment" in shown
+    assert "One of the significant benefits" in shown.split("<mark")[1]
+    assert "Immunotherapy works by boosting" in shown  # the rest of the paragraph is there
+    assert "<strong>Absolute wording</strong> “only”:" in shown  # its cue, with the reason
     assert at.query_params["claim"] == str(world["claims"][9])
 
 
@@ -91,7 +95,7 @@ def test_review_with_two_citations_then_save_and_next(world: dict) -> None:
     assert len(review.citations) == 2
     # The next unreviewed checkable claim is open now.
     assert at.query_params["claim"] == str(world["claims"][10])
-    assert any("Claim 10 of 30" in c.value for c in at.caption)
+    assert "Claim 10 of 30" in _claim_shown(at)
 
 
 def test_a_refused_identifier_saves_nothing_and_says_why(world: dict) -> None:
@@ -272,15 +276,15 @@ def test_a_row_picked_in_the_navigator_opens_once_and_next_moves_on(world: dict)
         "selection": {"rows": [4], "columns": [], "cells": []}
     }
     _run(at)
-    assert any("Claim 5 of 30" in c.value for c in at.caption)
+    assert "Claim 5 of 30" in _claim_shown(at)
     _button(at, "Next →").click()
     _run(at)
     # The row still selected in the table does not pull the reviewer back to claim 5.
-    assert any("Claim 6 of 30" in c.value for c in at.caption)
+    assert "Claim 6 of 30" in _claim_shown(at)
     assert at.query_params["claim"] == str(world["claims"][6])
     _button(at, "← Previous").click()
     _run(at)
-    assert any("Claim 5 of 30" in c.value for c in at.caption)
+    assert "Claim 5 of 30" in _claim_shown(at)
 
 
 def test_edits_in_the_sources_table_are_saved(world: dict) -> None:
@@ -414,12 +418,12 @@ def test_moving_away_from_unsaved_changes_is_held_back_until_they_are_discarded(
     choose(at, "Misleading")
     _button(at, "Next →").click()
     _run(at)
-    assert any("Claim 9 of 30" in c.value for c in at.caption)  # kept here
+    assert "Claim 9 of 30" in _claim_shown(at)  # kept here
     assert any("unsaved changes, so you were kept here" in w.value for w in at.warning)
     assert at.pills(key="review_form_verdict").value == "misleading"  # nothing lost
     _button(at, "Discard my changes and move on").click()
     _run(at)
-    assert any("Claim 10 of 30" in c.value for c in at.caption)
+    assert "Claim 10 of 30" in _claim_shown(at)
     assert reviews_of_claim(world["db"], world["rita"], world["claims"][9]) == []
 
 
