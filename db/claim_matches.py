@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -538,20 +538,32 @@ def occurrences(session: Session, actor: Actor, claim_ids: Sequence[int]) -> lis
 
 
 class BackgroundMatcher:
-    """Drains the matching queue on a daemon thread while the app serves pages: a batch, then
-    a rest as long as the batch took (the matcher's Python holds the interpreter's lock, and
-    a reviewer's click must not wait behind a backlog), then a look every ``idle`` seconds
-    once the queue is empty. Claims a page is about to show (``prefer``) go first: a claim
-    still queued is searched on the spot when its review page opens, which a click waits for.
-    Holds its database weakly: the thread ends when the app lets the database go (tests, a
-    reconfigured server), or after an error, which it logs."""
+    """Drains the matching queue on a daemon thread while the app serves pages.
+
+    Its Python holds the interpreter's lock, which a reviewer's click then waits for, so it
+    keeps out of the way: it matches one claim at a time, never while a page is being drawn
+    (``busy``, for at most ``yield_at_most`` seconds a claim, so a server that is never idle
+    still matches), and after each batch rests as long as the batch took. Once the queue is
+    empty it looks again every ``idle`` seconds. Claims a page is about to show (``prefer``)
+    go first, and wake it: a claim still queued is searched on the spot when its review page
+    opens, which the click waits for. Holds its database weakly: the thread ends when the app
+    lets the database go (tests, a reconfigured server), or after an error, which it logs."""
 
     def __init__(
-        self, database: Any, *, idle: float = 5.0, batch: int = 5, prefer_delay: float = 0.3
+        self,
+        database: Any,
+        *,
+        idle: float = 5.0,
+        batch: int = 5,
+        busy: Callable[[], bool] | None = None,
+        yield_at_most: float = 2.0,
+        prefer_delay: float = 0.3,
     ) -> None:
         self._database = weakref.ref(database)
         self._idle = idle
         self._batch = batch
+        self._busy = busy or (lambda: False)
+        self._yield_at_most = yield_at_most
         self._prefer_delay = prefer_delay
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -559,18 +571,6 @@ class BackgroundMatcher:
         self._preferred: tuple[int, ...] = ()
         self.matched = 0
         self._thread = threading.Thread(target=self._run, name="claim-matcher", daemon=True)
-
-    def prefer(self, claim_ids: Sequence[int]) -> None:
-        """Match these claims next, if they are queued (the last call's claims replace any
-        earlier ones not yet taken). Wakes a matcher waiting for work."""
-        with self._lock:
-            self._preferred = tuple(claim_ids)
-        self._wake.set()
-
-    def _take_preferred(self) -> tuple[int, ...]:
-        with self._lock:
-            taken, self._preferred = self._preferred, ()
-        return taken
 
     def start(self) -> BackgroundMatcher:
         self._thread.start()
@@ -584,26 +584,57 @@ class BackgroundMatcher:
     def is_alive(self) -> bool:
         return self._thread.is_alive()
 
+    def prefer(self, claim_ids: Sequence[int]) -> None:
+        """Match these claims next, while any of them is queued (a later call's claims replace
+        them). Wakes a matcher waiting for work."""
+        with self._lock:
+            self._preferred = tuple(claim_ids)
+        self._wake.set()
+
+    def _match_one(self, database: Any) -> int:
+        with self._lock:
+            preferred = self._preferred
+        if preferred:
+            for claim_id in preferred:  # in the page's order: the one opened next first
+                if match_queued(database, [claim_id], limit=1):
+                    return 1
+            with self._lock:  # none of them is queued any more
+                if self._preferred == preferred:
+                    self._preferred = ()
+        return match_queued(database, limit=1)
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            database = self._database()
-            if database is None:
-                return
-            began = time.monotonic()
-            try:
-                preferred = self._take_preferred()
-                done = match_queued(database, preferred, limit=self._batch) if preferred else 0
-                if not done:
-                    done = match_queued(database, limit=self._batch)
-            except Exception:  # a server must not die of its helper; the log says why
-                _LOG.exception("The background matcher stopped; matching resumes on restart.")
-                return
-            del database
+            worked = 0.0  # seconds spent matching in this batch, not waiting
+            done = 0
+            for _ in range(self._batch):
+                self._out_of_the_way()
+                database = self._database()
+                if database is None or self._stop.is_set():
+                    return
+                began = time.monotonic()
+                try:
+                    found = self._match_one(database)
+                except Exception:  # a server must not die of its helper; the log says why
+                    _LOG.exception("The background matcher stopped; matching resumes on restart.")
+                    return
+                finally:
+                    del database
+                worked += time.monotonic() - began
+                done += found
+                if not found:
+                    break
             self.matched += done
             if done:  # rest as long as the batch took; a page's claims go first next time
-                self._stop.wait(time.monotonic() - began)
+                self._stop.wait(worked)
             else:
                 self._idle_wait()
+
+    def _out_of_the_way(self) -> None:
+        """Wait while a page is being drawn, for at most ``yield_at_most`` seconds."""
+        deadline = time.monotonic() + self._yield_at_most
+        while self._busy() and time.monotonic() < deadline and not self._stop.is_set():
+            self._stop.wait(0.05)
 
     def _idle_wait(self) -> None:
         """Nothing queued was found: look again after ``idle`` seconds, or soon after a page

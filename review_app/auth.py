@@ -25,7 +25,7 @@ from db.accounts import (
     set_password,
     start_session,
 )
-from review_app.resources import database
+from review_app.resources import database, page_run_began
 
 _USER_ID = "auth_user_id"
 _LAST_SEEN = "auth_last_seen"
@@ -104,6 +104,7 @@ def current_user() -> UserInfo | None:
     too long, or the account was disabled meanwhile. The user found is handed to this run's
     page (``current_actor``), which then need not read it again.
     """
+    page_run_began()  # the background matcher keeps out of the way while a page is drawn
     st.session_state.pop(_THIS_RUN, None)
     if st.session_state.get(_USER_ID) is None:
         _resume_from_cookie()

@@ -387,7 +387,21 @@ def keep_matching() -> None:
         now = time.monotonic()
         if kept is not None and (kept[1].is_alive() or now - kept[0] < MATCHER_RESTART_SECONDS):
             return
-        _MATCHERS[id(current)] = (now, BackgroundMatcher(current).start())
+        _MATCHERS[id(current)] = (now, BackgroundMatcher(current, busy=drawing_a_page).start())
+
+
+_LAST_RUN = [0.0]  # when this process last began drawing a page (a run or a fragment's run)
+DRAWING_SECONDS = 0.3  # a page run and its reply to the browser take less than this
+
+
+def page_run_began() -> None:
+    """Called as every run begins (auth.current_user): the background matcher keeps out of
+    the way of what a reviewer is waiting for."""
+    _LAST_RUN[0] = time.monotonic()
+
+
+def drawing_a_page() -> bool:
+    return time.monotonic() - _LAST_RUN[0] < DRAWING_SECONDS
 
 
 def match_soon(claim_ids: Sequence[int]) -> None:

@@ -20,6 +20,7 @@ from db.claim_matches import (
     match_article,
     match_queued,
     occurrences,
+    queue_article,
     recurring_claims,
     stored_matches,
 )
@@ -236,6 +237,35 @@ def test_an_idle_matcher_wakes_for_the_claims_a_reviewer_is_about_to_open(
     assert not _is_queued(database, new)
     with database.read() as session:
         assert desk["spring"] in {m.other_claim_id for m in stored_matches(session, new)}
+
+
+def _drained(database: Database, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while _queue_size(database) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return _queue_size(database) == 0
+
+
+def test_the_background_matcher_keeps_out_of_the_way_while_a_page_is_drawn(
+    database: Database, desk: dict
+) -> None:
+    drawing = [True]
+    matcher = BackgroundMatcher(database, busy=lambda: drawing[0], yield_at_most=60).start()
+    try:
+        time.sleep(0.5)
+        assert _queue_size(database) == 6  # nothing matched while a reviewer waits for a page
+        drawing[0] = False
+        assert _drained(database)
+    finally:
+        matcher.stop()
+    # A server drawing pages all the time still matches, a claim every so often.
+    with database.write(versioned=False) as session:
+        queue_article(session, desk["articles"][0])  # as if its text had changed
+    matcher = BackgroundMatcher(database, busy=lambda: True, yield_at_most=0.1).start()
+    try:
+        assert _drained(database)
+    finally:
+        matcher.stop()
 
 
 def _myth_articles(database: Database, texts: list[str], prefix: str) -> list[int]:
