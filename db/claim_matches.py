@@ -51,6 +51,7 @@ COUNTS_KEPT_SECONDS = 600.0
 COUNTS_KEPT = 20_000
 BATCH = 20  # queued claims matched per call of match_queued
 IMPORT_SECONDS = 3.0  # how long an import on the page waits for its claims' matches, at most
+PREFERRED_KEPT = 20  # claims pages asked to be matched first, newest asks first
 RECURRING_ARTICLES = 3  # a claim seen in this many articles (its own included) recurs
 _CENTRE_PAGES = 10  # pages of candidate centres read at most for the recurring claims
 _LOG = logging.getLogger(__name__)
@@ -585,50 +586,71 @@ class BackgroundMatcher:
         return self._thread.is_alive()
 
     def prefer(self, claim_ids: Sequence[int]) -> None:
-        """Match these claims next, while any of them is queued (a later call's claims replace
-        them). Wakes a matcher waiting for work."""
+        """Match these claims next, while any of them is queued: a later call's claims go
+        before the earlier ones still kept (several reviewers each open theirs), at most
+        ``PREFERRED_KEPT``. Wakes a matcher waiting for work, when the list changes."""
         with self._lock:
-            self._preferred = tuple(claim_ids)
+            wanted = tuple(claim_ids)
+            merged = wanted + tuple(c for c in self._preferred if c not in wanted)
+            merged = merged[:PREFERRED_KEPT]
+            if merged == self._preferred:
+                return  # a redraw of the same claim: nothing new to look at
+            self._preferred = merged
         self._wake.set()
 
-    def _match_one(self, database: Any) -> int:
+    def _match_one(self, database: Any) -> tuple[int, bool]:
+        """Match one claim, a preferred one first; (how many were matched, whether any claim
+        is queued still: one left queued for now, reworded or held by a writer, is not idle
+        time)."""
         with self._lock:
             preferred = self._preferred
         if preferred:
             for claim_id in preferred:  # in the page's order: the one opened next first
                 if match_queued(database, [claim_id], limit=1):
-                    return 1
-            with self._lock:  # none of them is queued any more
-                if self._preferred == preferred:
-                    self._preferred = ()
-        return match_queued(database, limit=1)
+                    return 1, True
+            with database.read() as session:
+                still = set(queued(session, preferred, len(preferred)))
+            with self._lock:  # those matched (by anyone) leave the list
+                self._preferred = tuple(c for c in self._preferred if c in still or
+                                        c not in preferred)  # fmt: skip
+        if match_queued(database, limit=1):
+            return 1, True
+        with database.read() as session:
+            return 0, bool(queued(session, limit=1))
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            worked = 0.0  # seconds spent matching in this batch, not waiting
-            done = 0
-            for _ in range(self._batch):
-                self._out_of_the_way()
-                database = self._database()
-                if database is None or self._stop.is_set():
+        try:
+            while not self._stop.is_set():
+                if not self._batch_then_rest():
                     return
-                began = time.monotonic()
-                try:
-                    found = self._match_one(database)
-                except Exception:  # a server must not die of its helper; the log says why
-                    _LOG.exception("The background matcher stopped; matching resumes on restart.")
-                    return
-                finally:
-                    del database
-                worked += time.monotonic() - began
-                done += found
-                if not found:
-                    break
-            self.matched += done
-            if done:  # rest as long as the batch took; a page's claims go first next time
-                self._stop.wait(worked)
-            else:
-                self._idle_wait()
+        except Exception:  # a server must not die of its helper; the log says why
+            _LOG.exception("The background matcher stopped; matching resumes on restart.")
+
+    def _batch_then_rest(self) -> bool:
+        """One batch, then a rest; False once the database is gone or the matcher stopped."""
+        worked = 0.0  # seconds spent matching in this batch, not waiting
+        done = 0
+        waiting = False
+        for _ in range(self._batch):
+            self._out_of_the_way()
+            database = self._database()
+            if database is None or self._stop.is_set():
+                return False
+            began = time.monotonic()
+            try:
+                found, waiting = self._match_one(database)
+            finally:
+                del database
+            worked += time.monotonic() - began
+            done += found
+            if not found:
+                break
+        self.matched += done
+        if done or waiting:  # rest as long as the batch took; a page's claims go first next
+            self._stop.wait(max(worked, 0.05))
+        else:
+            self._idle_wait()
+        return True
 
     def _out_of_the_way(self) -> None:
         """Wait while a page is being drawn, for at most ``yield_at_most`` seconds."""

@@ -25,7 +25,7 @@ from db.accounts import (
     set_password,
     start_session,
 )
-from review_app.resources import database, page_run_began
+from review_app.resources import database, page_run_began, this_run
 
 _USER_ID = "auth_user_id"
 _LAST_SEEN = "auth_last_seen"
@@ -104,13 +104,15 @@ def current_user() -> UserInfo | None:
     too long, or the account was disabled meanwhile. The user found is handed to this run's
     page (``current_actor``), which then need not read it again.
     """
-    page_run_began()  # the background matcher keeps out of the way while a page is drawn
     st.session_state.pop(_THIS_RUN, None)
     if st.session_state.get(_USER_ID) is None:
         _resume_from_cookie()
     user_id = st.session_state.get(_USER_ID)
     if user_id is None:
         return None
+    # The background matcher keeps out of the way while a page is drawn for someone logged
+    # in (not for the login form: a stranger reloading it must not hold matching back).
+    page_run_began()
     checked = _checked_this_run()
     if checked is not None and checked.id == user_id:
         return checked  # a save's callback checked it at the start of this same run
@@ -128,20 +130,20 @@ def current_user() -> UserInfo | None:
     st.session_state[_THIS_RUN] = user
     ctx = get_script_run_ctx(suppress_warning=True)
     if ctx is not None:
-        setattr(ctx, _RUN_CHECK, (ctx.cursors, st.session_state.get(_TOKEN), user))
+        setattr(ctx, _RUN_CHECK, (this_run(ctx), st.session_state.get(_TOKEN), user))
     return user
 
 
-_RUN_CHECK = "_claimreview_login_check"  # on the run's context: (its cursors, token, user)
+_RUN_CHECK = "_claimreview_login_check"  # on the run's context: (the run, token, user)
 
 
 def _checked_this_run() -> UserInfo | None:
     """The user already checked in this run, for the same login: a click's callback (a save)
     and the fragment that then redraws run back to back, milliseconds apart, and one check of
-    the database serves both. Streamlit gives each run a new dict of cursors."""
+    the database serves both."""
     ctx = get_script_run_ctx(suppress_warning=True)
     check = getattr(ctx, _RUN_CHECK, None) if ctx is not None else None
-    if check is None or check[0] is not ctx.cursors:
+    if check is None or check[0] is not this_run(ctx):
         return None
     return check[2] if check[1] == st.session_state.get(_TOKEN) else None
 

@@ -61,7 +61,15 @@ def database() -> Database:
     return prepare_database(Database())
 
 
-_RUN_VERSION = "_claimreview_data_version"  # on the run's context: (the run's cursors, version)
+_RUN_VERSION = "_claimreview_data_version"  # on the run's context: (this_run, version)
+
+
+def this_run(ctx: Any) -> object:
+    """An object that is the same for all of one run and new for the next: what a value read
+    once per run is kept against. Streamlit makes a new fragment coordinator as each run
+    begins; a fragment's own rerun keeps it (it replaces the run's cursors with its snapshot,
+    so a callback and the fragment it reruns would see different cursors)."""
+    return getattr(ctx, "parallel_coordinator", None) or ctx.cursors
 
 
 def data_version() -> int:
@@ -71,11 +79,10 @@ def data_version() -> int:
     if ctx is None:
         return database().data_version()
     seen = getattr(ctx, _RUN_VERSION, None)
-    # Streamlit gives each run a new dict of cursors: the same dict, the same run.
-    if seen is not None and seen[0] is ctx.cursors:
+    if seen is not None and seen[0] is this_run(ctx):
         return seen[1]
     version = database().data_version()
-    setattr(ctx, _RUN_VERSION, (ctx.cursors, version))
+    setattr(ctx, _RUN_VERSION, (this_run(ctx), version))
     return version
 
 
@@ -88,7 +95,7 @@ def _forget_run_version() -> None:
 
 
 DASHBOARD, EXPORT = "dashboard", "export"
-_RUN_SOURCES = "_claimreview_read_sources"  # on the run's context: (cursors, {kind: source})
+_RUN_SOURCES = "_claimreview_read_sources"  # on the run's context: (this_run, {kind: source})
 _SOURCE: ContextVar[ReadSource | None] = ContextVar("claimreview_read_source", default=None)
 
 
@@ -97,7 +104,7 @@ def read_source(kind: str = DASHBOARD) -> ReadSource:
     replica (CLAIMREVIEW_READ_DATABASE_URL) or the primary; decided once per run."""
     ctx = get_script_run_ctx(suppress_warning=True)
     seen = getattr(ctx, _RUN_SOURCES, None) if ctx is not None else None
-    if seen is not None and seen[0] is ctx.cursors and kind in seen[1]:
+    if seen is not None and seen[0] is this_run(ctx) and kind in seen[1]:
         return seen[1][kind]
     # Dashboards may lag as far as CLAIMREVIEW_READ_MAX_LAG_SECONDS allows; exports not at all.
     source = database().read_source(data_version(), None if kind == DASHBOARD else 0.0)
@@ -110,9 +117,9 @@ def _remember_source(kind: str, source: ReadSource) -> None:
     if ctx is None:
         return
     seen = getattr(ctx, _RUN_SOURCES, None)
-    sources = seen[1] if seen is not None and seen[0] is ctx.cursors else {}
+    sources = seen[1] if seen is not None and seen[0] is this_run(ctx) else {}
     sources[kind] = source
-    setattr(ctx, _RUN_SOURCES, (ctx.cursors, sources))
+    setattr(ctx, _RUN_SOURCES, (this_run(ctx), sources))
 
 
 @contextmanager

@@ -264,6 +264,17 @@ def _verdicts(counted: list[tuple[str, int]]) -> str:
     return " · ".join(f"{labels.get(state, state)} ×{n}" for state, n in counted)
 
 
+_OPENED_MYTHS = "dashboard_recurring_opened"  # the recurring claims opened, by claim id
+
+
+def _remember_opened(claim_id: int) -> None:
+    opened: set[int] = st.session_state.setdefault(_OPENED_MYTHS, set())
+    if st.session_state.get(f"dashboard_recurring_{claim_id}"):
+        opened.add(claim_id)
+    else:
+        opened.discard(claim_id)
+
+
 def _cell(text: str) -> str:
     """Text for one cell of a Markdown table: on one line, shown literally."""
     return escape_markdown(" ".join(text.split()))
@@ -304,12 +315,17 @@ def recurring_claims_section(article_id: int | None) -> None:
         "current verdicts: the desk's list of myths to watch. Open one to see each article's "
         "claim."
     )
+    opened: set[int] = st.session_state.setdefault(_OPENED_MYTHS, set())
     for myth in recurring:
+        # The label carries the verdicts, which change with any review; a new label is a new
+        # expander to Streamlit, so whether it is open is kept here, by the claim.
         found = st.expander(
             f"**{myth['articles']} articles** · {_verdicts(myth['verdicts'])} — "
-            f"{escape_markdown(myth['text'])}",
+            f"{_cell(myth['text'])}",
+            expanded=myth["claim_id"] in opened,
             key=f"dashboard_recurring_{myth['claim_id']}",
-            on_change="rerun",
+            on_change=_remember_opened,
+            args=(myth["claim_id"],),
         )
         if not found.open:
             continue

@@ -152,9 +152,10 @@ def workspace(article_id: int, filters: NavigatorFilters) -> None:
     navigator, focus = st.columns([5, 6], gap="medium")
     with navigator:
         claim_id = _navigator(actor, article_id, filters, claim_id)
+    # Before the claim is drawn, which may stop the run early.
+    match_soon(_coming_up(claim_id))
     with focus:
         _focus(actor, article_id, claim_id)
-    match_soon(_coming_up(claim_id))
 
 
 MATCH_AHEAD = 5  # claims after the one shown whose "seen before" is matched first
