@@ -1611,7 +1611,7 @@ MARKDOWN_ELEMENTS = {
 }
 APP_DIRECTIVES = re.compile(r":gray\[[0-9A-Z]\]")  # the keyboard keys in the form's options
 # The app's own HTML elements: their text must be escaped HTML (tags only the app's own).
-APP_HTML_TAGS = re.compile(r"</?(p|mark)( style='[^'<>]*')?>")
+APP_HTML_TAGS = re.compile(r"</?(p|mark|div|strong)( style='[^'<>]*')?>")
 _DIRECTIVE = re.compile(r"(?<!\\):(?:[a-z]+(?:-background)?\[|material/)")
 
 
