@@ -41,8 +41,13 @@ median's ratio to the trivial click's median of the same run, against the target
 pattern: "Submit and next …" or "Submit & next …"); the only Streamlit internal the module reads
 is the stApp element's script state.
 
+- ``recurring``: the Evidence gaps page of a desk where the demo's first claim recurs in four
+  articles; an editor opens the recurring claim (an expander) until its table of each
+  article's claim is on screen and the script has finished (``__feltArmAdded``: more tables
+  than before the click), closed again between clicks, untimed.
+
 Steps (each in its own process under bench/run.py, each with its own server, database and
-browser): ``trivial``, ``small``, ``large``.
+browser): ``trivial``, ``trivial_no_gc``, ``small``, ``large``, ``recurring``.
 
 Run alone: .venv/bin/python bench/felt.py [--scale small|full]   (the three in one process)
 """
@@ -120,6 +125,45 @@ PAGE_SCRIPT = """
     return app ? app.getAttribute("data-test-script-state") : null;
   };
   window.__feltShown = shown;
+  // Arm a click that adds an element: done when more match ``selector`` than before it.
+  window.__feltArmAdded = (selector, timeoutMs) => {
+    const count = () => document.querySelectorAll(selector).length;
+    const before = count();
+    let start = null;
+    let done = false;
+    let observer = null;
+    let timer = null;
+    const onClick = () => { if (start === null) { start = performance.now(); check(); } };
+    const stop = () => {
+      if (observer) observer.disconnect();
+      if (timer) clearTimeout(timer);
+      window.removeEventListener("click", onClick, true);
+    };
+    let resolveResult = null;
+    const check = () => {
+      if (start === null || done || scriptState() !== "notRunning" || count() <= before) return;
+      done = true;
+      const dom = performance.now();
+      requestAnimationFrame(() => setTimeout(() => {
+        stop();
+        resolveResult({start, dom, painted: performance.now(), shown: String(count())});
+      }, 0));
+    };
+    window.__feltResult = new Promise((resolve, reject) => {
+      resolveResult = resolve;
+      observer = new MutationObserver(check);
+      observer.observe(document.body, {
+        subtree: true, childList: true, characterData: true,
+        attributes: true, attributeFilter: ["data-test-script-state"],
+      });
+      window.addEventListener("click", onClick, true);
+      timer = setTimeout(() => {
+        stop();
+        reject(new Error("no new " + selector + " within " + timeoutMs + " ms of the click"));
+      }, timeoutMs);
+    });
+    return true;
+  };
   window.__feltArm = (prefix, pattern, before, timeoutMs) => {
     let start = null;
     let dom = null;
@@ -535,11 +579,80 @@ def step_large(scale: Scale, context: dict[str, Any]) -> dict[str, Any]:
     return _article(scale.interaction_claims[1], scale, context)
 
 
+# --- the dashboard's recurring claims ----------------------------------------------------------
+
+RECURRING_TABLE = "[data-testid='stExpander'] table"  # a recurring claim's occurrences, opened
+
+
+def prepare_recurring(folder: Path) -> dict[str, Any]:
+    """The demo and three articles retelling its first claim (so it recurs in four), matched,
+    and an editor."""
+    from claims.permissions import Actor
+    from db.accounts import create_user
+    from db.articles import import_demo_if_empty, import_file
+    from db.claim_matches import match_queued
+    from db.engine import Database
+    from db.setup import prepare_database
+    from tests.samples import MYELOMA_RETELLINGS
+
+    url = f"sqlite:///{folder / 'felt.db'}"
+    database = prepare_database(Database(url))
+    try:
+        operator = Actor.operator("bench")
+        import_demo_if_empty(database)
+        for n, wording in enumerate(MYELOMA_RETELLINGS):
+            import_file(database, f"Myeloma {n}\n\n{wording}\n".encode(), f"myth{n}.txt",
+                        actor=operator)  # fmt: skip
+        match_queued(database, limit=1000)
+        create_user(database, operator, "felt-editor", ["editor"], password=PASSWORD)
+    finally:
+        database.dispose()
+    return {"url": url}
+
+
+def step_recurring(scale: Scale, context: dict[str, Any]) -> dict[str, Any]:
+    """Opening a recurring claim on the Evidence gaps page, until each article's claim is
+    listed and the script has finished (closed again between clicks, untimed)."""
+    script = shutil.which("claimreview", path=str(Path(sys.executable).parent))
+    if script is None:
+        raise RuntimeError("the claimreview console script is missing: pip install -e .")
+
+    def command(port: int) -> list[str]:
+        return [script, "serve", "--port", str(port), "--address", "localhost"]
+
+    with work_folder(context) as folder:
+        setup = prepare_recurring(folder)
+        env = {"CLAIMREVIEW_DATABASE_URL": setup["url"], "CLAIMREVIEW_BACKGROUND_MATCHING": "0"}
+        with served(command, folder, env) as base, chromium() as browser:
+            page = log_in(browser, base, "felt-editor")
+            page.goto(f"{base}/dashboard")
+            settle(page)
+            myth = page.get_by_test_id("stExpander").filter(has_text=re.compile(r"\d+ articles"))
+            head = myth.first.locator("summary")
+            head.wait_for(timeout=60_000)
+            head.scroll_into_view_if_needed()
+            timings = []
+            for _ in range(WARMUPS + scale.felt_repeats):
+                page.evaluate("([s, ms]) => window.__feltArmAdded(s, ms)",
+                              [RECURRING_TABLE, CLICK_TIMEOUT_MS])  # fmt: skip
+                head.click()
+                times = page.evaluate("() => window.__feltResult")
+                settle(page)
+                timings.append({"ms": times["painted"] - times["start"],
+                                "dom_ms": times["dom"] - times["start"],
+                                "before": "closed", "after": "open"})  # fmt: skip
+                head.click()  # closed again, untimed
+                settle(page)
+                page.locator(RECURRING_TABLE).wait_for(state="detached", timeout=30_000)
+    return {"open": summary(timings[WARMUPS:])}
+
+
 STEPS = {
     "trivial": step_trivial,
     "trivial_no_gc": step_trivial_no_gc,
     "small": step_small,
     "large": step_large,
+    "recurring": step_recurring,
 }
 
 
@@ -577,6 +690,23 @@ def rows(_scale: Scale, measurements: dict[str, dict[str, Any]]) -> list[dict[st
                 target="(for the record: the stricter baseline)",
                 peak_mb=strict["peak_mb"],
                 **_spread(strict["click"]),
+            )
+        )
+    recurring = get(measurements, "felt.recurring")
+    if recurring:
+        figures = recurring["open"]
+        ratio = figures["median_ms"] / base if base else None
+        result.append(
+            row(
+                "felt: dashboard, opening a recurring claim",
+                figures["median_ms"],
+                "ms",
+                baseline=base,
+                baseline_name="trivial app click",
+                target=f"≤{TARGET_RATIO:g}× the trivial click",
+                met=None if ratio is None else ratio <= TARGET_RATIO,
+                peak_mb=recurring["peak_mb"],
+                **_spread(figures),
             )
         )
     for step in ("small", "large"):
