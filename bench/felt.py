@@ -125,46 +125,9 @@ PAGE_SCRIPT = """
     return app ? app.getAttribute("data-test-script-state") : null;
   };
   window.__feltShown = shown;
-  // Arm a click that adds an element: done when more match ``selector`` than before it.
-  window.__feltArmAdded = (selector, timeoutMs) => {
-    const count = () => document.querySelectorAll(selector).length;
-    const before = count();
-    let start = null;
-    let done = false;
-    let observer = null;
-    let timer = null;
-    const onClick = () => { if (start === null) { start = performance.now(); check(); } };
-    const stop = () => {
-      if (observer) observer.disconnect();
-      if (timer) clearTimeout(timer);
-      window.removeEventListener("click", onClick, true);
-    };
-    let resolveResult = null;
-    const check = () => {
-      if (start === null || done || scriptState() !== "notRunning" || count() <= before) return;
-      done = true;
-      const dom = performance.now();
-      requestAnimationFrame(() => setTimeout(() => {
-        stop();
-        resolveResult({start, dom, painted: performance.now(), shown: String(count())});
-      }, 0));
-    };
-    window.__feltResult = new Promise((resolve, reject) => {
-      resolveResult = resolve;
-      observer = new MutationObserver(check);
-      observer.observe(document.body, {
-        subtree: true, childList: true, characterData: true,
-        attributes: true, attributeFilter: ["data-test-script-state"],
-      });
-      window.addEventListener("click", onClick, true);
-      timer = setTimeout(() => {
-        stop();
-        reject(new Error("no new " + selector + " within " + timeoutMs + " ms of the click"));
-      }, timeoutMs);
-    });
-    return true;
-  };
-  window.__feltArm = (prefix, pattern, before, timeoutMs) => {
+  // Arm a timed click: ``ready()`` gives what the click brought on screen (null until then);
+  // done when it does and the script has finished. ``failure()`` says what was missing.
+  const arm = (ready, failure, timeoutMs) => {
     let start = null;
     let dom = null;
     let observer = null;
@@ -179,12 +142,12 @@ PAGE_SCRIPT = """
       const check = () => {
         if (start === null || dom !== null) return;
         if (scriptState() !== "notRunning") return;
-        const now = shown(prefix, pattern).filter((value) => value !== before);
-        if (now.length === 0) return;
+        const now = ready();
+        if (now === null) return;
         dom = performance.now();
         requestAnimationFrame(() => setTimeout(() => {
           stop();
-          resolve({start, dom, painted: performance.now(), shown: now[0]});
+          resolve({start, dom, painted: performance.now(), shown: now});
         }, 0));
       };
       onClick = () => {
@@ -201,12 +164,27 @@ PAGE_SCRIPT = """
       window.addEventListener("click", onClick, true);
       timer = setTimeout(() => {
         stop();
-        reject(new Error("no new " + JSON.stringify(prefix) + " figure within " + timeoutMs +
-          " ms of the click (clicked: " + (start !== null) + ", script state: " +
-          scriptState() + ", shown: " + JSON.stringify(shown(prefix, pattern)) + ")"));
+        reject(new Error(failure() + " within " + timeoutMs + " ms of the click (clicked: " +
+          (start !== null) + ", script state: " + scriptState() + ")"));
       }, timeoutMs);
     });
     return true;
+  };
+  // A click that changes a figure shown ("Claim N of M", the counter).
+  window.__feltArm = (prefix, pattern, before, timeoutMs) => arm(
+    () => {
+      const now = shown(prefix, pattern).filter((value) => value !== before);
+      return now.length ? now[0] : null;
+    },
+    () => "no new " + JSON.stringify(prefix) + " figure (shown: " +
+      JSON.stringify(shown(prefix, pattern)) + ")",
+    timeoutMs);
+  // A click that adds an element: more match ``selector`` than before it.
+  window.__feltArmAdded = (selector, timeoutMs) => {
+    const count = () => document.querySelectorAll(selector).length;
+    const before = count();
+    return arm(() => (count() > before ? String(count()) : null),
+      () => "no new " + selector, timeoutMs);
   };
 })();
 """
@@ -546,13 +524,16 @@ def time_submit(browser: Any, base: str, setup: dict[str, Any], scale: Scale) ->
     return timings
 
 
-def _article(claims: int, scale: Scale, context: dict[str, Any]) -> dict[str, Any]:
+def serve_command() -> Callable[[int], list[str]]:
+    """``claimreview serve`` on a port, as a person starts the app (this venv's script)."""
     script = shutil.which("claimreview", path=str(Path(sys.executable).parent))
     if script is None:
         raise RuntimeError("the claimreview console script is missing: pip install -e .")
+    return lambda port: [script, "serve", "--port", str(port), "--address", "localhost"]
 
-    def command(port: int) -> list[str]:
-        return [script, "serve", "--port", str(port), "--address", "localhost"]
+
+def _article(claims: int, scale: Scale, context: dict[str, Any]) -> dict[str, Any]:
+    command = serve_command()
 
     with work_folder(context) as folder:
         setup = prepare(folder, claims, WARMUPS + scale.felt_repeats)
@@ -613,12 +594,7 @@ def prepare_recurring(folder: Path) -> dict[str, Any]:
 def step_recurring(scale: Scale, context: dict[str, Any]) -> dict[str, Any]:
     """Opening a recurring claim on the Evidence gaps page, until each article's claim is
     listed and the script has finished (closed again between clicks, untimed)."""
-    script = shutil.which("claimreview", path=str(Path(sys.executable).parent))
-    if script is None:
-        raise RuntimeError("the claimreview console script is missing: pip install -e .")
-
-    def command(port: int) -> list[str]:
-        return [script, "serve", "--port", str(port), "--address", "localhost"]
+    command = serve_command()
 
     with work_folder(context) as folder:
         setup = prepare_recurring(folder)

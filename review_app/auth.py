@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from claims.errors import ClaimreviewError
 from claims.permissions import Actor
@@ -25,7 +24,7 @@ from db.accounts import (
     set_password,
     start_session,
 )
-from review_app.resources import database, page_run_began, this_run
+from review_app.resources import database, keep_this_run, kept_this_run, page_run_began
 
 _USER_ID = "auth_user_id"
 _LAST_SEEN = "auth_last_seen"
@@ -128,24 +127,21 @@ def current_user() -> UserInfo | None:
         return None
     st.session_state[_LAST_SEEN] = now
     st.session_state[_THIS_RUN] = user
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is not None:
-        setattr(ctx, _RUN_CHECK, (this_run(ctx), st.session_state.get(_TOKEN), user))
+    keep_this_run(_RUN_CHECK, (st.session_state.get(_TOKEN), user))
     return user
 
 
-_RUN_CHECK = "_claimreview_login_check"  # on the run's context: (the run, token, user)
+_RUN_CHECK = "_claimreview_login_check"  # kept for the run: (token, user)
 
 
 def _checked_this_run() -> UserInfo | None:
     """The user already checked in this run, for the same login: a click's callback (a save)
     and the fragment that then redraws run back to back, milliseconds apart, and one check of
     the database serves both."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    check = getattr(ctx, _RUN_CHECK, None) if ctx is not None else None
-    if check is None or check[0] is not this_run(ctx):
+    check = kept_this_run(_RUN_CHECK)
+    if check is None:
         return None
-    return check[2] if check[1] == st.session_state.get(_TOKEN) else None
+    return check[1] if check[0] == st.session_state.get(_TOKEN) else None
 
 
 def current_actor() -> Actor:

@@ -61,28 +61,45 @@ def database() -> Database:
     return prepare_database(Database())
 
 
-_RUN_VERSION = "_claimreview_data_version"  # on the run's context: (this_run, version)
-
-
-def this_run(ctx: Any) -> object:
-    """An object that is the same for all of one run and new for the next: what a value read
-    once per run is kept against. Streamlit makes a new fragment coordinator as each run
-    begins; a fragment's own rerun keeps it (it replaces the run's cursors with its snapshot,
-    so a callback and the fragment it reruns would see different cursors)."""
+def _this_run(ctx: Any) -> object:
+    """An object that is the same for all of one run and new for the next. Streamlit makes a
+    new fragment coordinator as each run begins; a fragment's own rerun keeps it (it replaces
+    the run's cursors with its snapshot, so a callback and the fragment it reruns would see
+    different cursors)."""
     return getattr(ctx, "parallel_coordinator", None) or ctx.cursors
+
+
+_NOT_KEPT = object()
+
+
+def kept_this_run(name: str, default: Any = None) -> Any:
+    """A value kept under ``name`` earlier in this same run (``keep_this_run``), else default:
+    what is read once per run (the data version, the read source, the login check)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    kept = getattr(ctx, name, None) if ctx is not None else None
+    if kept is None or kept[0] is not _this_run(ctx):
+        return default
+    return kept[1]
+
+
+def keep_this_run(name: str, value: Any) -> None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None:
+        setattr(ctx, name, (_this_run(ctx), value))
+
+
+_RUN_VERSION = "_claimreview_data_version"  # kept for the run: the data version
 
 
 def data_version() -> int:
     """The database's data version, read once per page run (one primary-key read): every
     cached read of the run keys on the same number."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None:
+    if get_script_run_ctx(suppress_warning=True) is None:
         return database().data_version()
-    seen = getattr(ctx, _RUN_VERSION, None)
-    if seen is not None and seen[0] is this_run(ctx):
-        return seen[1]
-    version = database().data_version()
-    setattr(ctx, _RUN_VERSION, (this_run(ctx), version))
+    version = kept_this_run(_RUN_VERSION, _NOT_KEPT)
+    if version is _NOT_KEPT:
+        version = database().data_version()
+        keep_this_run(_RUN_VERSION, version)
     return version
 
 
@@ -95,17 +112,16 @@ def _forget_run_version() -> None:
 
 
 DASHBOARD, EXPORT = "dashboard", "export"
-_RUN_SOURCES = "_claimreview_read_sources"  # on the run's context: (this_run, {kind: source})
+_RUN_SOURCES = "_claimreview_read_sources"  # kept for the run: {kind: source}
 _SOURCE: ContextVar[ReadSource | None] = ContextVar("claimreview_read_source", default=None)
 
 
 def read_source(kind: str = DASHBOARD) -> ReadSource:
     """Where this run reads dashboards (``DASHBOARD``) or exports (``EXPORT``): the read
     replica (CLAIMREVIEW_READ_DATABASE_URL) or the primary; decided once per run."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    seen = getattr(ctx, _RUN_SOURCES, None) if ctx is not None else None
-    if seen is not None and seen[0] is this_run(ctx) and kind in seen[1]:
-        return seen[1][kind]
+    seen = kept_this_run(_RUN_SOURCES, {})
+    if kind in seen:
+        return seen[kind]
     # Dashboards may lag as far as CLAIMREVIEW_READ_MAX_LAG_SECONDS allows; exports not at all.
     source = database().read_source(data_version(), None if kind == DASHBOARD else 0.0)
     _remember_source(kind, source)
@@ -113,13 +129,7 @@ def read_source(kind: str = DASHBOARD) -> ReadSource:
 
 
 def _remember_source(kind: str, source: ReadSource) -> None:
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None:
-        return
-    seen = getattr(ctx, _RUN_SOURCES, None)
-    sources = seen[1] if seen is not None and seen[0] is this_run(ctx) else {}
-    sources[kind] = source
-    setattr(ctx, _RUN_SOURCES, (this_run(ctx), sources))
+    keep_this_run(_RUN_SOURCES, {**kept_this_run(_RUN_SOURCES, {}), kind: source})
 
 
 @contextmanager
