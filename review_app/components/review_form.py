@@ -62,6 +62,10 @@ _FORM = "review_form"  # the prefix of the form's keys
 _FORM_FOR = "review_form_for"  # the (claim id, version) the form's state was filled for
 _STORED = "review_form_stored"  # the stored review as FormValues, drawn with the form
 _ERROR = "review_save_error"  # a refused save's message, for the run after the click
+_SAVES = "review_form_saves"  # (claim, version, on_saved) of the form on screen, for the buttons
+# Set by every save, whatever its outcome: the review page then redraws more than the form
+# (the navigator's status, the save buttons' message).
+SAVE_RAN = "review_save_ran"
 NONE = "—"
 
 # Keyboard shortcuts (plain keys: Streamlit never fires them while a text field has focus).
@@ -420,6 +424,7 @@ def _save(
     actor = actor_for(user)
     key = _FORM
     state = st.session_state
+    state[SAVE_RAN] = True
     if (state.get(f"{key}_paste") or "").strip():
         state[_ERROR] = "Fix or remove the refused sources above first; nothing was saved."
         return
@@ -602,8 +607,25 @@ def review_form(
     for warning in clash_warnings(values.verdict, values.certainty, stances, designs):
         st.warning(warning, icon=":material/warning:")
 
-    # The buttons save in their callback, before the next run draws anything: that run then
-    # draws the claim to go to, so a click costs one run of the page instead of two.
+    # What the save buttons act on: they are drawn by save_buttons(), outside the fragment
+    # that draws this form, so they are not redrawn when the form alone is.
+    st.session_state[_SAVES] = (claim, version, on_saved)
+
+
+def forget_shown_form() -> None:
+    """No form is on screen (no claim, or a claim that cannot be opened): saves do nothing."""
+    st.session_state.pop(_SAVES, None)
+
+
+def save_buttons() -> None:
+    """Save draft, Submit, and Submit & next, for the form drawn last in this session.
+
+    The review page draws them outside the fragment that draws the claim and its form, so that
+    Next and a verdict click redraw neither them nor the navigator; a save reruns both, so the
+    navigator shows the new status. They save in their callback, before the next run draws
+    anything: that run then draws the claim to go to, so a click costs one run, not two."""
+    if _SAVES not in st.session_state:
+        return
     with st.container(horizontal=True, gap="small"):
         for label, action, kind in (
             ("Save draft", "draft", "secondary"),
@@ -612,15 +634,27 @@ def review_form(
         ):
             st.button(
                 label,
-                key=f"{key}_{action}",
+                key=f"{_FORM}_{action}",
                 type=kind,
                 shortcut=SAVE_KEYS[action],
-                on_click=_save,
-                args=(claim, version, action, on_saved),
+                on_click=_save_shown,
+                args=(action,),
             )
     error = st.session_state.pop(_ERROR, None)
     if error:
         st.error(escape_markdown(error))
+
+
+def _save_shown(action: str) -> None:
+    """A save button's callback: saves the form on screen now. The buttons may have been drawn
+    before Next opened another claim (they are not redrawn with the form), so what they save
+    is looked up when clicked, never taken from when they were drawn."""
+    shown = st.session_state.get(_SAVES)
+    if shown is None:
+        st.session_state[_ERROR] = "No claim is open, so there is nothing to save."
+        return
+    claim, version, on_saved = shown
+    _save(claim, version, action, on_saved)
 
 
 def _sources_section(actor: Actor, key: str) -> None:

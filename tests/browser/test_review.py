@@ -156,6 +156,33 @@ def test_a_stale_save_keeps_my_typing_and_keep_mine_wins(browser_context, site: 
     assert second.get_by_test_id("stTable").count() == 0
 
 
+def test_after_next_a_save_acts_on_the_claim_shown_and_the_navigator_shows_it(
+    page, site: Site
+) -> None:
+    """Next and Previous redraw the claim and its form but not the save buttons below them
+    (nor the navigator): a save must still act on the claim on screen, and show in the
+    navigator."""
+    actor = new_user(site, "mover")
+    _open(page, site, "mover", 2)
+    click_text(page, "button", "Next")
+    click_text(page, "button", "Next")
+    click_text(page, "button", "← Previous")
+    click_text(page, "button", "Next")
+    shown = int(_header(page).split()[1])
+    assert shown > 3
+    click_text(page, "radio", "Accurate")
+    click_text(page, "radio", "High")
+    click_text(page, "button", "Submit")
+    page.get_by_text("Your review: Submitted").wait_for(timeout=10_000)
+    stored = _stored(site, actor, site.claims[shown])
+    assert (stored.verdict, stored.certainty, stored.status) == ("accurate", "high", "submitted")
+    for ordinal in (2, 3):  # the claims the buttons were drawn with saw nothing
+        assert _stored(site, actor, site.claims[ordinal]) is None
+    assert page.get_by_text("You have submitted 1 of 24 checkable claims").is_visible()
+    grid = page.get_by_test_id("stDataFrame").first
+    assert "✓ Accurate" in grid.locator("td").all_inner_texts()
+
+
 def test_review_opens_on_the_first_claim_i_have_not_reviewed(page, site: Site) -> None:
     actor = new_user(site, "resume")
     for ordinal in (1, 2, 3):
