@@ -7,6 +7,8 @@ What is offered, and to whom, is decided in db/seen_before.py. Owns the session-
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from claims.errors import ClaimreviewError
@@ -23,8 +25,11 @@ from review_app.resources import clear_review_reads, database, earlier_claims
 _NOTICE = "review_seen_notice"
 
 
-def _reuse(actor: Actor, claim: ClaimContext, earlier: EarlierClaim) -> None:
-    """The button's callback: copy the sources into my review as a draft, then open it."""
+def _reuse(
+    actor: Actor, claim: ClaimContext, earlier: EarlierClaim, written: Callable[[], None]
+) -> None:
+    """The button's callback: copy the sources into my review as a draft, then open it;
+    ``written()`` comes last (the page reruns what shows my review's status)."""
     if has_unsaved_changes():
         st.session_state[_NOTICE] = (
             "error",
@@ -49,6 +54,7 @@ def _reuse(actor: Actor, claim: ClaimContext, earlier: EarlierClaim) -> None:
         f"{plural(added, 'source')} from the earlier claim added to your draft, with {their}. "
         "Choose your own verdict and certainty.",
     )
+    written()
 
 
 def _finding(earlier: EarlierClaim) -> str:
@@ -59,7 +65,11 @@ def _finding(earlier: EarlierClaim) -> str:
     return f"{verdict}, certainty {certainty.lower()} ({who})"
 
 
-def seen_before_panel(actor: Actor, claim: ClaimContext) -> None:
+def seen_before_panel(
+    actor: Actor, claim: ClaimContext, written: Callable[[], None] = lambda: None
+) -> None:
+    """Earlier claims like this one; ``written`` is called last by a reuse that wrote my
+    review."""
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         (st.error if notice[0] == "error" else st.success)(escape_markdown(notice[1]))
@@ -111,5 +121,5 @@ def seen_before_panel(actor: Actor, claim: ClaimContext) -> None:
                     if new
                     else "Your review cites every one of them already.",
                     on_click=_reuse,
-                    args=(actor, claim, earlier),
+                    args=(actor, claim, earlier, written),
                 )

@@ -154,14 +154,17 @@ def test_a_stale_save_keeps_my_typing_and_keep_mine_wins(browser_context, site: 
     database.dispose()
     assert [e.action for e in events if e.entity_type == "review"] == ["create", "keep_mine"]
     assert second.get_by_test_id("stTable").count() == 0
+    # Kept from inside the claim's panel: the navigator beside it shows my draft too.
+    grid = second.get_by_test_id("stDataFrame").first
+    assert "✎ Accurate" in grid.locator("td").all_inner_texts()
 
 
 def test_after_next_a_save_acts_on_the_claim_shown_and_the_navigator_shows_it(
     page, site: Site
 ) -> None:
     """Next and Previous redraw the claim and its form but not the save buttons below them
-    (nor the navigator): a save must still act on the claim on screen, and show in the
-    navigator."""
+    (nor the navigator): a save must still act on the claim on screen, with the version of my
+    review the form holds, and show in the navigator."""
     actor = new_user(site, "mover")
     _open(page, site, "mover", 2)
     click_text(page, "button", "Next")
@@ -171,12 +174,21 @@ def test_after_next_a_save_acts_on_the_claim_shown_and_the_navigator_shows_it(
     shown = int(_header(page).split()[1])
     assert shown > 3
     click_text(page, "radio", "Accurate")
+    click_text(page, "button", "Save draft")
+    page.get_by_text("Your review: Draft").wait_for(timeout=10_000)
+    assert _stored(site, actor, site.claims[shown]).version == 1
+    click_text(page, "button", "Next")  # the draft's version is now what the form must hold
+    click_text(page, "button", "← Previous")
+    assert _header(page) == f"Claim {shown} of 30"
     click_text(page, "radio", "High")
-    click_text(page, "button", "Submit")
-    page.get_by_text("Your review: Submitted").wait_for(timeout=10_000)
+    click_text(page, "button", "Submit & next")
+    assert page.get_by_text("saved elsewhere").count() == 0  # no conflict with my own draft
+    assert _header(page) != f"Claim {shown} of 30"
     stored = _stored(site, actor, site.claims[shown])
-    assert (stored.verdict, stored.certainty, stored.status) == ("accurate", "high", "submitted")
-    for ordinal in (2, 3):  # the claims the buttons were drawn with saw nothing
+    assert (stored.verdict, stored.certainty, stored.status, stored.version) == (
+        "accurate", "high", "submitted", 2,
+    )  # fmt: skip
+    for ordinal in (2, 3):  # the claims the buttons were first drawn with saw nothing
         assert _stored(site, actor, site.claims[ordinal]) is None
     assert page.get_by_text("You have submitted 1 of 24 checkable claims").is_visible()
     grid = page.get_by_test_id("stDataFrame").first
