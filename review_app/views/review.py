@@ -50,6 +50,7 @@ from review_app.components.review_form import (
 )
 from review_app.components.seen_before import seen_before_panel
 from review_app.components.split_fixer import split_fixer
+from review_app.components.text import plural
 from review_app.resources import database, match_soon, writes_seen
 
 PAGE_SIZE = 50
@@ -210,7 +211,7 @@ def _navigator(
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(page, pages)
     done = progress.submitted / progress.checkable if progress.checkable else 1.0
-    drafts = f" · {progress.drafts} drafts" if progress.drafts else ""
+    drafts = f" · {plural(progress.drafts, 'draft')}" if progress.drafts else ""
     st.progress(
         done,
         text=f"You have submitted **{progress.submitted} of {progress.checkable}** checkable "

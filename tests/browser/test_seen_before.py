@@ -60,7 +60,7 @@ def test_a_claim_seen_before_shows_its_finding_and_its_sources_are_reused(page, 
     assert page.get_by_text("PMID 24656952 · supports").is_visible()
     assert page.get_by_role("button", name="Reuse these sources").is_disabled()
     # The navigator, drawn outside the panel the button is in, shows the new draft too.
-    assert page.get_by_text(re.compile(r"checkable claims · 1 drafts")).is_visible()
+    assert page.get_by_text(re.compile(r"checkable claims · 1 draft · ")).is_visible()
     shot(page, "seen-before-reused")
     database = site.database()
     [draft] = reviews_of_claim(database, reviewer, site.claims[1])
