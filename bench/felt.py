@@ -641,6 +641,25 @@ def _spread(figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _against_trivial(
+    name: str, figures: dict[str, Any], base: float | None, peak_mb: float, **details: Any
+) -> dict[str, Any]:
+    """A timed click's row, judged against the trivial click's median ``base``."""
+    ratio = figures["median_ms"] / base if base else None
+    return row(
+        name,
+        figures["median_ms"],
+        "ms",
+        baseline=base,
+        baseline_name="trivial app click",
+        target=f"≤{TARGET_RATIO:g}× the trivial click",
+        met=None if ratio is None else ratio <= TARGET_RATIO,
+        peak_mb=peak_mb,
+        **details,
+        **_spread(figures),
+    )
+
+
 def rows(_scale: Scale, measurements: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     trivial = get(measurements, "felt.trivial")
     base = trivial["click"]["median_ms"] if trivial else None
@@ -670,42 +689,16 @@ def rows(_scale: Scale, measurements: dict[str, dict[str, Any]]) -> list[dict[st
         )
     recurring = get(measurements, "felt.recurring")
     if recurring:
-        figures = recurring["open"]
-        ratio = figures["median_ms"] / base if base else None
-        result.append(
-            row(
-                "felt: dashboard, opening a recurring claim",
-                figures["median_ms"],
-                "ms",
-                baseline=base,
-                baseline_name="trivial app click",
-                target=f"≤{TARGET_RATIO:g}× the trivial click",
-                met=None if ratio is None else ratio <= TARGET_RATIO,
-                peak_mb=recurring["peak_mb"],
-                **_spread(figures),
-            )
-        )
+        name = "felt: dashboard, opening a recurring claim"
+        result.append(_against_trivial(name, recurring["open"], base, recurring["peak_mb"]))
     for step in ("small", "large"):
         found = get(measurements, f"felt.{step}")
         if not found:
             continue
         for key, label in (("next", "Next →"), ("submit", "submit and next")):
-            figures = found[key]
-            ratio = figures["median_ms"] / base if base else None
-            result.append(
-                row(
-                    f"felt: review {label}, {found['claims']:,} claims",
-                    figures["median_ms"],
-                    "ms",
-                    baseline=base,
-                    baseline_name="trivial app click",
-                    target=f"≤{TARGET_RATIO:g}× the trivial click",
-                    met=None if ratio is None else ratio <= TARGET_RATIO,
-                    peak_mb=found["peak_mb"],
-                    checkable_claims=found["checkable"],
-                    **_spread(figures),
-                )
-            )
+            name = f"felt: review {label}, {found['claims']:,} claims"
+            checkable = {"checkable_claims": found["checkable"]}
+            result.append(_against_trivial(name, found[key], base, found["peak_mb"], **checkable))
     return result
 
 
