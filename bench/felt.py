@@ -12,7 +12,9 @@ real servers:
   reviewers created with ``db.accounts.create_user``, one health-style article of bench/
   textgen.py text cut to exactly 20, or 2,000, claims imported with ``db.articles.
   import_file``). A reviewer logs in and opens ``/review?article=A&claim=C``; then "Next →"
-  until the header shows "Claim N of M" with the next N, and "Submit and next" (a verdict and
+  until the header shows "Claim N of M" with the next N; a claim picked in the navigator (a
+  click on its words in its row, found by the row's "Open claim N" button) until the header
+  shows its N; and "Submit and next" (a verdict and
   a certainty chosen first, untimed: the scales' first values, in a selectbox or as a button,
   whichever the form offers) until it shows the next unreviewed claim's N.
 
@@ -492,6 +494,20 @@ def time_next(page: Any, base: str, setup: dict[str, Any], scale: Scale) -> list
     return timings[WARMUPS:]
 
 
+def time_pick(page: Any, base: str, setup: dict[str, Any], scale: Scale) -> list[dict[str, Any]]:
+    """Open claims by picking them in the navigator: a click on the claim's words in its row,
+    each time a row other than the claim shown (the first few checkable claims, in turn)."""
+    first_id, first_ordinal, _ = setup["claims"][0]
+    open_claim(page, base, setup["article"], first_id, first_ordinal)
+    ordinals = [o for _, o, checkable in setup["claims"] if checkable][1:6]
+    timings = []
+    for n in range(WARMUPS + scale.felt_repeats):
+        number = page.get_by_role("button", name=f"Open claim {ordinals[n % len(ordinals)]}")
+        row = page.get_by_role("row").filter(has=number)
+        timings.append(timed_click(page, row.get_by_role("cell").nth(2), CLAIM_HEADER))
+    return timings[WARMUPS:]
+
+
 def time_submit(browser: Any, base: str, setup: dict[str, Any], scale: Scale) -> list[Any]:
     checkable = [(i, o) for i, o, c in setup["claims"] if c]
     reviewers = iter(setup["reviewers"])
@@ -542,12 +558,14 @@ def _article(claims: int, scale: Scale, context: dict[str, Any]) -> dict[str, An
         with served(command, folder, env) as base, chromium() as browser:
             page = log_in(browser, base, setup["reviewers"][0])
             next_timings = time_next(page, base, setup, scale)
+            pick_timings = time_pick(page, base, setup, scale)
             page.context.close()
             submit_timings = time_submit(browser, base, setup, scale)
     return {
         "claims": claims,
         "checkable": checkable,
         "next": summary(next_timings),
+        "pick": summary(pick_timings),
         "submit": summary(submit_timings),
     }
 
@@ -695,7 +713,11 @@ def rows(_scale: Scale, measurements: dict[str, dict[str, Any]]) -> list[dict[st
         found = get(measurements, f"felt.{step}")
         if not found:
             continue
-        for key, label in (("next", "Next →"), ("submit", "submit and next")):
+        labels = (("next", "Next →"), ("pick", "a claim picked in the navigator"),
+                  ("submit", "submit and next"))  # fmt: skip
+        for key, label in labels:
+            if key not in found:  # a run saved before picks were timed
+                continue
             name = f"felt: review {label}, {found['claims']:,} claims"
             checkable = {"checkable_claims": found["checkable"]}
             result.append(_against_trivial(name, found[key], base, found["peak_mb"], **checkable))

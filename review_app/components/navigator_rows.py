@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyarrow as pa
-
 from db.workspace import NavigatorRow, Progress
+from review_app.components.navigator_table import TableRow
 
 
 @dataclass(frozen=True)
@@ -42,4 +41,4 @@ class KeptNavigator:
     progress: Progress
     total: int
     rows: list[NavigatorRow]
-    table: pa.Table
+    table: tuple[TableRow, ...]  # the rows as the table shows them

@@ -14,7 +14,6 @@ redraws the title, the article picker, the filters and the keyboard script above
 import time
 from dataclasses import asdict, replace
 
-import pyarrow as pa
 import streamlit as st
 
 from claims.errors import ClaimreviewError
@@ -35,6 +34,7 @@ from review_app.auth import current_actor, fragment_actor
 from review_app.components.article_picker import pick_article
 from review_app.components.claim_view import claim_in_context
 from review_app.components.navigator_rows import KeptNavigator, NavigatorFilters
+from review_app.components.navigator_table import TableRow, navigator_table
 from review_app.components.other_reviews import other_reviews
 from review_app.components.review_form import (
     CERTAINTY_KEYS,
@@ -220,51 +220,29 @@ def _navigator(
     if pages > 1:
         st.number_input("Page", min_value=1, max_value=pages, key="review_page")
     if rows:
-        picked = st.dataframe(
+        navigator_table(
+            f"review_nav_{article_id}",
             kept.table,
-            key=f"review_nav_{article_id}_{page}",
-            on_select="rerun",
-            selection_mode="single-row",
-            column_config={
-                "#": st.column_config.NumberColumn(width=40),
-                "Mine": st.column_config.TextColumn(
-                    width=125, help="My review: ○ to do, ✎ draft, ✓ submitted; and my verdict"
-                ),
-                "Claim": st.column_config.TextColumn(width="large"),
-                "Cues": st.column_config.NumberColumn(width=50),
-            },
+            _pick,
+            mine_help="My review: ○ to do, ✎ draft, ✓ submitted; and my verdict",
         )
-        # A row picked in the table opens its claim once, when the pick is made. The selection
-        # stays on the table afterwards: it must not pull the reviewer back when Next or a save
-        # moves them on, nor open another claim when the rows under it change (a save under a
-        # status filter, a new filter).
-        chosen_rows = tuple(picked.selection.rows) if picked else ()
-        pick = (f"review_nav_{article_id}_{page}", chosen_rows)
-        if pick != st.session_state.get("review_nav_opened"):
-            st.session_state["review_nav_opened"] = pick
-            if chosen_rows and chosen_rows[0] < len(rows) and rows[chosen_rows[0]].id != claim_id:
-                if has_unsaved_changes():
-                    st.session_state[_BLOCKED] = rows[chosen_rows[0]].id
-                else:
-                    claim_id = rows[chosen_rows[0]].id
-                    st.query_params["claim"] = str(claim_id)
     if claim_id is None and rows:
         claim_id = rows[0].id
     return claim_id
 
 
-def _table(rows: list[NavigatorRow]) -> pa.Table:
+def _pick(target: int) -> None:
+    """A row picked in the navigator opens its claim (a move away from unsaved changes is
+    held back, as for Next)."""
+    if str(target) != st.query_params.get("claim"):
+        go_to(target)
+
+
+def _table(rows: list[NavigatorRow]) -> tuple[TableRow, ...]:
     """My status and verdict in one column, before the claim: they are what a reviewer scans
-    for, and must fit beside the claim's start on a laptop screen. An Arrow table, not a
-    DataFrame: the page then skips pandas' conversion on every click."""
-    return pa.table(
-        {
-            "#": [r.ordinal for r in rows],
-            "Mine": [_mine(r) for r in rows],
-            "Claim": [r.preview for r in rows],
-            "Section": [r.section or "" for r in rows],
-            "Cues": [r.cues for r in rows],
-        }
+    for, and must fit beside the claim's start on a laptop screen."""
+    return tuple(
+        TableRow(r.id, r.ordinal, _mine(r), r.preview, r.cues, r.section or "") for r in rows
     )
 
 

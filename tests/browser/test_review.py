@@ -36,6 +36,13 @@ def _save(site: Site, actor: Actor, ordinal: int, **values) -> None:
         database.dispose()
 
 
+def _navigator(page):
+    """The navigator's table of claims."""
+    table = page.get_by_test_id("claim-navigator")
+    table.locator("td").first.wait_for(state="attached", timeout=10_000)
+    return table
+
+
 def _open(page, site: Site, username: str, ordinal: int | None = None) -> None:
     path = "/review?article=1" + (f"&claim={site.claims[ordinal]}" if ordinal else "")
     log_in(page, site, username, path)
@@ -56,12 +63,15 @@ def test_the_navigator_shows_my_status_and_verdict_beside_each_claim(
     _save(site, actor, 2, verdict="accurate", certainty=None)
     page = browser_context(width=width, height=900)
     _open(page, site, f"nav{width}")
-    grid = page.get_by_test_id("stDataFrame").first
-    grid.locator("td").first.wait_for(state="attached", timeout=10_000)
-    headers = grid.locator("th").all_inner_texts()
-    assert headers[:3] == ["#", "Mine", "Claim"]  # drawn, so on screen: the grid draws no more
-    cells = grid.locator("td").all_inner_texts()
+    table = _navigator(page)
+    assert table.locator("th").all_inner_texts() == ["#", "Mine", "Claim", "Cues"]
+    cells = table.locator("td").all_inner_texts()
     assert "✓ Misleading" in cells and "✎ Accurate" in cells and "○ To do" in cells
+    # On screen beside the claim's start, not cut off: status, verdict and the claim's words.
+    for text in ("✓ Misleading", "✎ Accurate"):
+        assert table.get_by_role("cell", name=text, exact=True).is_visible()
+    claim_cell = table.locator("tbody tr").first.locator("td").nth(2)
+    assert claim_cell.bounding_box()["width"] > 120
     assert page.get_by_text("You have submitted 1 of 24 checkable claims").is_visible()
     shot(page, f"navigator-{width}")
 
@@ -155,8 +165,7 @@ def test_a_stale_save_keeps_my_typing_and_keep_mine_wins(browser_context, site: 
     assert [e.action for e in events if e.entity_type == "review"] == ["create", "keep_mine"]
     assert second.get_by_test_id("stTable").count() == 0
     # Kept from inside the claim's panel: the navigator beside it shows my draft too.
-    grid = second.get_by_test_id("stDataFrame").first
-    assert "✎ Accurate" in grid.locator("td").all_inner_texts()
+    assert "✎ Accurate" in _navigator(second).locator("td").all_inner_texts()
 
 
 def test_after_next_a_save_acts_on_the_claim_shown_and_the_navigator_shows_it(
@@ -191,8 +200,36 @@ def test_after_next_a_save_acts_on_the_claim_shown_and_the_navigator_shows_it(
     for ordinal in (2, 3):  # the claims the buttons were first drawn with saw nothing
         assert _stored(site, actor, site.claims[ordinal]) is None
     assert page.get_by_text("You have submitted 1 of 24 checkable claims").is_visible()
-    grid = page.get_by_test_id("stDataFrame").first
-    assert "✓ Accurate" in grid.locator("td").all_inner_texts()
+    assert "✓ Accurate" in _navigator(page).locator("td").all_inner_texts()
+
+
+def test_a_row_picked_in_the_navigator_opens_its_claim_by_click_or_keyboard(
+    page, site: Site
+) -> None:
+    new_user(site, "picker")
+    _open(page, site, "picker", 2)
+    table = _navigator(page)
+    number = page.get_by_role("button", name="Open claim 5", exact=True)  # within the row
+    table.locator("tbody tr", has=number).locator("td").nth(2).click()  # the claim's words
+    page.get_by_text("Claim 5 of 30").wait_for(timeout=30_000)
+    assert f"claim={site.claims[5]}" in page.url
+    # Next moves on from the claim picked; nothing pulls the reviewer back to it.
+    page.get_by_role("button", name=re.compile(r"^Next")).click()
+    page.get_by_text("Claim 6 of 30").wait_for(timeout=30_000)
+    # The keyboard: Tab to a row's number, Enter opens it (and is not Submit and next).
+    table.get_by_role("button", name="Open claim 9", exact=True).focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Claim 9 of 30").wait_for(timeout=30_000)
+    assert page.get_by_text("Choose a verdict").count() == 0
+    # With unsaved changes a pick is held back, and says so.
+    page.get_by_role("textbox", name="Rationale (Markdown)").fill("Half a thought")
+    page.get_by_role("textbox", name="Rationale (Markdown)").press("Tab")
+    settle(page)
+    table.get_by_role("button", name=re.compile(r"^Open claim 1\d$")).first.click()
+    settle(page)
+    assert _header(page) == "Claim 9 of 30"
+    assert page.get_by_text("This claim has unsaved changes").is_visible()
+    shot(page, "navigator-pick-held-back")
 
 
 def test_review_opens_on_the_first_claim_i_have_not_reviewed(page, site: Site) -> None:
@@ -300,10 +337,8 @@ def test_readme_screenshot_of_the_review_page(page, site: Site) -> None:
     settle(page)
     # What the picture is meant to show, there to be seen: my marks beside the claims done, the
     # form's state, the pasted source as a row to give a stance and design, no error.
-    grid = page.get_by_test_id("stDataFrame").first
-    grid.locator("td").first.wait_for(state="attached", timeout=10_000)
     assert {"✓ Accurate", "✓ Mostly accurate", "○ To do"} <= set(
-        grid.locator("td").all_inner_texts()
+        _navigator(page).locator("td").all_inner_texts()
     )
     assert page.get_by_text("unsaved changes").is_visible()
     assert page.get_by_text("PMID 27557302").first.is_visible()
