@@ -224,6 +224,7 @@ def _navigator(
             f"review_nav_{article_id}",
             kept.table,
             _pick,
+            view=repr((page, filters)),
             mine_help="My review: ○ to do, ✎ draft, ✓ submitted; and my verdict",
         )
     if claim_id is None and rows:

@@ -47,13 +47,16 @@ def _open(world: dict, claim_ordinal: int | None = None) -> AppTest:
     return _run(at)
 
 
-def _navigator(at: AppTest) -> list[dict]:
-    """The navigator's rows as the page sends them to its table (a component, whose data is
-    JSON): by column, with the claim id."""
+def _table_data(at: AppTest) -> dict:
+    """What the page sends the navigator's table (a component, whose data is JSON)."""
     [table] = at.get("bidi_component")
-    rows = json.loads(table.proto.json)["rows"]
+    return json.loads(table.proto.json)
+
+
+def _navigator(at: AppTest) -> list[dict]:
+    """The navigator's rows, by column, with the claim id."""
     return [dict(zip(("id", "#", "Mine", "Claim", "Cues", "Section"), row, strict=True))
-            for row in rows]  # fmt: skip
+            for row in _table_data(at)["rows"]]  # fmt: skip
 
 
 def _run(at: AppTest) -> AppTest:
@@ -279,9 +282,11 @@ def test_the_navigator_pages_through_a_long_article(world: dict) -> None:
     _run(at)
     shown = [row["#"] for row in _navigator(at)]
     assert shown[:2] == [1, 2] and len(shown) == 50
+    first_view = _table_data(at)["view"]
     at.number_input(key="review_page").set_value(3)
     _run(at)
     assert [row["#"] for row in _navigator(at)] == list(range(101, 121))
+    assert _table_data(at)["view"] != first_view  # another page: the table scrolls to its top
 
 
 def test_edits_in_the_sources_table_are_saved(world: dict) -> None:

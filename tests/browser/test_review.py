@@ -206,7 +206,7 @@ def test_after_next_a_save_acts_on_the_claim_shown_and_the_navigator_shows_it(
 def test_a_row_picked_in_the_navigator_opens_its_claim_by_click_or_keyboard(
     page, site: Site
 ) -> None:
-    new_user(site, "picker")
+    actor = new_user(site, "picker")
     _open(page, site, "picker", 2)
     table = _navigator(page)
     number = page.get_by_role("button", name="Open claim 5", exact=True)  # within the row
@@ -220,16 +220,27 @@ def test_a_row_picked_in_the_navigator_opens_its_claim_by_click_or_keyboard(
     table.get_by_role("button", name="Open claim 9", exact=True).focus()
     page.keyboard.press("Enter")
     page.get_by_text("Claim 9 of 30").wait_for(timeout=30_000)
+    settle(page)
     assert page.get_by_text("Choose a verdict").count() == 0
-    # With unsaved changes a pick is held back, and says so.
+    assert _stored(site, actor, site.claims[9]) is None
+    # The keys are the page's again: Enter is Submit and next, not the row left behind.
+    for key in ("1", "H", "Enter"):
+        page.keyboard.press(key)
+        settle(page)
+    assert _stored(site, actor, site.claims[9]).status == "submitted"
+    here = _header(page)
+    assert here != "Claim 9 of 30"
+    # With unsaved changes a pick is held back, and says so; discarding them moves on to it.
     page.get_by_role("textbox", name="Rationale (Markdown)").fill("Half a thought")
     page.get_by_role("textbox", name="Rationale (Markdown)").press("Tab")
     settle(page)
-    table.get_by_role("button", name=re.compile(r"^Open claim 1\d$")).first.click()
+    table.get_by_role("button", name="Open claim 14", exact=True).click()
     settle(page)
-    assert _header(page) == "Claim 9 of 30"
+    assert _header(page) == here
     assert page.get_by_text("This claim has unsaved changes").is_visible()
     shot(page, "navigator-pick-held-back")
+    page.get_by_role("button", name="Discard my changes and move on").click()
+    page.get_by_text("Claim 14 of 30").wait_for(timeout=30_000)
 
 
 def test_review_opens_on_the_first_claim_i_have_not_reviewed(page, site: Site) -> None:
