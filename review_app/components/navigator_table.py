@@ -1,5 +1,5 @@
 """The review page's table of claims: my status and verdict beside each claim, one click (or
-Enter on its number) to open one.
+Enter on its number) to open one; one Tab stop, the arrow keys moving between its rows.
 
 Drawn as an HTML table by a small component (``st.components.v2``), not ``st.dataframe``: the
 data grid cost the browser 13–17 ms each time it was redrawn, whatever its rows, and a save
@@ -56,15 +56,30 @@ export default function ({ data, parentElement, setTriggerValue }) {
     const pick = (event) => {
       const row = event.target.closest("tr[data-claim]");
       if (!row) return;
+      box.dataset.active = row.dataset.claim;
       // The keys go back to the page: Enter is then Submit and next again, not this row.
       if (event.target.blur) event.target.blur();
       setTriggerValue("pick", Number(row.dataset.claim));
     };
     box.addEventListener("click", pick);
-    // Enter on a row's number opens its claim, and is not also the page's Enter (Submit and
-    // next), whose listener hears a key only after the table has.
     box.addEventListener("keydown", (event) => {
-      if (event.key !== "Enter" || event.target.tagName !== "BUTTON") return;
+      if (event.target.tagName !== "BUTTON") return;
+      // One Tab stop for the whole table: the arrows move between its rows' numbers.
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        const row = event.target.closest("tr");
+        const to = event.key === "ArrowDown" ? row.nextElementSibling : row.previousElementSibling;
+        event.preventDefault();
+        event.stopPropagation();
+        if (to) {
+          box.dataset.active = to.dataset.claim;
+          tabStop(box);
+          to.querySelector("button").focus();
+        }
+        return;
+      }
+      // Enter on a row's number opens its claim, and is not also the page's Enter (Submit and
+      // next), whose listener hears a key only after the table has.
+      if (event.key !== "Enter") return;
       event.preventDefault();
       event.stopPropagation();
       if (!event.repeat) pick(event);
@@ -99,6 +114,14 @@ export default function ({ data, parentElement, setTriggerValue }) {
     words.title = section ? `${text}\n(section: ${section})` : text;
     row.insertCell().textContent = String(cues);
   });
+  tabStop(box);
+}
+
+// The row last moved to or opened (else the first) is the table's one Tab stop.
+function tabStop(box) {
+  const numbers = [...box.querySelectorAll("tbody button")];
+  const active = numbers.find((b) => b.closest("tr").dataset.claim === box.dataset.active);
+  numbers.forEach((b) => { b.tabIndex = b === (active || numbers[0]) ? 0 : -1; });
 }
 """
 

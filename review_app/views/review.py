@@ -70,6 +70,7 @@ def keyboard_help(verdicts: dict[str, str], certainties: dict[str, str]) -> str:
         (SAVE_KEYS["next"], "submit and go to the next claim to review"),
         (NAVIGATION_KEYS["previous"], "previous claim"),
         (NAVIGATION_KEYS["next"], "next claim"),
+        ("↑ ↓ Enter", "in the navigator's numbers: move between claims, open one"),
     ]
     return "  \n".join(f"**{key}** {does}" for key, does in rows)
 

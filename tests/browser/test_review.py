@@ -216,8 +216,15 @@ def test_a_row_picked_in_the_navigator_opens_its_claim_by_click_or_keyboard(
     # Next moves on from the claim picked; nothing pulls the reviewer back to it.
     page.get_by_role("button", name=re.compile(r"^Next")).click()
     page.get_by_text("Claim 6 of 30").wait_for(timeout=30_000)
-    # The keyboard: Tab to a row's number, Enter opens it (and is not Submit and next).
-    table.get_by_role("button", name="Open claim 9", exact=True).focus()
+    # The keyboard: the table is one Tab stop; the arrows move between its rows' numbers, and
+    # Enter opens one (and is not Submit and next).
+    numbers = table.get_by_role("button", name=re.compile(r"^Open claim"))
+    tab_stops = [n.get_attribute("tabindex") for n in numbers.all()].count("0")
+    assert tab_stops == 1
+    table.get_by_role("button", name="Open claim 6", exact=True).focus()
+    page.keyboard.press("ArrowDown")  # claims 7 and 8 are not checkable: not listed
+    focused = page.evaluate("() => document.activeElement.shadowRoot?.activeElement?.ariaLabel")
+    assert focused == "Open claim 9"
     page.keyboard.press("Enter")
     page.get_by_text("Claim 9 of 30").wait_for(timeout=30_000)
     settle(page)
