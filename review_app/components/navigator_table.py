@@ -57,6 +57,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
       const row = event.target.closest("tr[data-claim]");
       if (!row) return;
       box.dataset.active = row.dataset.claim;
+      tabStop(box);  // the table may not be drawn again: its rows have not changed
       // The keys go back to the page: Enter is then Submit and next again, not this row.
       if (event.target.blur) event.target.blur();
       setTriggerValue("pick", Number(row.dataset.claim));
@@ -64,8 +65,10 @@ export default function ({ data, parentElement, setTriggerValue }) {
     box.addEventListener("click", pick);
     box.addEventListener("keydown", (event) => {
       if (event.target.tagName !== "BUTTON") return;
-      // One Tab stop for the whole table: the arrows move between its rows' numbers.
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      // One Tab stop for the whole table: the arrows move between its rows' numbers (with a
+      // modifier they keep the browser's meaning: top of the page, a page down...).
+      const modified = event.altKey || event.ctrlKey || event.metaKey || event.shiftKey;
+      if (!modified && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
         const row = event.target.closest("tr");
         const to = event.key === "ArrowDown" ? row.nextElementSibling : row.previousElementSibling;
         event.preventDefault();
@@ -129,6 +132,7 @@ _CSS = """
 .navigator {
   max-height: 28rem;
   overflow-y: auto;
+  scroll-padding-top: 2.25rem;  /* a row moved to by the keys is never under the header */
   border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.15));
   border-radius: 0.5rem;
   font-size: 0.875rem;
