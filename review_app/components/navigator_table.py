@@ -1,11 +1,13 @@
-"""The review page's table of claims: my status and verdict beside each claim, one click (or
-Enter on its number) to open one; one Tab stop, the arrow keys moving between its rows.
+"""The review page's navigator: my progress, a table of claims with my status and verdict
+beside each, one click (or Enter on its number) to open one, and the table's pages. The table is
+one Tab stop; the arrow keys move between its rows.
 
-Drawn as an HTML table by a small component (``st.components.v2``), not ``st.dataframe``: the
-data grid cost the browser 13–17 ms each time it was redrawn, whatever its rows, and a save
-redraws the navigator; this table costs about 7 ms, and a pick is sent at once, where the grid
-waited 150 ms (README, "Felt speed"). Its rows are text, so the browser's find (Ctrl+F)
-reaches them and a screen reader reads a table.
+Drawn by a small component (``st.components.v2``), not ``st.dataframe``, ``st.progress`` and
+``st.number_input``: a save redraws the navigator, and the data grid cost the browser 13–17 ms
+each time, whatever its rows; the progress bar and the page field cost a save about 10 ms more
+between them (README, "Felt speed"). This component changes only what changed: a save, one row
+and the progress line. A pick is sent at once, where the grid waited 150 ms. Its rows are
+text, so the browser's find (Ctrl+F) reaches them and a screen reader reads a table.
 Every value is set as text (``textContent``), never parsed as HTML: a claim's words cannot
 become markup.
 """
@@ -13,7 +15,7 @@ become markup.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import asdict, astuple, dataclass
 
 import streamlit as st
 
@@ -32,8 +34,21 @@ class TableRow:
     section: str  # in the claim's tooltip: a column of it would squeeze the claim out
 
 
+@dataclass(frozen=True)
+class ProgressLine:
+    """The line above the table, and its bar: "You have submitted **3 of 24** checkable
+    claims · 2 drafts · 24 listed" is ``("You have submitted ", "3 of 24", " checkable…")``."""
+
+    done: float  # 0 to 1
+    before: str
+    strong: str
+    after: str
+    label: str = "Checkable claims you have submitted"
+
+
 _JS = r"""
 export default function ({ data, parentElement, setTriggerValue }) {
+  showProgress(parentElement, data.progress);
   let box = parentElement.querySelector(".navigator");
   if (!box) {
     box = document.createElement("div");
@@ -94,6 +109,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
     box.dataset.view = data.view;
     box.scrollTop = 0;
   }
+  box.hidden = data.rows.length === 0;  // the claim panel says no claim matches
   const body = box.querySelector("tbody");
   while (body.rows.length > data.rows.length) body.deleteRow(-1);
   data.rows.forEach((values, index) => {
@@ -118,6 +134,95 @@ export default function ({ data, parentElement, setTriggerValue }) {
     row.insertCell().textContent = String(cues);
   });
   tabStop(box);
+  showPages(parentElement, data.page, data.pages, setTriggerValue);
+}
+
+// "You have submitted 3 of 24 checkable claims · …", and a bar of the same.
+function showProgress(parent, progress) {
+  let line = parent.querySelector(".progress");
+  if (!line) {
+    line = document.createElement("div");
+    line.className = "progress";
+    const text = document.createElement("div");
+    text.className = "progress-text";
+    text.append(document.createTextNode(""), document.createElement("strong"),
+      document.createTextNode(""));
+    const bar = document.createElement("div");
+    bar.className = "bar";
+    bar.setAttribute("role", "progressbar");
+    bar.setAttribute("aria-valuemin", "0");
+    bar.setAttribute("aria-valuemax", "100");
+    bar.appendChild(document.createElement("div"));
+    line.append(text, bar);
+    parent.prepend(line);
+  }
+  const [before, strong, after] = line.querySelector(".progress-text").childNodes;
+  before.textContent = progress.before;
+  strong.textContent = progress.strong;
+  after.textContent = progress.after;
+  const bar = line.querySelector(".bar");
+  const percent = Math.round(Math.min(1, Math.max(0, progress.done)) * 100);
+  bar.setAttribute("aria-label", progress.label);
+  bar.setAttribute("aria-valuenow", String(percent));
+  bar.setAttribute("aria-valuetext", progress.strong);
+  bar.firstChild.style.width = percent + "%";
+}
+
+// Under a table of more than one page: the page shown, and the ones either side.
+function showPages(parent, page, pages, setTriggerValue) {
+  let pager = parent.querySelector(".pager");
+  if (pages <= 1) {
+    if (pager) pager.remove();
+    return;
+  }
+  if (!pager) {
+    pager = document.createElement("div");
+    pager.className = "pager";
+    pager.setAttribute("role", "group");
+    pager.setAttribute("aria-label", "Pages of claims");
+    // To the page asked for, or the nearest there is; the field then shows it.
+    const turn = (to) => {
+      const [now, last] = [Number(pager.dataset.page), Number(pager.dataset.pages)];
+      const target = Number.isFinite(to) ? Math.min(last, Math.max(1, Math.round(to))) : now;
+      field.value = String(target);
+      if (target !== now) setTriggerValue("page", target);
+    };
+    const button = (text, name, step) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = text;
+      b.setAttribute("aria-label", name);
+      b.addEventListener("click", () => turn(Number(pager.dataset.page) + step));
+      return b;
+    };
+    const field = document.createElement("input");
+    field.type = "number";
+    field.min = "1";
+    field.setAttribute("aria-label", "Page");
+    // Typed and then Enter or Tab (a field left empty shows the page again).
+    field.addEventListener("change", () => turn(field.value === "" ? NaN : Number(field.value)));
+    const of = document.createElement("span");
+    const label = document.createElement("span");
+    label.textContent = "Page";
+    label.setAttribute("aria-hidden", "true");
+    pager.append(button("‹", "Previous page", -1), label, field, of, button("›", "Next page", 1));
+    // Keys typed in the field are its own, and Enter or Space on a button is the button's:
+    // never the page's shortcuts too (a digit is a verdict there, Enter is Submit and next).
+    pager.addEventListener("keydown", (event) => {
+      if (event.target === field || event.key === "Enter" || event.key === " ") {
+        event.stopPropagation();
+      }
+    });
+    parent.appendChild(pager);
+  }
+  pager.dataset.page = String(page);
+  pager.dataset.pages = String(pages);
+  const [previous, , field, of, next] = pager.children;
+  field.max = String(pages);
+  if (pager.ownerDocument.activeElement !== field || field.value === "") field.value = page;
+  of.textContent = `of ${pages}`;
+  previous.disabled = page <= 1;
+  next.disabled = page >= pages;
 }
 
 // The row last moved to or opened (else the first) is the table's one Tab stop.
@@ -176,6 +281,41 @@ _CSS = """
 }
 """
 
+_CSS += """
+.progress { margin-bottom: 0.6rem; font-size: 0.875rem; }
+.progress-text { margin-bottom: 0.35rem; }
+.progress .bar {
+  height: 0.5rem;
+  border-radius: 0.25rem;
+  background: var(--st-secondary-background-color, #f0f2f6);
+  overflow: hidden;
+}
+.progress .bar > div {
+  height: 100%;
+  background: var(--st-primary-color, #1c4e80);
+  transition: width 0.2s;
+}
+.pager {
+  display: flex;
+  align-items: center;
+  gap: 0.5rem;
+  margin-top: 0.5rem;
+  font-size: 0.875rem;
+}
+.pager button, .pager input {
+  font: inherit;
+  color: inherit;
+  background: var(--st-background-color, #fff);
+  border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2));
+  border-radius: 0.5rem;
+  padding: 0.2rem 0.6rem;
+}
+.pager button { cursor: pointer; min-width: 2.25rem; }
+.pager button:disabled { opacity: 0.4; cursor: default; }
+.pager input { width: 4.5rem; }
+.pager :focus-visible { outline: 2px solid var(--st-primary-color, #1c4e80); outline-offset: 1px; }
+"""
+
 _COMPONENT = st.components.v2.component("claimreview_navigator", js=_JS, css=_CSS)
 
 
@@ -184,22 +324,35 @@ def navigator_table(
     rows: Sequence[TableRow],
     on_pick: Callable[[int], None],
     *,
+    progress: ProgressLine,
+    page: int = 1,
+    pages: int = 1,
+    on_page: Callable[[int], None] = lambda _page: None,
     view: str = "",
     label: str = "Claims of this article",
     mine_help: str = "",
 ) -> None:
-    """Draw the table; ``on_pick(claim_id)`` runs in the callback of a row's click. ``view``
-    names what the rows are (a page, filters): a new one scrolls the table back to the top."""
+    """Draw the navigator; ``on_pick(claim_id)`` runs in the callback of a row's click, and
+    ``on_page(page)`` in that of another page chosen (1 to ``pages``). ``view`` names what the
+    rows are (a page, filters): a new one scrolls the table back to the top."""
     data = {
         "view": view,
         "label": label,
         "columns": [[name, mine_help if name == "Mine" else ""] for name in COLUMNS],
         "rows": [list(astuple(row)) for row in rows],
+        "progress": asdict(progress),
+        "page": page,
+        "pages": pages,
     }
-    _COMPONENT(key=key, data=data, on_pick_change=lambda: _picked(key, on_pick))
+    _COMPONENT(
+        key=key,
+        data=data,
+        on_pick_change=lambda: _triggered(key, "pick", on_pick),
+        on_page_change=lambda: _triggered(key, "page", on_page),
+    )
 
 
-def _picked(key: str, on_pick: Callable[[int], None]) -> None:
-    picked = (st.session_state.get(key) or {}).get("pick")
-    if isinstance(picked, int) and not isinstance(picked, bool):
-        on_pick(picked)
+def _triggered(key: str, trigger: str, action: Callable[[int], None]) -> None:
+    value = (st.session_state.get(key) or {}).get(trigger)
+    if isinstance(value, int) and not isinstance(value, bool):
+        action(value)

@@ -94,7 +94,9 @@ if (!window.claimreviewReviewKeys) {
   const choices = CHOICES;
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
-    const target = event.target;
+    // The element typed in, even inside a component's shadow root (there, event.target is
+    // the component itself).
+    const target = event.composedPath()[0] || event.target;
     if (target && (target.isContentEditable ||
         ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
     const choice = choices[event.key.toUpperCase()];

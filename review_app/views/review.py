@@ -34,7 +34,7 @@ from review_app.auth import current_actor, fragment_actor
 from review_app.components.article_picker import pick_article
 from review_app.components.claim_view import claim_in_context
 from review_app.components.navigator_rows import KeptNavigator, NavigatorFilters
-from review_app.components.navigator_table import TableRow, navigator_table
+from review_app.components.navigator_table import ProgressLine, TableRow, navigator_table
 from review_app.components.other_reviews import other_reviews
 from review_app.components.review_form import (
     CERTAINTY_KEYS,
@@ -213,21 +213,22 @@ def _navigator(
     page = min(page, pages)
     done = progress.submitted / progress.checkable if progress.checkable else 1.0
     drafts = f" · {plural(progress.drafts, 'draft')}" if progress.drafts else ""
-    st.progress(
-        done,
-        text=f"You have submitted **{progress.submitted} of {progress.checkable}** checkable "
-        f"claims{drafts} · {total} listed",
+    navigator_table(
+        f"review_nav_{article_id}",
+        kept.table,
+        _pick,
+        progress=ProgressLine(
+            done,
+            "You have submitted ",
+            f"{progress.submitted} of {progress.checkable}",
+            f" checkable claims{drafts} · {total} listed",
+        ),
+        page=page,
+        pages=pages,
+        on_page=_turn_page,
+        view=repr((page, filters)),
+        mine_help="My review: ○ to do, ✎ draft, ✓ submitted; and my verdict",
     )
-    if pages > 1:
-        st.number_input("Page", min_value=1, max_value=pages, key="review_page")
-    if rows:
-        navigator_table(
-            f"review_nav_{article_id}",
-            kept.table,
-            _pick,
-            view=repr((page, filters)),
-            mine_help="My review: ○ to do, ✎ draft, ✓ submitted; and my verdict",
-        )
     if claim_id is None and rows:
         claim_id = rows[0].id
     return claim_id
@@ -238,6 +239,10 @@ def _pick(target: int) -> None:
     held back, as for Next)."""
     if str(target) != st.query_params.get("claim"):
         go_to(target)
+
+
+def _turn_page(page: int) -> None:
+    st.session_state["review_page"] = page
 
 
 def _table(rows: list[NavigatorRow]) -> tuple[TableRow, ...]:

@@ -250,6 +250,55 @@ def test_a_row_picked_in_the_navigator_opens_its_claim_by_click_or_keyboard(
     page.get_by_text("Claim 14 of 30").wait_for(timeout=30_000)
 
 
+def test_the_navigator_pages_a_long_article_and_shows_its_claims_as_text(page, site: Site) -> None:
+    from db.articles import import_file
+
+    # 120 claims (three pages of 50); the first one's words look like markup.
+    lines = ['<img src=x onerror="window.__navigatorXss=1"> Drug 0 lowered blood pressure.']
+    lines += [f"Drug {i} lowered blood pressure in trial {i}." for i in range(1, 120)]
+    database = site.database()
+    try:
+        long = import_file(database, "\n\n".join(lines).encode(), "pages.txt", actor=OPERATOR)
+    finally:
+        database.dispose()
+    new_user(site, "pager")
+    log_in(page, site, "pager", f"/review?article={long.article_id}")
+    table = _navigator(page)
+    progress = page.get_by_text("You have submitted 0 of 120 checkable claims · 120 listed")
+    assert progress.is_visible()
+    bar = page.get_by_role("progressbar", name="Checkable claims you have submitted")
+    assert bar.get_attribute("aria-valuenow") == "0"
+    # The claim's words are text in its cell, never an element of the page.
+    first = table.locator("tbody tr").first.locator("td").nth(2)
+    assert first.inner_text().startswith('<img src=x onerror="window.__navigatorXss=1">')
+    assert table.locator("img").count() == 0
+    assert page.evaluate("() => window.__navigatorXss") is None
+    pages = page.get_by_role("group", name="Pages of claims")
+    expect(pages).to_contain_text("of 3")
+    assert pages.get_by_role("button", name="Previous page").is_disabled()
+    pages.get_by_role("button", name="Next page").click()
+    expect(table.locator("tbody tr").first.locator("td").first).to_have_text("51")
+    # A page typed in the field: its digit is not a verdict key, nor its Enter Submit and next.
+    field = pages.get_by_role("spinbutton", name="Page")
+    field.fill("3")
+    field.press("Enter")
+    expect(table.locator("tbody tr").first.locator("td").first).to_have_text("101")
+    assert table.locator("tbody tr").count() == 20
+    assert pages.get_by_role("button", name="Next page").is_disabled()
+    settle(page)
+    assert page.get_by_role("radio", checked=True).count() == 0  # no verdict chosen
+    assert page.get_by_text("Choose a verdict").count() == 0  # nothing submitted
+    shot(page, "navigator-pages")
+    pages.get_by_role("button", name="Previous page").click()
+    expect(table.locator("tbody tr").first.locator("td").first).to_have_text("51")
+    # A save shows at once in the progress line and its bar.
+    for key in ("1", "H", "S"):
+        page.keyboard.press(key)
+        settle(page)
+    expect(page.get_by_text("You have submitted 1 of 120 checkable claims")).to_be_visible()
+    assert bar.get_attribute("aria-valuenow") == "1"
+
+
 def test_review_opens_on_the_first_claim_i_have_not_reviewed(page, site: Site) -> None:
     actor = new_user(site, "resume")
     for ordinal in (1, 2, 3):
