@@ -33,7 +33,9 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from claims.sources.flags import RETRACTED
@@ -235,18 +237,25 @@ def refresh(
 ) -> None:
     """Rewrite the facts of these claims (and of every claim of these articles), and the sums
     of every article they belong to or that is named in ``summed_articles``. Runs in the
-    caller's transaction."""
+    caller's transaction.
+
+    An article named here is summed afresh. One that only had claims' facts rewritten has its
+    sums changed by the difference between their old and new facts: a review saved in a
+    2,000-claim article then costs what it costs in a 20-claim one (summing the article again
+    took 2 ms of every save at 2,000 claims, measured), and a draft, which changes no fact,
+    writes no sum."""
     claim_ids, article_ids = set(claim_ids), set(article_ids)
-    affected = article_ids | set(summed_articles)
-    for chunk in _chunks(claim_ids):
-        affected.update(session.scalars(select(Claim.article_id).where(Claim.id.in_(chunk))))
-        # A deleted claim's article is only known from its old facts.
-        affected.update(
-            session.scalars(select(ClaimFact.article_id).where(ClaimFact.claim_id.in_(chunk)))
-        )
-    if not affected:
+    whole = article_ids | set(summed_articles)  # summed afresh
+    if not (claim_ids or whole):
         return
     if session.get_bind().dialect.name == "postgresql":
+        affected = set(whole)
+        for chunk in _chunks(claim_ids):
+            affected.update(session.scalars(select(Claim.article_id).where(Claim.id.in_(chunk))))
+            # A deleted claim's article is only known from its old facts.
+            affected.update(
+                session.scalars(select(ClaimFact.article_id).where(ClaimFact.claim_id.in_(chunk)))
+            )
         # Two transactions summing the same article must take turns, or the later one would
         # write sums computed before the earlier one's change was visible.
         session.execute(
@@ -276,14 +285,55 @@ def refresh(
     for chunk in _chunks(article_ids):
         connection.execute(_DELETE_FACTS_OF_ARTICLES, {"ids": chunk})
         connection.execute(_INSERT_FACTS_OF_ARTICLES, {"ids": chunk})
+    # Each finding's change in counts, from the claims' facts as they were and as they are.
+    changes: dict[tuple[int, str, str], list[int]] = {}
     for chunk in _chunks(claim_ids):
-        connection.execute(_DELETE_FACTS_OF_CLAIMS, {"ids": chunk})
-        connection.execute(_INSERT_FACTS_OF_CLAIMS, {"ids": chunk})
-    for chunk in _chunks(affected):
+        for sign, statement in ((-1, _DELETE_FACTS_OF_CLAIMS), (1, _INSERT_FACTS_OF_CLAIMS)):
+            for row in connection.execute(statement, {"ids": chunk}):
+                counts = changes.setdefault(tuple(row[:3]), [0] * len(COUNT_COLUMNS))
+                for at, value in enumerate(row[3:]):
+                    counts[at] += sign * value
+    _add_to_sums(
+        connection,
+        {key: counts for key, counts in changes.items() if key[0] not in whole and any(counts)},
+    )
+    for chunk in _chunks(whole):
         connection.execute(_DELETE_SUMS_OF_ARTICLES, {"ids": chunk})
         connection.execute(_INSERT_SUMS_OF_ARTICLES, {"ids": chunk})
         connection.execute(_DELETE_TOTALS_OF_ARTICLES, {"ids": chunk})
         connection.execute(_INSERT_TOTALS_OF_ARTICLES, {"ids": chunk})
+
+
+def _add_to_sums(connection: Connection, changes: dict[tuple[int, str, str], list[int]]) -> None:
+    """Add each finding's change in counts (article, verdict state, certainty state) to the
+    article's sums and totals. A finding new to its article gets its row; one left with no
+    claim loses it, as summing afresh would leave it out."""
+    totals: dict[int, list[int]] = {}
+    emptied: set[int] = set()
+    for (article_id, verdict_state, certainty_state), counts in changes.items():
+        key = {"k_article": article_id, "k_verdict": verdict_state, "k_certainty": certainty_state}
+        added = {f"d_{column}": value for column, value in zip(COUNT_COLUMNS, counts, strict=True)}
+        if connection.execute(_ADD_TO_SUMS, key | added).rowcount == 0:
+            row = dict(zip(COUNT_COLUMNS, counts, strict=True))
+            connection.execute(
+                insert(_SUMS),
+                {"article_id": article_id, "verdict_state": verdict_state,
+                 "certainty_state": certainty_state, **row},
+            )  # fmt: skip
+        if counts[0] < 0:  # "claims": the finding may have none left
+            emptied.add(article_id)
+        total = totals.setdefault(article_id, [0] * len(COUNT_COLUMNS))
+        for at, value in enumerate(counts):
+            total[at] += value
+    for article_id, counts in totals.items():
+        if not any(counts):
+            continue
+        added = {f"d_{column}": value for column, value in zip(COUNT_COLUMNS, counts, strict=True)}
+        if connection.execute(_ADD_TO_TOTALS, {"k_article": article_id} | added).rowcount == 0:
+            row = dict(zip(COUNT_COLUMNS, counts, strict=True))
+            connection.execute(insert(_TOTALS), {"article_id": article_id, **row})
+    if emptied:
+        connection.execute(_DELETE_EMPTY_SUMS, {"ids": sorted(emptied)})
 
 
 # Built once, run with the ids bound: building live_facts' statement and its cache key cost
@@ -294,13 +344,38 @@ _DELETE_FACTS_OF_ARTICLES = delete(_FACTS).where(_FACTS.c.article_id.in_(_IDS))
 _INSERT_FACTS_OF_ARTICLES = insert(_FACTS).from_select(
     _FACT_COLUMNS, live_facts(Claim.article_id.in_(_IDS))
 )
-_DELETE_FACTS_OF_CLAIMS = delete(_FACTS).where(_FACTS.c.claim_id.in_(_IDS))
-_INSERT_FACTS_OF_CLAIMS = insert(_FACTS).from_select(_FACT_COLUMNS, live_facts(Claim.id.in_(_IDS)))
+# Both return each claim's facts (old, then new) for the change in its article's sums.
+_CHANGE_COLUMNS = ("article_id", "verdict_state", "certainty_state", *COUNT_COLUMNS)
+_DELETE_FACTS_OF_CLAIMS = (
+    delete(_FACTS)
+    .where(_FACTS.c.claim_id.in_(_IDS))
+    .returning(*(_FACTS.c[c] for c in _CHANGE_COLUMNS))
+)
+_INSERT_FACTS_OF_CLAIMS = (
+    insert(_FACTS)
+    .from_select(_FACT_COLUMNS, live_facts(Claim.id.in_(_IDS)))
+    .returning(*(_FACTS.c[c] for c in _CHANGE_COLUMNS))
+)
 _DELETE_SUMS_OF_ARTICLES = delete(_SUMS).where(_SUMS.c.article_id.in_(_IDS))
 _INSERT_SUMS_OF_ARTICLES = _summed(ClaimFact.article_id.in_(_IDS))
 _TOTALS = ArticleTotal.__table__
 _DELETE_TOTALS_OF_ARTICLES = delete(_TOTALS).where(_TOTALS.c.article_id.in_(_IDS))
 _INSERT_TOTALS_OF_ARTICLES = _totalled(ArticleFact.article_id.in_(_IDS))
+_ADD_TO_SUMS = (
+    update(_SUMS)
+    .where(
+        _SUMS.c.article_id == bindparam("k_article"),
+        _SUMS.c.verdict_state == bindparam("k_verdict"),
+        _SUMS.c.certainty_state == bindparam("k_certainty"),
+    )
+    .values({c: _SUMS.c[c] + bindparam(f"d_{c}") for c in COUNT_COLUMNS})
+)
+_ADD_TO_TOTALS = (
+    update(_TOTALS)
+    .where(_TOTALS.c.article_id == bindparam("k_article"))
+    .values({c: _TOTALS.c[c] + bindparam(f"d_{c}") for c in COUNT_COLUMNS})
+)
+_DELETE_EMPTY_SUMS = delete(_SUMS).where(_SUMS.c.article_id.in_(_IDS), _SUMS.c.claims <= 0)
 
 
 def rebuild_all(session: Session) -> None:
