@@ -67,6 +67,9 @@ NOT_CHECKABLE = "not_a_claim"
 UNREVIEWED = "unreviewed"  # verdict state of a checkable claim no one has reviewed or decided
 NOT_RATED = "not_rated"  # certainty state of a checkable claim without an agreed certainty
 HEDGE = "hedge"  # the cue kind that does not count towards "cues_unreviewed"
+# Claims' facts rewritten in more articles than this (a widely cited source's design changed)
+# have those articles summed afresh: a few statements in all, not one per finding changed.
+INCREMENTAL_ARTICLES = 10
 COUNT_COLUMNS = ("claims", "checkable", "reviewed", "decided", "open_gap", *GAP_COLUMNS)
 
 _CLAIMS = "claim_facts_claims"
@@ -293,10 +296,11 @@ def refresh(
                 counts = changes.setdefault(tuple(row[:3]), [0] * len(COUNT_COLUMNS))
                 for at, value in enumerate(row[3:]):
                     counts[at] += sign * value
-    _add_to_sums(
-        connection,
-        {key: counts for key, counts in changes.items() if key[0] not in whole and any(counts)},
-    )
+    changes = {key: counts for key, counts in changes.items() if key[0] not in whole}
+    if len({article_id for article_id, *_ in changes}) > INCREMENTAL_ARTICLES:
+        whole.update(article_id for article_id, *_ in changes)  # a few statements, not many
+    else:
+        _add_to_sums(connection, {key: counts for key, counts in changes.items() if any(counts)})
     for chunk in _chunks(whole):
         connection.execute(_DELETE_SUMS_OF_ARTICLES, {"ids": chunk})
         connection.execute(_INSERT_SUMS_OF_ARTICLES, {"ids": chunk})
@@ -334,6 +338,7 @@ def _add_to_sums(connection: Connection, changes: dict[tuple[int, str, str], lis
             connection.execute(insert(_TOTALS), {"article_id": article_id, **row})
     if emptied:
         connection.execute(_DELETE_EMPTY_SUMS, {"ids": sorted(emptied)})
+        connection.execute(_DELETE_EMPTY_TOTALS, {"ids": sorted(emptied)})
 
 
 # Built once, run with the ids bound: building live_facts' statement and its cache key cost
@@ -376,6 +381,7 @@ _ADD_TO_TOTALS = (
     .values({c: _TOTALS.c[c] + bindparam(f"d_{c}") for c in COUNT_COLUMNS})
 )
 _DELETE_EMPTY_SUMS = delete(_SUMS).where(_SUMS.c.article_id.in_(_IDS), _SUMS.c.claims <= 0)
+_DELETE_EMPTY_TOTALS = delete(_TOTALS).where(_TOTALS.c.article_id.in_(_IDS), _TOTALS.c.claims <= 0)
 
 
 def rebuild_all(session: Session) -> None:

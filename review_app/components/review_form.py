@@ -70,7 +70,8 @@ NONE = "—"
 _LINE = "margin:0 0 0.25rem 0"  # a line of the form drawn as HTML, spaced like Markdown's
 _UNSAVED = "color:#d9480f"  # orange: a warning, not an error (red)
 
-# Keyboard shortcuts (plain keys: Streamlit never fires them while a text field has focus).
+# Keyboard shortcuts (plain keys: Streamlit never fires them while a text field of the page has
+# focus; a field inside a component keeps its keys to itself, as the navigator's page field does).
 CERTAINTY_KEYS = {"high": "H", "moderate": "M", "low": "L", "very_low": "V", "no_evidence": "0"}
 SAVE_KEYS = {"draft": "D", "submit": "S", "next": "Enter"}
 NAVIGATION_KEYS = {"previous": "P", "next": "N"}

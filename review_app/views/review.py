@@ -206,7 +206,7 @@ def _navigator(
     actor: Actor, article_id: int, filters: NavigatorFilters, claim_id: int | None
 ) -> int | None:
     """Progress, and one page of claims with my status; returns the claim to show."""
-    page = st.session_state.get("review_page", 1)
+    page = st.session_state.get(_page_key(article_id), 1)
     kept = _navigator_rows(actor, article_id, filters, page)
     progress, total, rows = kept.progress, kept.total, kept.rows
     pages = max(1, -(-total // PAGE_SIZE))
@@ -225,7 +225,7 @@ def _navigator(
         ),
         page=page,
         pages=pages,
-        on_page=_turn_page,
+        on_page=lambda page: _turn_page(article_id, page),
         view=repr((page, filters)),
         mine_help="My review: ○ to do, ✎ draft, ✓ submitted; and my verdict",
     )
@@ -241,8 +241,13 @@ def _pick(target: int) -> None:
         go_to(target)
 
 
-def _turn_page(page: int) -> None:
-    st.session_state["review_page"] = page
+def _page_key(article_id: int) -> str:
+    """Each article's navigator keeps its own page, for the session."""
+    return f"review_page_{article_id}"
+
+
+def _turn_page(article_id: int, page: int) -> None:
+    st.session_state[_page_key(article_id)] = max(1, page)  # the top is clamped where read
 
 
 def _table(rows: list[NavigatorRow]) -> tuple[TableRow, ...]:
@@ -276,7 +281,7 @@ def _navigator_rows(
         )  # fmt: skip
         pages = max(1, -(-total // PAGE_SIZE))
         if page > pages:  # the filters shrank the list below the page shown
-            page = st.session_state["review_page"] = pages
+            page = st.session_state[_page_key(article_id)] = pages
             total, rows = review_navigator(
                 session, actor, article_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
                 **asdict(filters),

@@ -284,7 +284,7 @@ def test_the_navigator_pages_through_a_long_article(world: dict) -> None:
     assert shown[:2] == [1, 2] and len(shown) == 50
     first_view = _table_data(at)["view"]
     assert (_table_data(at)["page"], _table_data(at)["pages"]) == (1, 3)
-    at.session_state["review_page"] = 3  # what the navigator's "Page" field or › sets
+    at.session_state[f"review_page_{long.article_id}"] = 3  # as the navigator's "Page" field
     _run(at)
     assert [row["#"] for row in _navigator(at)] == list(range(101, 121))
     assert (_table_data(at)["page"], _table_data(at)["pages"]) == (3, 3)

@@ -14,7 +14,7 @@ from db.accounts import actor_for, create_user
 from db.articles import import_file, set_archived
 from db.citations import add_citations, set_study_design
 from db.claim_edits import change_span, merge_with_next, set_checkable, split_claim
-from db.claim_facts import COUNT_COLUMNS, ensure_facts, live_facts
+from db.claim_facts import COUNT_COLUMNS, INCREMENTAL_ARTICLES, ensure_facts, live_facts
 from db.dashboard import DashboardFilter, overview
 from db.decisions import record_decision
 from db.engine import Database
@@ -156,6 +156,31 @@ def test_facts_stay_current_through_every_kind_of_write(database: Database) -> N
 
     generate(database, OPERATOR, 200)
     assert len(assert_current(database)) > 200
+
+
+@pytest.mark.parametrize("articles", [3, INCREMENTAL_ARTICLES + 2])
+def test_a_source_cited_across_articles_changes_each_articles_sums(
+    database: Database, articles: int
+) -> None:
+    """A save changes its article's sums by the difference it makes; a change reaching many
+    articles at once (a widely cited source's design) sums them afresh. Both stay exact."""
+    rita = actor_for(create_user(database, OPERATOR, "rita", ["reviewer"], password="p" * 12)[0])
+    [source] = add_citations(database, rita, parse_identifiers("PMID 11")[0])
+    cited = [CitedSource(source.id, "supports")]
+    for n in range(articles):
+        text = ARTICLE.replace(b"Drug A", f"Drug A{n}".encode())
+        article = import_file(database, text, f"drugs-{n}.md", actor=OPERATOR).article_id
+        with database.read() as session:
+            first = next(c.id for c in claim_page(session, OPERATOR, article) if c.checkable)
+        save_review(database, rita, first, verdict="accurate", certainty="high", submit=True,
+                    citations=cited)  # fmt: skip
+    before = assert_current(database)
+    set_study_design(database, rita, source.id, "preclinical")
+    facts = assert_current(database)
+    indirect = COUNT_COLUMNS.index("indirect_only") + 5
+    assert sum(f[indirect] for f in facts) == articles > sum(f[indirect] for f in before)
+    set_study_design(database, rita, source.id, None)
+    assert assert_current(database) == before
 
 
 # Every kind of new claim: checkable or not (headings, a question), with no cue, only hedges,
