@@ -15,7 +15,7 @@ become markup.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import asdict, dataclass
 
 import streamlit as st
 
@@ -32,6 +32,11 @@ class TableRow:
     claim: str
     cues: int
     section: str  # in the claim's tooltip: a column of it would squeeze the claim out
+
+    def values(self) -> list[object]:
+        """In the order the table's script reads them (``dataclasses.astuple`` deep-copies:
+        about 0.3 ms for 50 rows, on every save)."""
+        return [self.claim_id, self.ordinal, self.mine, self.claim, self.cues, self.section]
 
 
 @dataclass(frozen=True)
@@ -346,7 +351,7 @@ def navigator_table(
         "view": view,
         "label": label,
         "columns": [[name, mine_help if name == "Mine" else ""] for name in COLUMNS],
-        "rows": [list(astuple(row)) for row in rows],
+        "rows": [row.values() for row in rows],
         "progress": asdict(progress),
         "page": page,
         "pages": pages,
