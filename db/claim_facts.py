@@ -243,10 +243,11 @@ def refresh(
     caller's transaction.
 
     An article named here is summed afresh. One that only had claims' facts rewritten has its
-    sums changed by the difference between their old and new facts: a review saved in a
-    2,000-claim article then costs what it costs in a 20-claim one (summing the article again
-    took 2 ms of every save at 2,000 claims, measured), and a draft, which changes no fact,
-    writes no sum."""
+    sums changed by the difference between their old and new facts (unless more than
+    ``INCREMENTAL_ARTICLES`` articles changed at once: those are summed afresh too): a review
+    saved in a 2,000-claim article then costs what it costs in a 20-claim one (summing the
+    article again took 2 ms of every save at 2,000 claims, measured), and a draft, which
+    changes no fact, writes no sum."""
     claim_ids, article_ids = set(claim_ids), set(article_ids)
     whole = article_ids | set(summed_articles)  # summed afresh
     if not (claim_ids or whole):
@@ -296,11 +297,11 @@ def refresh(
                 counts = changes.setdefault(tuple(row[:3]), [0] * len(COUNT_COLUMNS))
                 for at, value in enumerate(row[3:]):
                     counts[at] += sign * value
-    changes = {key: counts for key, counts in changes.items() if key[0] not in whole}
+    changes = {key: c for key, c in changes.items() if key[0] not in whole and any(c)}
     if len({article_id for article_id, *_ in changes}) > INCREMENTAL_ARTICLES:
         whole.update(article_id for article_id, *_ in changes)  # a few statements, not many
     else:
-        _add_to_sums(connection, {key: counts for key, counts in changes.items() if any(counts)})
+        _add_to_sums(connection, changes)
     for chunk in _chunks(whole):
         connection.execute(_DELETE_SUMS_OF_ARTICLES, {"ids": chunk})
         connection.execute(_INSERT_SUMS_OF_ARTICLES, {"ids": chunk})
@@ -313,7 +314,7 @@ def _add_to_sums(connection: Connection, changes: dict[tuple[int, str, str], lis
     article's sums and totals. A finding new to its article gets its row; one left with no
     claim loses it, as summing afresh would leave it out."""
     totals: dict[int, list[int]] = {}
-    emptied: set[int] = set()
+    emptied: set[int] = set()  # articles with a finding that lost claims
     for (article_id, verdict_state, certainty_state), counts in changes.items():
         key = {"k_article": article_id, "k_verdict": verdict_state, "k_certainty": certainty_state}
         added = {f"d_{column}": value for column, value in zip(COUNT_COLUMNS, counts, strict=True)}
@@ -338,7 +339,9 @@ def _add_to_sums(connection: Connection, changes: dict[tuple[int, str, str], lis
             connection.execute(insert(_TOTALS), {"article_id": article_id, **row})
     if emptied:
         connection.execute(_DELETE_EMPTY_SUMS, {"ids": sorted(emptied)})
-        connection.execute(_DELETE_EMPTY_TOTALS, {"ids": sorted(emptied)})
+    shrunk = sorted(a for a, counts in totals.items() if counts[0] < 0)  # fewer claims in all
+    if shrunk:
+        connection.execute(_DELETE_EMPTY_TOTALS, {"ids": shrunk})
 
 
 # Built once, run with the ids bound: building live_facts' statement and its cache key cost

@@ -200,7 +200,12 @@ function showPages(parent, page, pages, setTriggerValue) {
       b.type = "button";
       b.textContent = text;
       b.setAttribute("aria-label", name);
-      b.addEventListener("click", () => turn(Number(pager.dataset.page) + step));
+      b.addEventListener("click", (event) => {
+        // A mouse click gives the keys back to the page (1, H, S… review the claim); Enter or
+        // Space on the button (a click of detail 0) keeps it, to page on.
+        if (event.detail > 0) b.blur();
+        turn(Number(pager.dataset.page) + step);
+      });
       return b;
     };
     const field = document.createElement("input");
@@ -230,8 +235,8 @@ function showPages(parent, page, pages, setTriggerValue) {
   field.max = String(pages);
   if (focused !== field || field.value === "") field.value = page;
   of.textContent = `of ${pages}`;
-  // A button that ends up disabled hands its focus to the field: dropped to the page, the
-  // next Enter would be Submit and next.
+  // A button paged with the keys that ends up disabled hands its focus to the field: dropped
+  // to the page, the next Enter would be Submit and next.
   if ((focused === previous && page <= 1) || (focused === next && page >= pages)) field.focus();
   previous.disabled = page <= 1;
   next.disabled = page >= pages;

@@ -215,7 +215,7 @@ def test_a_row_picked_in_the_navigator_opens_its_claim_by_click_or_keyboard(
     page.get_by_text("Claim 5 of 30").wait_for(timeout=30_000)
     assert f"claim={site.claims[5]}" in page.url
     # Next moves on from the claim picked; nothing pulls the reviewer back to it.
-    page.get_by_role("button", name=re.compile(r"^Next")).click()
+    page.get_by_role("button", name=re.compile(r"^Next →")).click()
     page.get_by_text("Claim 6 of 30").wait_for(timeout=30_000)
     # The keyboard: the table is one Tab stop; the arrows move between its rows' numbers, and
     # Enter opens one (and is not Submit and next).
@@ -303,12 +303,16 @@ def test_the_navigator_pages_a_long_article_and_shows_its_claims_as_text(page, s
     settle(page)
     assert page.get_by_text("Choose a verdict").count() == 0
     expect(first_number).to_have_text("1")
+    # Clicked with the mouse up to the last page, › leaves the keys to the page: a save by its
+    # keys shows at once in the progress line and its bar.
     pages.get_by_role("button", name="Next page").click()
     expect(first_number).to_have_text("51")
-    # A save shows at once in the progress line and its bar.
+    pages.get_by_role("button", name="Next page").click()
+    expect(first_number).to_have_text("101")
     for key in ("1", "H", "S"):
         page.keyboard.press(key)
         settle(page)
+    expect(field).to_have_value("3")
     expect(page.get_by_text("You have submitted 1 of 120 checkable claims")).to_be_visible()
     assert bar.get_attribute("aria-valuenow") == "1"
 
