@@ -99,7 +99,7 @@ COUNTER = ("Clicked ", r"^Clicked (\d+) times?")
 CLAIM_HEADER = ("Claim ", r"^Claim (\d+) of \d+")
 # Buttons and fields by accessible name; a pattern where the label may be shortened.
 ADD_ONE = "Add one"
-NEXT = re.compile(r"^Next\b")
+NEXT = re.compile(r"^Next →")  # not the navigator's "Next page"
 SUBMIT_AND_NEXT = re.compile(r"^Submit (and|&) next")
 
 # Installed in every page (an init script): finding the figure shown, and arming a timed click.
