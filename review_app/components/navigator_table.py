@@ -185,6 +185,10 @@ function showPages(parent, page, pages, setTriggerValue) {
     pager.className = "pager";
     pager.setAttribute("role", "group");
     pager.setAttribute("aria-label", "Pages of claims");
+    const field = document.createElement("input");
+    field.type = "number";
+    field.min = "1";
+    field.setAttribute("aria-label", "Page");
     // To the page asked for, or the nearest there is; the field then shows it.
     const turn = (to) => {
       const [now, last] = [Number(pager.dataset.page), Number(pager.dataset.pages)];
@@ -208,10 +212,6 @@ function showPages(parent, page, pages, setTriggerValue) {
       });
       return b;
     };
-    const field = document.createElement("input");
-    field.type = "number";
-    field.min = "1";
-    field.setAttribute("aria-label", "Page");
     // Typed and then Enter or Tab (a field left empty shows the page again).
     field.addEventListener("change", () => turn(field.value === "" ? NaN : Number(field.value)));
     const of = document.createElement("span");

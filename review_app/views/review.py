@@ -209,9 +209,8 @@ def _navigator(
     """Progress, and one page of claims with my status; returns the claim to show."""
     page = st.session_state.get(_page_key(article_id), 1)
     kept = _navigator_rows(actor, article_id, filters, page)
-    progress, total, rows = kept.progress, kept.total, kept.rows
+    progress, total, rows, page = kept.progress, kept.total, kept.rows, kept.page  # clamped
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(page, pages)
     done = progress.submitted / progress.checkable if progress.checkable else 1.0
     drafts = f" · {plural(progress.drafts, 'draft')}" if progress.drafts else ""
     navigator_table(
