@@ -228,6 +228,14 @@ def test_the_navigator_filters_by_my_status(world: dict) -> None:
     assert [(row["#"], row["Mine"]) for row in _navigator(at)] == [(9, "✓ Accurate")]
 
 
+def test_filters_that_match_no_claim_keep_the_progress_line(world: dict) -> None:
+    at = _open(world)
+    _widget(at, "multiselect", "review_f_status").set_value(["submitted"])  # none yet
+    _run(at)
+    assert _table_data(at)["rows"] == [] and _table_data(at)["pages"] == 1
+    assert _table_data(at)["progress"]["strong"] == "0 of 24"
+
+
 def test_the_library_imports_a_reference_file_and_lists_it_in_vancouver_style(
     world: dict,
 ) -> None:
