@@ -3,12 +3,13 @@
 import streamlit as st
 
 from db.accounts import actor_for
-from review_app import auth, resources
+from review_app import auth, idle_gc, resources
 from review_app.components.search_box import search_box
 from review_app.components.text import escape_markdown
 from review_app.navigation import app_pages, stand_in_pages
 
 st.set_page_config(page_title="claimreview", page_icon="🩺", layout="wide")
+idle_gc.start()  # once per process: garbage collected between clicks, not during them
 
 
 user = auth.current_user()
