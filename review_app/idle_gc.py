@@ -3,28 +3,39 @@
 CPython collects its youngest objects each time 700 more have been made than freed. A Next on
 the review page makes about 6,000, so it stopped for about nine collections and one of the
 next generation: 3.5 ms of every click, measured with ``gc.callbacks`` in a served page at
-2,000 claims. Now and then a full collection of the whole process (pandas, SQLAlchemy, the
-report libraries) stopped a click for tens of ms.
+2,000 claims (README, "Felt speed"). A full collection of the whole process, when one came
+due, stopped its click for 70–100 ms (pandas, SQLAlchemy, the report libraries).
 
 Here the youngest generation's threshold is raised far above what a page's run makes, so a
 run is not stopped to collect, and a thread collects once no page is being drawn, while the
 browser draws the click's answer. Work far larger than a page's run (an import, a report)
-still collects as it goes, at the raised threshold, so its memory stays bounded. What lives
-after the first full collection (modules, the app's code, caches) is frozen out of the later
-ones (``gc.freeze``), which then look only at what came after: about 4 ms instead of 70.
+still collects as it goes, every ``RUN_THRESHOLD`` objects. At the first quiet moment after the
+server starts, what then lives (the modules, the app's code, the login page's session) is
+collected and frozen (``gc.freeze``): the full collections, at most one a minute, look only at
+what came after (those modules alone: 100 ms to collect, nothing once frozen). Once an hour,
+when idle, the freeze is renewed, so that modules loaded since are frozen too and nothing
+frozen is kept for good.
+
+One gap remains: a click's message is read on the server's event loop before its run's thread
+starts, so a click arriving during an idle collection waits for it (about 1 ms; the hourly
+renewal, 70–100 ms). ``CLAIMREVIEW_IDLE_GC=0`` turns all of this off (the tests do, where
+AppTest runs the app inside the test process).
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import threading
+import time
 from collections.abc import Callable
 
 RUN_THRESHOLD = 50_000  # young objects before a collection while a page is being drawn
-IDLE_MINIMUM = 1_000  # young objects worth an idle collection
+IDLE_MINIMUM = 1_000  # young objects worth a collection while nothing has been drawn
 POLL_SECONDS = 0.02
 QUIET_POLLS = 2  # polls in a row with no page drawn: the run's last message has gone
-FULL_EVERY = 10  # one full collection in this many idle ones (CPython's own ratio)
+FULL_SECONDS = 60.0  # at most one full collection a minute
+REFREEZE_SECONDS = 3600.0
 SCRIPT_THREAD = "ScriptRunner.scriptThread"  # Streamlit's thread for one run of a page
 
 
@@ -34,31 +45,60 @@ def page_is_being_drawn() -> bool:
 
 
 class IdleCollector:
-    """Collects garbage when ``drawing()`` has been false for ``QUIET_POLLS`` polls."""
+    """Collects garbage once ``drawing()`` has been false for ``QUIET_POLLS`` polls: after each
+    run whatever it left, and between runs once ``IDLE_MINIMUM`` young objects have built up
+    (a background thread's work)."""
 
     def __init__(
-        self, drawing: Callable[[], bool] = page_is_being_drawn, poll_seconds: float = POLL_SECONDS
+        self,
+        drawing: Callable[[], bool] = page_is_being_drawn,
+        poll_seconds: float = POLL_SECONDS,
+        *,
+        freeze: bool = True,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._drawing = drawing
         self._poll_seconds = poll_seconds
+        self._freeze = freeze
+        self._clock = clock
         self._quiet = 0
+        self._drawn = False  # a run was seen since the last collection
+        self._frozen_at: float | None = None
+        self._last_full = clock()
         self._stop = threading.Event()
         self.collections = 0
 
-    def poll(self) -> bool:
-        """One look: collect if no page has been drawn for a while and enough garbage may
-        have built up; whether it collected."""
-        self._quiet = 0 if self._drawing() else self._quiet + 1
-        if self._quiet < QUIET_POLLS or gc.get_count()[0] < IDLE_MINIMUM:
-            return False
+    def poll(self) -> int | None:
+        """One look; the generation collected, or None."""
+        if self._drawing():
+            self._quiet, self._drawn = 0, True
+            return None
+        self._quiet += 1
+        if self._quiet < QUIET_POLLS:
+            return None
+        now = self._clock()
+        if self._freeze and (self._frozen_at is None or now - self._frozen_at >= REFREEZE_SECONDS):
+            gc.unfreeze()
+            gc.collect(2)
+            gc.freeze()
+            self._frozen_at = self._last_full = now
+            return self._collected(2)
+        young = gc.get_count()[0]
+        if young < IDLE_MINIMUM and not (self._drawn and young):
+            return None
+        if now - self._last_full >= FULL_SECONDS:
+            self._last_full = now
+            gc.collect(2)
+            return self._collected(2)
+        # The two young generations together: each holds little between clicks (about 1 ms,
+        # where the youngest alone let the middle one grow to tens of ms now and then).
+        gc.collect(1)
+        return self._collected(1)
+
+    def _collected(self, generation: int) -> int:
         self.collections += 1
-        if self.collections % FULL_EVERY:
-            gc.collect(1)
-            return True
-        gc.collect(2)
-        if gc.get_freeze_count() == 0:
-            gc.freeze()  # what lives after the first pages: modules, code, caches
-        return True
+        self._drawn = False
+        return generation
 
     def run(self) -> None:
         while not self._stop.wait(self._poll_seconds):
@@ -73,12 +113,15 @@ _LOCK = threading.Lock()
 
 
 def start() -> None:
-    """Once per process: raise the young threshold and collect between clicks."""
+    """Once per process (app.py, on every run: cheap after the first): raise the young
+    threshold and collect between clicks; nothing when ``CLAIMREVIEW_IDLE_GC=0``."""
+    if _STARTED or os.environ.get("CLAIMREVIEW_IDLE_GC", "1") == "0":
+        return
     with _LOCK:
         if _STARTED:
             return
         collector = IdleCollector()
-        _, older, oldest = gc.get_threshold()
-        gc.set_threshold(RUN_THRESHOLD, older, oldest)
+        _, middle, oldest = gc.get_threshold()
+        gc.set_threshold(RUN_THRESHOLD, middle, oldest)
         threading.Thread(target=collector.run, name="claimreview-idle-gc", daemon=True).start()
         _STARTED.append(collector)

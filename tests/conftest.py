@@ -23,6 +23,9 @@ from db.setup import prepare_database
 # local stub (tests/sources/stub_server.py), for this process and the servers and commands it
 # starts.
 os.environ.setdefault("CLAIMREVIEW_OFFLINE", "1")
+# AppTest runs the app inside this process: its collector between clicks (review_app/idle_gc.py)
+# would collect under the tests' feet. The browser suite's servers turn it back on.
+os.environ.setdefault("CLAIMREVIEW_IDLE_GC", "0")
 
 POSTGRES_ENV = "CLAIMREVIEW_TEST_POSTGRES_URL"
 POSTGRES_SKIP_REASON = (

@@ -1,8 +1,12 @@
-"""Garbage is collected between clicks (review_app/idle_gc.py), not while a page is drawn."""
+"""Garbage is collected between clicks (review_app/idle_gc.py), not while a page is drawn.
+
+The test process runs with ``CLAIMREVIEW_IDLE_GC=0`` (tests/conftest.py), so no collector of
+the app's own runs beside these: each test makes its own."""
 
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 import threading
@@ -23,7 +27,7 @@ class Node:
 
 @pytest.fixture
 def no_automatic_collection() -> Iterator[None]:
-    """Only the collector under test collects (and enough young objects to be worth it)."""
+    """Only the collector under test collects."""
     was_on = gc.isenabled()
     gc.disable()
     try:
@@ -37,40 +41,76 @@ def _garbage_cycle() -> weakref.ref[Node]:
     node = Node()
     found = weakref.ref(node)
     del node
-    _ballast = [[] for _ in range(idle_gc.IDLE_MINIMUM * 2)]  # young objects, alive
     return found
+
+
+def _young_objects() -> list[list[object]]:
+    """Enough young objects, kept alive, for a collection between runs to be worth it."""
+    return [[] for _ in range(idle_gc.IDLE_MINIMUM * 2)]
 
 
 def test_garbage_waits_while_a_page_is_drawn_and_goes_once_none_is(
     no_automatic_collection: None,
 ) -> None:
     drawing = [True]
-    collector = idle_gc.IdleCollector(drawing=lambda: drawing[0])
-    ballast = [[] for _ in range(idle_gc.IDLE_MINIMUM * 2)]
+    collector = idle_gc.IdleCollector(drawing=lambda: drawing[0], freeze=False)
+    young = _young_objects()
     found = _garbage_cycle()
-    for _ in range(5):
-        assert not collector.poll()
+    assert [collector.poll() for _ in range(5)] == [None] * 5
     assert found() is not None, "collected while a page was being drawn"
     drawing[0] = False
-    assert not collector.poll(), "collected before the run's last message had gone"
-    assert collector.poll()
+    assert collector.poll() is None, "collected before the run's last message had gone"
+    assert collector.poll() == 1
     assert found() is None
-    del ballast
+    del young
+
+
+def test_what_a_run_left_is_collected_after_it_however_little(
+    no_automatic_collection: None,
+) -> None:
+    """A cycle holding a large buffer counts as one object: it must not wait for more."""
+    answers = iter([True, False, False, False, False])
+    collector = idle_gc.IdleCollector(drawing=lambda: next(answers), freeze=False)
+    gc.collect(0)
+    found = _garbage_cycle()
+    assert gc.get_count()[0] < idle_gc.IDLE_MINIMUM
+    assert [collector.poll() for _ in range(3)] == [None, None, 1]
+    assert found() is None
+    # Nothing drawn since, and little made: no collection for nothing.
+    _garbage_cycle()
+    assert [collector.poll() for _ in range(2)] == [None, None]
 
 
 def test_a_page_drawn_between_quiet_polls_starts_the_wait_again(
     no_automatic_collection: None,
 ) -> None:
     answers = iter([False, True, False, False])
-    collector = idle_gc.IdleCollector(drawing=lambda: next(answers))
-    ballast = [[] for _ in range(idle_gc.IDLE_MINIMUM * 2)]
-    assert [collector.poll() for _ in range(4)] == [False, False, False, True]
-    del ballast
+    collector = idle_gc.IdleCollector(drawing=lambda: next(answers), freeze=False)
+    young = _young_objects()
+    assert [collector.poll() for _ in range(4)] == [None, None, None, 1]
+    del young
+
+
+def test_a_full_collection_comes_at_most_once_a_minute(no_automatic_collection: None) -> None:
+    now = [0.0]
+    collector = idle_gc.IdleCollector(drawing=lambda: False, freeze=False, clock=lambda: now[0])
+    collector.poll()  # the first quiet poll
+    generations = []
+    for _ in range(5):
+        now[0] += idle_gc.FULL_SECONDS / 10
+        young = _young_objects()
+        generations.append(collector.poll())
+        del young
+    assert generations == [1] * 5
+    now[0] += idle_gc.FULL_SECONDS / 2
+    young = _young_objects()
+    assert collector.poll() == 2
+    del young
 
 
 def test_the_running_collector_frees_garbage_on_its_own(no_automatic_collection: None) -> None:
-    collector = idle_gc.IdleCollector(drawing=lambda: False, poll_seconds=0.005)
-    ballast = [[] for _ in range(idle_gc.IDLE_MINIMUM * 2)]
+    collector = idle_gc.IdleCollector(drawing=lambda: False, poll_seconds=0.005, freeze=False)
+    young = _young_objects()
     found = _garbage_cycle()
     thread = threading.Thread(target=collector.run, daemon=True)
     thread.start()
@@ -84,40 +124,59 @@ def test_the_running_collector_frees_garbage_on_its_own(no_automatic_collection:
         collector.stop()
         thread.join(timeout=5)
     assert not thread.is_alive()
-    del ballast
+    del young
 
 
 def test_a_streamlit_run_counts_as_a_page_being_drawn() -> None:
-    assert not idle_gc.page_is_being_drawn()
+    def runs() -> int:
+        return sum(t.name == idle_gc.SCRIPT_THREAD for t in threading.enumerate())
+
     release = threading.Event()
     run = threading.Thread(target=release.wait, name=idle_gc.SCRIPT_THREAD, daemon=True)
+    before = runs()
     run.start()
     try:
         assert idle_gc.page_is_being_drawn()
     finally:
         release.set()
         run.join(timeout=5)
-    assert not idle_gc.page_is_being_drawn()
+    assert idle_gc.page_is_being_drawn() == (runs() > 0)
+    assert runs() == before
 
 
-def test_start_raises_the_young_threshold_once_and_freezes_after_a_full_collection() -> None:
-    """In a process of its own: the threshold and the freeze are the whole process's."""
+def _started(setting: str) -> list[str]:
+    """In a process of its own (the threshold and the freeze are the whole process's):
+    ``start()`` twice, then the young threshold, the collector threads, and whether anything
+    was frozen within 10 s."""
     script = """
 import gc, threading, time
 from review_app import idle_gc
 idle_gc.start(); idle_gc.start()
 threads = [t for t in threading.enumerate() if t.name == "claimreview-idle-gc"]
-print(gc.get_threshold()[0], len(threads))
-keep = []
-for _ in range(idle_gc.FULL_EVERY):
-    keep.append([[] for _ in range(idle_gc.IDLE_MINIMUM * 2)])
-    time.sleep(idle_gc.POLL_SECONDS * (idle_gc.QUIET_POLLS + 4))
-print(gc.get_freeze_count() > 0)
+deadline = time.monotonic() + 10
+while gc.get_freeze_count() == 0 and threads and time.monotonic() < deadline:
+    time.sleep(0.02)
+print(gc.get_threshold()[0], len(threads), gc.get_freeze_count() > 0)
 """
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "CLAIMREVIEW_IDLE_GC": setting},
     )
-    threshold, threads, frozen = done.stdout.split()
+    return done.stdout.split()
+
+
+def test_start_raises_the_young_threshold_once_and_freezes_what_lives_when_first_idle() -> None:
+    threshold, threads, frozen = _started("1")
     assert int(threshold) == idle_gc.RUN_THRESHOLD
     assert threads == "1"
     assert frozen == "True"
+
+
+def test_the_setting_turns_it_off() -> None:
+    threshold, threads, frozen = _started("0")
+    assert int(threshold) == gc.get_threshold()[0]
+    assert (threads, frozen) == ("0", "False")

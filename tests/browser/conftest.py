@@ -36,6 +36,7 @@ from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, READY
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = shutil.which("claimreview", path=str(Path(sys.executable).parent))
 PASSWORD = "browser test password"
+AS_SHIPPED = {"CLAIMREVIEW_IDLE_GC": "1"}  # tests/conftest.py turns it off for AppTest only
 SHOTS = (
     ROOT
     / "browser-screenshots"
@@ -123,7 +124,7 @@ def serve(
     log = (folder / f"{log_name}.log").open("wb")
     process = subprocess.Popen(
         [SCRIPT, "serve", "--port", str(port)],
-        env={**os.environ, "CLAIMREVIEW_DATABASE_URL": database_url, **(env or {})},
+        env={**os.environ, **AS_SHIPPED, "CLAIMREVIEW_DATABASE_URL": database_url, **(env or {})},
         cwd=folder,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from db.engine import REPLICA_APPLICATION, Database
 from db.reviews import save_review
 from tests.browser.conftest import (
+    AS_SHIPPED,
     SCRIPT,
     Site,
     log_in,
@@ -96,7 +97,7 @@ def test_a_write_by_another_process_shows_on_this_server_at_its_next_run(
     article.write_text("Statins and memory\n\nStatins do not harm memory in adults.\n")
     subprocess.run(
         [SCRIPT, "import", str(article), "--title", "Statins and memory"],
-        env={**os.environ, "CLAIMREVIEW_DATABASE_URL": site_a.database_url},
+        env={**os.environ, **AS_SHIPPED, "CLAIMREVIEW_DATABASE_URL": site_a.database_url},
         cwd=site_a.folder,
         check=True,
         capture_output=True,
@@ -122,7 +123,7 @@ def test_a_login_holds_on_either_server_and_disabling_the_user_ends_it_on_both(
     # Disabled from the command line: the next run on either server ends the login.
     subprocess.run(
         [SCRIPT, "user", "disable", "rita"],
-        env={**os.environ, "CLAIMREVIEW_DATABASE_URL": site_a.database_url},
+        env={**os.environ, **AS_SHIPPED, "CLAIMREVIEW_DATABASE_URL": site_a.database_url},
         cwd=site_a.folder,
         check=True,
         capture_output=True,
