@@ -8,20 +8,20 @@ due, stopped its click for 70–100 ms (pandas, SQLAlchemy, the report libraries
 
 Here the youngest generation's threshold is raised far above what a page's run makes, so a
 run is not stopped to collect, and a thread collects once no page is being drawn, while the
-browser draws the click's answer. Work far larger than a page's run (an import, a report)
-still collects as it goes, every ``RUN_THRESHOLD`` objects, and so does a server that is never
-idle (many reviewers at once): less often than CPython would, more at a time (13–17 ms each,
-measured in a run). At the first quiet moment after the
-server starts, what then lives (the modules, the app's code, the login page's session) is
-collected and frozen (``gc.freeze``): the full collections, at most one a minute, look only at
-what came after (those modules alone: 100 ms to collect, nothing once frozen). Once an hour,
-when idle, the freeze is renewed, so that modules loaded since are frozen too and nothing
-frozen is kept for good.
+browser draws the click's answer: the two young generations after each run, and the whole
+process when CPython's own full collection would come due (every tenth time), so that a run
+never finds one due. Work far larger than a page's run (an import, a report) still collects as
+it goes, every ``RUN_THRESHOLD`` objects, and so does a server that is never idle (many
+reviewers at once): less often than CPython would, more at a time (13–17 ms each, measured in
+a run). The first full collection freezes what then lives (``gc.freeze``: the modules, the
+app's code, the pages opened so far), so that later ones look only at what came after (those
+modules alone: 100 ms to collect, nothing once frozen); it is renewed hourly, when idle, so
+that modules loaded since are frozen too and nothing frozen is kept for good.
 
 One gap remains: a click's message is read on the server's event loop before its run's thread
-starts, so a click arriving during an idle collection waits for it (about 1 ms; the hourly
-renewal, 70–100 ms). ``CLAIMREVIEW_IDLE_GC=0`` turns all of this off (the tests do, where
-AppTest runs the app inside the test process).
+starts, so a click arriving during an idle collection waits for it (about 1 ms; a full one
+2.5–6.4 ms, measured once frozen; the hourly renewal 70–100 ms). ``CLAIMREVIEW_IDLE_GC=0``
+turns all of this off (the tests do, where AppTest runs the app inside the test process).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ RUN_THRESHOLD = 50_000  # young objects before a collection while a page is bein
 IDLE_MINIMUM = 1_000  # young objects worth a collection while nothing has been drawn
 POLL_SECONDS = 0.02
 QUIET_POLLS = 2  # polls in a row with no page drawn: the run's last message has gone
-FULL_SECONDS = 60.0  # at most one full collection a minute
 REFREEZE_SECONDS = 3600.0
 SCRIPT_THREAD = "ScriptRunner.scriptThread"  # Streamlit's thread for one run of a page
 
@@ -66,7 +65,6 @@ class IdleCollector:
         self._quiet = 0
         self._drawn = False  # a run was seen since the last collection
         self._frozen_at: float | None = None
-        self._last_full = clock()
         self._stop = threading.Event()
         self.collections = 0
 
@@ -78,24 +76,25 @@ class IdleCollector:
         self._quiet += 1
         if self._quiet < QUIET_POLLS:
             return None
-        now = self._clock()
-        if self._freeze and (self._frozen_at is None or now - self._frozen_at >= REFREEZE_SECONDS):
-            gc.unfreeze()
-            gc.collect(2)
-            gc.freeze()
-            self._frozen_at = self._last_full = now
-            return self._collected(2)
         young = gc.get_count()[0]
         if young < IDLE_MINIMUM and not (self._drawn and young):
             return None
-        if now - self._last_full >= FULL_SECONDS:
-            self._last_full = now
+        # A full collection here once CPython's own would come due (its count of middle-
+        # generation collections at the threshold): a run that reaches the young threshold
+        # then never finds one due, and collects only the young generations.
+        if gc.get_count()[2] + 1 < gc.get_threshold()[2]:
+            gc.collect(1)  # the two young generations: about 1 ms between clicks
+            return self._collected(1)
+        now = self._clock()
+        renew = self._frozen_at is None or now - self._frozen_at >= REFREEZE_SECONDS
+        if self._freeze and renew:
+            gc.unfreeze()  # what was frozen and has died since is collected now
             gc.collect(2)
-            return self._collected(2)
-        # The two young generations together: each holds little between clicks (about 1 ms,
-        # where the youngest alone let the middle one grow to tens of ms now and then).
-        gc.collect(1)
-        return self._collected(1)
+            gc.freeze()
+            self._frozen_at = now
+        else:
+            gc.collect(2)
+        return self._collected(2)
 
     def _collected(self, generation: int) -> int:
         self.collections += 1
