@@ -13,14 +13,15 @@ process when CPython's own full collection would come due (every tenth time), so
 never finds one due. Work far larger than a page's run (an import, a report) still collects as
 it goes, every ``RUN_THRESHOLD`` objects, and so does a server that is never idle (many
 reviewers at once): less often than CPython would, more at a time (13–17 ms each, measured in
-a run). The first full collection freezes what then lives (``gc.freeze``: the modules, the
-app's code, the pages opened so far), so that later ones look only at what came after (those
-modules alone: 100 ms to collect, nothing once frozen); it is renewed hourly, when idle, so
-that modules loaded since are frozen too and nothing frozen is kept for good.
+a run). The first full collection after ten collections freezes what then lives
+(``gc.freeze``: the modules, the app's code, the pages opened so far), so that later ones look
+only at what came after (those modules alone: 100 ms to collect, nothing once frozen; served,
+at 2,000 claims, 1.2–7.8 ms a full collection once frozen). The freeze is renewed hourly, when
+idle, so that modules loaded since are frozen too and nothing frozen is kept for good.
 
 One gap remains: a click's message is read on the server's event loop before its run's thread
-starts, so a click arriving during an idle collection waits for it (about 1 ms; a full one
-2.5–6.4 ms, measured once frozen; the hourly renewal 70–100 ms). ``CLAIMREVIEW_IDLE_GC=0``
+starts, so a click arriving during an idle collection waits for it (about 1 ms; a full one a
+few ms; the hourly renewal 70–100 ms). ``CLAIMREVIEW_IDLE_GC=0``
 turns all of this off (the tests do, where AppTest runs the app inside the test process).
 """
 
@@ -37,6 +38,7 @@ IDLE_MINIMUM = 1_000  # young objects worth a collection while nothing has been 
 POLL_SECONDS = 0.02
 QUIET_POLLS = 2  # polls in a row with no page drawn: the run's last message has gone
 REFREEZE_SECONDS = 3600.0
+WARM_COLLECTIONS = 10  # the first full collection after this many freezes what then lives
 SCRIPT_THREAD = "ScriptRunner.scriptThread"  # Streamlit's thread for one run of a page
 
 
@@ -86,8 +88,12 @@ class IdleCollector:
             gc.collect(1)  # the two young generations: about 1 ms between clicks
             return self._collected(1)
         now = self._clock()
+        # Not at the first full collection, which may come right after the login page: the
+        # pages' own modules would stay outside, to be looked at by every full one (26–59 ms
+        # each, measured, against 1.2–7.8 ms frozen after ten collections).
+        warm = self.collections >= WARM_COLLECTIONS
         renew = self._frozen_at is None or now - self._frozen_at >= REFREEZE_SECONDS
-        if self._freeze and renew:
+        if self._freeze and warm and renew:
             gc.unfreeze()  # what was frozen and has died since is collected now
             gc.collect(2)
             gc.freeze()
