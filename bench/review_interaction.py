@@ -86,9 +86,8 @@ def measure(claims: int, url: str | None = None, repeats: int = REPEATS) -> dict
         assert not at.exception, at.exception
 
     for _ in range(repeats):
-        # As the rating picker's callback sets them (AppTest cannot click in a component).
-        at.session_state["review_form_verdict"] = "accurate"
-        at.session_state["review_form_certainty"] = "high"
+        at.pills(key="review_form_verdict").set_value("accurate")
+        at.pills(key="review_form_certainty").set_value("high")
         at.run()
         button = next(b for b in at.button if b.label == "Submit & next")
         button.click()

@@ -47,8 +47,6 @@ from review_app.components.grade_panel import (
     grade_words,
     start_grade,
 )
-from review_app.components.rating_picker import RatingRow, rating_picker
-from review_app.components.source_adder import source_adder
 from review_app.components.source_lookup import (
     POLL_SECONDS,
     LookupView,
@@ -64,7 +62,6 @@ _OPENED = "review_opened"  # (claim id, the review version the form was opened o
 _FORM = "review_form"  # the prefix of the form's keys
 _FORM_FOR = "review_form_for"  # the (claim id, version) the form's state was filled for
 _STORED = "review_form_stored"  # the stored review as FormValues, drawn with the form
-_FINDER_OPEN = "review_find_open"  # the library finder is open (kept from claim to claim)
 _ERROR = "review_save_error"  # a refused save's message, for the run after the click
 # (claim, version, on_saved) of the form on screen, for the save buttons; outside the form's
 # key prefix, which _forget() clears.
@@ -85,10 +82,14 @@ def verdict_keys() -> dict[str, str]:
     return {code: str(n) for n, code in enumerate(default_scales()["verdict"].codes(), start=1)}
 
 
-# Verdict and certainty keys press an option of the rating picker's two rows. Like Streamlit's
-# own shortcuts, they never act while the reviewer types in a field, nor with Ctrl, Alt or Cmd
-# held.
-_KEYBOARD = r"""<script>
+# Verdict and certainty keys choose an option of the two segmented controls (which take no
+# shortcut of their own). Like Streamlit's own shortcuts, they never act while the reviewer
+# types in a field, nor with Ctrl, Alt or Cmd held.
+_KEYBOARD = r"""<style>
+/* The verdict and certainty options wrap onto a second line rather than scroll sideways. */
+[class*="st-key-review_"] [role="radiogroup"] { flex-wrap: wrap; row-gap: 0.4rem; }
+</style>
+<script>
 if (!window.claimreviewReviewKeys) {
   window.claimreviewReviewKeys = true;
   const choices = CHOICES;
@@ -101,7 +102,9 @@ if (!window.claimreviewReviewKeys) {
         ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
     const choice = choices[event.key.toUpperCase()];
     if (!choice) return;
-    const options = document.querySelectorAll(".cr-rating-" + choice[0] + " [role=radio]");
+    const control = document.querySelector(".st-key-review_form_" + choice[0]);
+    if (!control) return;
+    const options = control.querySelectorAll("[role=radiogroup] [role=radio]");
     if (options[choice[1]]) { event.preventDefault(); options[choice[1]].click(); }
   }, true);
 }
@@ -383,18 +386,13 @@ def _add_sources(key: str, identifiers: list[Identifier], found: list[CitationIn
         start_lookups(actor_for(user), wanted)
 
 
-def _take_paste(key: str, pasted: str) -> None:
+def _take_paste(key: str) -> None:
     """Pasted identifiers become source rows at once; a refused piece stays in the box."""
+    pasted = st.session_state.get(f"{key}_paste") or ""
     found, refused = parse_identifiers(pasted) if pasted.strip() else ([], [])
     _add_sources(key, found, [])
     st.session_state[f"{key}_paste"] = "\n".join(item.source for item in refused)
-    # The box shows what is left only when this changes: typing since is not overwritten.
-    st.session_state[f"{key}_paste_taken"] = st.session_state.get(f"{key}_paste_taken", 0) + 1
     st.session_state[f"{key}_refused"] = [(item.source, item.reason) for item in refused]
-
-
-def _open_finder(open_: bool) -> None:
-    st.session_state[_FINDER_OPEN] = open_
 
 
 def _cite(key: str, citation: CitationInfo) -> None:
@@ -579,36 +577,29 @@ def review_form(
     if conflict is not None and conflict.claim_id == claim.id:
         _show_conflict(claim, version, conflict, values, on_saved, written_here)
 
-    # One element for both rows (two pill rows cost a tenth of every Next); their keys come
-    # from keyboard_script(), shown beside each option.
+    # One element each (a row of buttons cost a click a third more in the browser); their keys
+    # come from keyboard_script(), shown in each option's label.
     verdicts = default_scales()["verdict"]
-    levels = default_scales()["certainty"]
     keys = verdict_keys()
-    rating_picker(
-        f"{key}_rating",
-        [
-            RatingRow(
-                "verdict",
-                f"{key}_verdict",
-                "Verdict",
-                verdicts.help,
-                [(code, verdicts.get(code).label, keys[code]) for code in verdicts.codes()],
-            ),
-            RatingRow(
-                "certainty",
-                f"{key}_certainty",
-                "Evidence certainty (GRADE)",
-                levels.help,
-                [
-                    (
-                        code,
-                        f"{levels.get(code).label} {grade_symbols(levels.get(code).rating)}",
-                        CERTAINTY_KEYS[code],
-                    )
-                    for code in levels.codes()
-                ],
-            ),
-        ],
+    st.pills(
+        "Verdict",
+        verdicts.codes(),
+        format_func=lambda code: f"{verdicts.get(code).label} :gray[{keys[code]}]",
+        key=f"{key}_verdict",
+        help=verdicts.help,
+        width="stretch",
+    )
+    levels = default_scales()["certainty"]
+    st.pills(
+        "Evidence certainty (GRADE)",
+        levels.codes(),
+        format_func=lambda code: (
+            f"{levels.get(code).label} {grade_symbols(levels.get(code).rating)} "
+            f":gray[{CERTAINTY_KEYS[code]}]"
+        ),
+        key=f"{key}_certainty",
+        help=levels.help,
+        width="stretch",
     )
     grade_panel(key, [s.design for s in values.sources])
     rationale = st.text_area(
@@ -621,7 +612,7 @@ def review_form(
         with st.expander("Preview of the rationale"):
             st.markdown(rationale)  # Streamlit's Markdown never renders raw HTML
 
-    _sources_section(actor, key, claim.id)
+    _sources_section(actor, key)
 
     stances = [s.stance for s in values.sources]
     designs = [s.design for s in values.sources]
@@ -678,11 +669,11 @@ def _save_shown(action: str) -> None:
     _save(claim, version, action, on_saved)
 
 
-def _sources_section(actor: Actor, key: str, claim_id: int) -> None:
+def _sources_section(actor: Actor, key: str) -> None:
     sources: list[Source] = st.session_state.get(f"{key}_sources", [])
     stance_labels, design_labels = _labels("stance"), _labels("study_design")
-    if sources:  # with none, the source adder below says so
-        st.html(f"<p style='{_LINE}'><strong>Cited sources</strong></p>")
+    none_yet = " · none yet: paste identifiers below, or find one in the library" * (not sources)
+    st.html(f"<p style='{_LINE}'><strong>Cited sources</strong>{none_yet}</p>")
     for number, source in enumerate(sources, start=1):
         row = f"{key}_s{source.uid}"
         with st.container(border=True, key=f"{row}_box"):
@@ -717,16 +708,13 @@ def _sources_section(actor: Actor, key: str, claim_id: int) -> None:
             left, right = st.columns([3, 1])
             left.text_input("Quoted passage", key=f"{row}_quote")
             right.text_input("Locator", key=f"{row}_locator", placeholder="p. 4, Table 2")
-    finder_open = bool(st.session_state.get(_FINDER_OPEN))
-    none_yet = "none yet: paste identifiers below, or find one in the library"
-    source_adder(
-        f"{key}_adder",
-        text=st.session_state.get(f"{key}_paste", ""),
-        token=f"{claim_id}:{st.session_state.get(f'{key}_paste_taken', 0)}",
-        none_yet=None if sources else none_yet,
-        finder_open=finder_open,
-        on_paste=lambda text: _take_paste(key, text),
-        on_finder=_open_finder,
+    st.text_area(
+        "Add sources: paste PMIDs, DOIs, NCT numbers, PMCIDs or web addresses",
+        key=f"{key}_paste",
+        height=68,
+        placeholder="PMID 27557302, doi:10.1056/NEJMoa1606038, NCT01234567",
+        on_change=_take_paste,
+        args=(key,),
     )
     for source, reason in st.session_state.get(f"{key}_refused", []):
         st.error(f"{escape_markdown(source[:80])}: {escape_markdown(reason)}")
@@ -734,8 +722,10 @@ def _sources_section(actor: Actor, key: str, claim_id: int) -> None:
     if problem:
         st.caption(escape_markdown(problem))
     # Drawn only while open: its widgets would cost every click of the review page.
-    if finder_open:
-        with st.container(border=True, key="review_finder_box"):
+    with st.expander(
+        "Find a source in the library", key="review_find_open", on_change="rerun"
+    ) as finder:
+        if finder.open:
             _library_finder(actor, key, sources)
 
 

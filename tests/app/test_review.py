@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -14,14 +15,7 @@ from db.engine import Database
 from db.reviews import reviews_of_claim, save_review
 from db.workspace import review_navigator
 from review_app import auth
-from tests.app.conftest import (
-    APP,
-    choose,
-    component_data,
-    rating_shown,
-    run_app,
-    send_event,
-)
+from tests.app.conftest import APP, choose, run_app
 
 OPERATOR = Actor.operator("test")
 
@@ -55,7 +49,8 @@ def _open(world: dict, claim_ordinal: int | None = None) -> AppTest:
 
 def _table_data(at: AppTest) -> dict:
     """What the page sends the navigator's table (a component, whose data is JSON)."""
-    return component_data(at, "claimreview_navigator")
+    [table] = at.get("bidi_component")
+    return json.loads(table.proto.json)
 
 
 def _navigator(at: AppTest) -> list[dict]:
@@ -82,16 +77,6 @@ def _status_line(at: AppTest) -> str:
     return next(h.proto.body for h in at.get("html") if "Your review:" in h.proto.body)
 
 
-def _paste(at: AppTest, text: str) -> AppTest:
-    """Paste ``text`` into the form's "Add sources" box and leave it (which sends it)."""
-    return send_event(at, "claimreview_source_adder", "paste", text)
-
-
-def _paste_box(at: AppTest) -> str:
-    """What the "Add sources" box holds, as the server last set it."""
-    return component_data(at, "claimreview_source_adder")["text"]
-
-
 def _button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
@@ -111,14 +96,15 @@ def test_review_with_two_citations_then_save_and_next(world: dict) -> None:
     choose(at, "Misleading")
     choose(at, "Low")
     _widget(at, "text_area", "_rationale").set_value("Immunotherapy also harms healthy cells.")
-    _paste(at, "PMID 27557302\ndoi:10.1056/NEJMoa1606038")
+    _widget(at, "text_area", "_paste").set_value("PMID 27557302\ndoi:10.1056/NEJMoa1606038")
+    _run(at)
     # Each pasted identifier is a source row at once, before any save; the box is emptied.
     rows = [m.value for m in at.markdown if "library" in m.value]
     assert rows == [
         "1\\. PMID 27557302 \\(new to the library\\)",
         "2\\. DOI 10\\.1056/nejmoa1606038 \\(new to the library\\)",
     ]
-    assert _paste_box(at) == ""
+    assert _widget(at, "text_area", "_paste").value == ""
     assert "unsaved changes" in _status_line(at)
     _button(at, "Submit & next").click()
     _run(at)
@@ -133,51 +119,15 @@ def test_review_with_two_citations_then_save_and_next(world: dict) -> None:
 def test_a_refused_identifier_saves_nothing_and_says_why(world: dict) -> None:
     at = _open(world, 9)
     choose(at, "Accurate")
-    _paste(at, "javascript:alert(1)")
+    _widget(at, "text_area", "_paste").set_value("javascript:alert(1)")
+    _run(at)
     assert any("javascript" in e.value for e in at.error)
     _button(at, "Save draft").click()
     _run(at)
     assert any("nothing was saved" in e.value for e in at.error)
     assert reviews_of_claim(world["db"], world["rita"], world["claims"][9]) == []
-    assert rating_shown(at)["verdict"] == "accurate"  # nothing chosen is lost
-    assert _paste_box(at) == "javascript:alert(1)"
-
-
-def test_the_rating_picker_takes_only_its_own_options(world: dict) -> None:
-    """What the browser sends is checked: an option the scale lacks, or a row it does not
-    draw, changes nothing; the chosen option clicked again (sent as none) clears it."""
-    at = _open(world, 9)
-    choose(at, "Misleading")
-    for sent in (["verdict", "wrong"], ["grade", "high"], ["verdict", 3], "accurate"):
-        send_event(at, "claimreview_rating", "pick", sent)
-        assert rating_shown(at) == {"verdict": "misleading", "certainty": None}, sent
-    send_event(at, "claimreview_rating", "pick", ["verdict", None])
-    assert rating_shown(at)["verdict"] is None
-    assert "unsaved changes" not in _status_line(at)
-
-
-def test_the_library_finder_is_drawn_only_while_open_and_cites_in_one_click(
-    world: dict,
-) -> None:
-    from claims.identifiers import parse_identifiers
-    from db.citations import add_citations
-
-    add_citations(world["db"], OPERATOR, parse_identifiers("PMID 27557302")[0])
-    at = _open(world, 9)
-    finder = "Title, author, journal or identifier"
-    assert [t for t in at.text_input if t.label == finder] == []
-    assert component_data(at, "claimreview_source_adder")["finder_open"] is False
-    send_event(at, "claimreview_source_adder", "finder", True)
-    [query] = [t for t in at.text_input if t.label == finder]
-    query.set_value("27557302")
-    _run(at)
-    _button(at, "Cite").click()
-    _run(at)
-    [row] = [m.value for m in at.markdown if "PMID" in m.value]
-    assert row.startswith("1\\. PMID 27557302")
-    assert component_data(at, "claimreview_source_adder")["none_yet"] is None
-    send_event(at, "claimreview_source_adder", "finder", False)
-    assert [t for t in at.text_input if t.label == finder] == []
+    assert at.pills(key="review_form_verdict").value == "accurate"  # nothing chosen is lost
+    assert _widget(at, "text_area", "_paste").value == "javascript:alert(1)"
 
 
 def test_a_clash_between_verdict_and_certainty_is_shown(world: dict) -> None:
@@ -247,7 +197,7 @@ def test_take_theirs_opens_the_stored_version(world: dict) -> None:
     _button(at, "Take theirs").click()
     _run(at)
     assert _widget(at, "text_area", "_rationale").value == "Other tab"
-    assert rating_shown(at)["verdict"] == "inaccurate"
+    assert at.pills(key="review_form_verdict").value == "inaccurate"
     assert not at.table
     assert "unsaved changes" not in _status_line(at)
     [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
@@ -448,7 +398,8 @@ def test_a_design_someone_set_meanwhile_is_not_wiped_by_my_save(world: dict) -> 
     from db.citations import add_citations, search_library, set_study_design
 
     at = _open(world, 9)
-    _paste(at, "PMID 27557302")  # a row "new to the library", its design not set
+    _widget(at, "text_area", "_paste").set_value("PMID 27557302")
+    _run(at)  # a row "new to the library", its design not set
     raj, _ = create_user(world["db"], OPERATOR, "raj", ["reviewer"], password="long password2")
     (entry,) = add_citations(world["db"], actor_for(raj), parse_identifiers("PMID 27557302")[0])
     set_study_design(world["db"], actor_for(raj), entry.id, "rct")  # meanwhile, by Raj
@@ -480,7 +431,7 @@ def test_moving_away_from_unsaved_changes_is_held_back_until_they_are_discarded(
     _run(at)
     assert "Claim 9 of 30" in _claim_shown(at)  # kept here
     assert any("unsaved changes, so you were kept here" in w.value for w in at.warning)
-    assert rating_shown(at)["verdict"] == "misleading"  # nothing lost
+    assert at.pills(key="review_form_verdict").value == "misleading"  # nothing lost
     _button(at, "Discard my changes and move on").click()
     _run(at)
     assert "Claim 10 of 30" in _claim_shown(at)
