@@ -47,6 +47,9 @@ from review_app.components.grade_panel import (
     grade_words,
     start_grade,
 )
+from review_app.components.rating_picker import RatingRow, rating_picker, take_choices
+from review_app.components.save_bar import save_bar
+from review_app.components.source_adder import source_adder, take_paste
 from review_app.components.source_lookup import (
     POLL_SECONDS,
     LookupView,
@@ -62,6 +65,8 @@ _OPENED = "review_opened"  # (claim id, the review version the form was opened o
 _FORM = "review_form"  # the prefix of the form's keys
 _FORM_FOR = "review_form_for"  # the (claim id, version) the form's state was filled for
 _STORED = "review_form_stored"  # the stored review as FormValues, drawn with the form
+_FILLED = "review_fillings"  # how many times a form was filled: part of the form's name
+_FINDER_OPEN = "review_find_open"  # the library finder is open (kept from claim to claim)
 _ERROR = "review_save_error"  # a refused save's message, for the run after the click
 # (claim, version, on_saved) of the form on screen, for the save buttons; outside the form's
 # key prefix, which _forget() clears.
@@ -82,14 +87,10 @@ def verdict_keys() -> dict[str, str]:
     return {code: str(n) for n, code in enumerate(default_scales()["verdict"].codes(), start=1)}
 
 
-# Verdict and certainty keys choose an option of the two segmented controls (which take no
-# shortcut of their own). Like Streamlit's own shortcuts, they never act while the reviewer
-# types in a field, nor with Ctrl, Alt or Cmd held.
-_KEYBOARD = r"""<style>
-/* The verdict and certainty options wrap onto a second line rather than scroll sideways. */
-[class*="st-key-review_"] [role="radiogroup"] { flex-wrap: wrap; row-gap: 0.4rem; }
-</style>
-<script>
+# Verdict and certainty keys press an option of the rating picker's two rows, and D, S and Enter
+# a save button. Like Streamlit's own shortcuts, they never act while the reviewer types in a
+# field, nor with Ctrl, Alt or Cmd held.
+_KEYBOARD = r"""<script>
 if (!window.claimreviewReviewKeys) {
   window.claimreviewReviewKeys = true;
   const choices = CHOICES;
@@ -100,21 +101,22 @@ if (!window.claimreviewReviewKeys) {
     const target = event.composedPath()[0] || event.target;
     if (target && (target.isContentEditable ||
         ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
-    const choice = choices[event.key.toUpperCase()];
+    const choice = choices[event.key.length === 1 ? event.key.toUpperCase() : event.key];
     if (!choice) return;
-    const control = document.querySelector(".st-key-review_form_" + choice[0]);
-    if (!control) return;
-    const options = control.querySelectorAll("[role=radiogroup] [role=radio]");
+    const options = document.querySelectorAll(choice[0]);
     if (options[choice[1]]) { event.preventDefault(); options[choice[1]].click(); }
-  }, true);
+  });  // heard after the page's components: a key one keeps as its own (Enter on a row of
+       // the navigator opens the row) never reaches this
 }
 </script>"""
 
 
 def keyboard_script() -> None:
-    """Draw once per page run, outside any fragment: the verdict and certainty keys."""
-    choices = {key: ["verdict", n] for n, key in enumerate(verdict_keys().values())}
-    choices |= {key: ["certainty", n] for n, key in enumerate(CERTAINTY_KEYS.values())}
+    """Draw once per page run, outside any fragment: the verdict, certainty and save keys."""
+    verdicts, certainties = ".cr-rating-verdict [role=radio]", ".cr-rating-certainty [role=radio]"
+    choices = {key: [verdicts, n] for n, key in enumerate(verdict_keys().values())}
+    choices |= {key: [certainties, n] for n, key in enumerate(CERTAINTY_KEYS.values())}
+    choices |= {key: [f".cr-saves [data-action={action}]", 0] for action, key in SAVE_KEYS.items()}
     st.html(
         _KEYBOARD.replace("CHOICES", json.dumps(choices)),
         unsafe_allow_javascript=True,
@@ -319,7 +321,10 @@ def _current_values(key: str) -> FormValues:
 def has_unsaved_changes() -> bool:
     """Whether the form holds what is not saved (for a callback about to leave the claim)."""
     stored: FormValues | None = st.session_state.get(_STORED)
-    return stored is not None and bool(_current_values(_FORM).differences(stored))
+    if stored is None:
+        return False
+    _take_from_browser(_FORM)
+    return bool(_current_values(_FORM).differences(stored))
 
 
 def discard_changes() -> None:
@@ -386,13 +391,18 @@ def _add_sources(key: str, identifiers: list[Identifier], found: list[CitationIn
         start_lookups(actor_for(user), wanted)
 
 
-def _take_paste(key: str) -> None:
+def _take_paste(key: str, pasted: str) -> None:
     """Pasted identifiers become source rows at once; a refused piece stays in the box."""
-    pasted = st.session_state.get(f"{key}_paste") or ""
     found, refused = parse_identifiers(pasted) if pasted.strip() else ([], [])
     _add_sources(key, found, [])
     st.session_state[f"{key}_paste"] = "\n".join(item.source for item in refused)
+    # The box shows what is left only when this changes: typing since is not overwritten.
+    st.session_state[f"{key}_paste_taken"] = st.session_state.get(f"{key}_paste_taken", 0) + 1
     st.session_state[f"{key}_refused"] = [(item.source, item.reason) for item in refused]
+
+
+def _open_finder(open_: bool) -> None:
+    st.session_state[_FINDER_OPEN] = open_
 
 
 def _cite(key: str, citation: CitationInfo) -> None:
@@ -429,6 +439,7 @@ def _save(
     actor = actor_for(user)
     key = _FORM
     state = st.session_state
+    _take_from_browser(key)
     if (state.get(f"{key}_paste") or "").strip():
         state[_ERROR] = "Fix or remove the refused sources above first; nothing was saved."
         return
@@ -494,6 +505,9 @@ def _save(
         with contextlib.suppress(ClaimreviewError):
             store_lookup(database(), actor, result)
     _forget()
+    # Done: a second save event in the same request (a double click, D then Enter before the
+    # page answered) finds no form to save, instead of saving the emptied one.
+    state.pop(_SAVES, None)
     clear_review_reads()
     on_saved(action, saved)
 
@@ -531,6 +545,53 @@ def review_status(review: ReviewInfo | None) -> str:
     return f"Draft · last saved {when(review.updated_at)}"
 
 
+def _rating_rows(key: str) -> list[RatingRow]:
+    verdicts = default_scales()["verdict"]
+    levels = default_scales()["certainty"]
+    keys = verdict_keys()
+    return [
+        RatingRow(
+            "verdict",
+            f"{key}_verdict",
+            "Verdict",
+            verdicts.help,
+            [(code, verdicts.get(code).label, keys[code]) for code in verdicts.codes()],
+        ),
+        RatingRow(
+            "certainty",
+            f"{key}_certainty",
+            "Evidence certainty (GRADE)",
+            levels.help,
+            [
+                (
+                    code,
+                    f"{levels.get(code).label} {grade_symbols(levels.get(code).rating)}",
+                    CERTAINTY_KEYS[code],
+                )
+                for code in levels.codes()
+            ],
+        ),
+    ]
+
+
+def _form_name() -> str:
+    """The form on screen: its claim, the version it was opened on, and which filling of the
+    form it is. The browser's choices and pastes name it, so one made on another claim, before
+    a save, or before the reviewer discarded their changes, is never applied."""
+    opened = st.session_state.get(_OPENED) or (None, None)
+    return f"{opened[0]}:{opened[1]}:{st.session_state.get(_FILLED, 0)}"
+
+
+def _take_from_browser(key: str) -> None:
+    """Apply the choices and the paste the browser sent that no callback has applied yet.
+    Called before anything reads the form: the verdict key, certainty key and Enter of a
+    practised reviewer can reach the server as one request, and Streamlit runs the save
+    button's callback before the components'."""
+    form = _form_name()
+    take_choices(f"{key}_rating", form, _rating_rows(key))
+    take_paste(f"{key}_adder", form, lambda text: _take_paste(key, text))
+
+
 def review_form(
     actor: Actor,
     claim: ClaimContext,
@@ -561,9 +622,13 @@ def review_form(
         _forget()
         _start(key, review, claim.cited)
         st.session_state[_FORM_FOR] = opened
+        # A new name for the form each time it is filled: what the browser sent for an earlier
+        # filling (it sends a component's last state again with every click) is never taken.
+        st.session_state[_FILLED] = st.session_state.get(_FILLED, 0) + 1
 
     stored = _stored_values(review, claim.cited)
     st.session_state[_STORED] = stored  # what a move away from the claim compares the form with
+    _take_from_browser(key)
     values = _current_values(key)  # as the reviewer left the form before this run
     unsaved = bool(values.differences(stored)) or version != stored_version
     # HTML, not Markdown: the browser draws it in half the time, on every click of the form.
@@ -577,30 +642,9 @@ def review_form(
     if conflict is not None and conflict.claim_id == claim.id:
         _show_conflict(claim, version, conflict, values, on_saved, written_here)
 
-    # One element each (a row of buttons cost a click a third more in the browser); their keys
-    # come from keyboard_script(), shown in each option's label.
-    verdicts = default_scales()["verdict"]
-    keys = verdict_keys()
-    st.pills(
-        "Verdict",
-        verdicts.codes(),
-        format_func=lambda code: f"{verdicts.get(code).label} :gray[{keys[code]}]",
-        key=f"{key}_verdict",
-        help=verdicts.help,
-        width="stretch",
-    )
-    levels = default_scales()["certainty"]
-    st.pills(
-        "Evidence certainty (GRADE)",
-        levels.codes(),
-        format_func=lambda code: (
-            f"{levels.get(code).label} {grade_symbols(levels.get(code).rating)} "
-            f":gray[{CERTAINTY_KEYS[code]}]"
-        ),
-        key=f"{key}_certainty",
-        help=levels.help,
-        width="stretch",
-    )
+    # One element for both rows (two pill rows cost a tenth of every Next); their keys come
+    # from keyboard_script(), shown beside each option.
+    rating_picker(f"{key}_rating", _form_name(), _rating_rows(key))
     grade_panel(key, [s.design for s in values.sources])
     rationale = st.text_area(
         "Rationale (Markdown)",
@@ -625,7 +669,7 @@ def review_form(
         st.error(escape_markdown(error))
     # What the save buttons act on: they are drawn by save_buttons(), outside the fragment
     # that draws this form, so they are not redrawn when the form alone is.
-    st.session_state[_SAVES] = (claim, version, on_saved)
+    st.session_state[_SAVES] = (claim, version, on_saved, written_here)
 
 
 def forget_shown_form() -> None:
@@ -642,20 +686,16 @@ def save_buttons() -> None:
     anything: that run then draws the claim to go to, so a click costs one run, not two."""
     if _SAVES not in st.session_state:
         return
-    with st.container(horizontal=True, gap="small"):
-        for label, action, kind in (
-            ("Save draft", "draft", "secondary"),
-            ("Submit", "submit", "primary"),
-            ("Submit & next", "next", "secondary"),
-        ):
-            st.button(
-                label,
-                key=f"{_FORM}_{action}",
-                type=kind,
-                shortcut=SAVE_KEYS[action],
-                on_click=_save_shown,
-                args=(action,),
-            )
+    save_bar(
+        "review_saves",
+        [
+            ("draft", "Save draft", SAVE_KEYS["draft"], False),
+            ("submit", "Submit", SAVE_KEYS["submit"], True),
+            ("next", "Submit & next", SAVE_KEYS["next"], False),
+        ],
+        _save_shown,
+        redraw=st.session_state[_SAVES][3],  # the page's rerun of the workspace around it
+    )
 
 
 def _save_shown(action: str) -> None:
@@ -665,15 +705,15 @@ def _save_shown(action: str) -> None:
     shown = st.session_state.get(_SAVES)
     if shown is None:
         return  # the claim could not be opened: the run that follows says why, without buttons
-    claim, version, on_saved = shown
+    claim, version, on_saved, _written_here = shown
     _save(claim, version, action, on_saved)
 
 
 def _sources_section(actor: Actor, key: str) -> None:
     sources: list[Source] = st.session_state.get(f"{key}_sources", [])
     stance_labels, design_labels = _labels("stance"), _labels("study_design")
-    none_yet = " · none yet: paste identifiers below, or find one in the library" * (not sources)
-    st.html(f"<p style='{_LINE}'><strong>Cited sources</strong>{none_yet}</p>")
+    if sources:  # with none, the source adder below says so
+        st.html(f"<p style='{_LINE}'><strong>Cited sources</strong></p>")
     for number, source in enumerate(sources, start=1):
         row = f"{key}_s{source.uid}"
         with st.container(border=True, key=f"{row}_box"):
@@ -708,13 +748,17 @@ def _sources_section(actor: Actor, key: str) -> None:
             left, right = st.columns([3, 1])
             left.text_input("Quoted passage", key=f"{row}_quote")
             right.text_input("Locator", key=f"{row}_locator", placeholder="p. 4, Table 2")
-    st.text_area(
-        "Add sources: paste PMIDs, DOIs, NCT numbers, PMCIDs or web addresses",
-        key=f"{key}_paste",
-        height=68,
-        placeholder="PMID 27557302, doi:10.1056/NEJMoa1606038, NCT01234567",
-        on_change=_take_paste,
-        args=(key,),
+    finder_open = bool(st.session_state.get(_FINDER_OPEN))
+    none_yet = "none yet: paste identifiers below, or find one in the library"
+    source_adder(
+        f"{key}_adder",
+        _form_name(),
+        text=st.session_state.get(f"{key}_paste", ""),
+        taken=st.session_state.get(f"{key}_paste_taken", 0),
+        none_yet=None if sources else none_yet,
+        finder_open=finder_open,
+        on_paste=lambda text: _take_paste(key, text),
+        on_finder=_open_finder,
     )
     for source, reason in st.session_state.get(f"{key}_refused", []):
         st.error(f"{escape_markdown(source[:80])}: {escape_markdown(reason)}")
@@ -722,10 +766,8 @@ def _sources_section(actor: Actor, key: str) -> None:
     if problem:
         st.caption(escape_markdown(problem))
     # Drawn only while open: its widgets would cost every click of the review page.
-    with st.expander(
-        "Find a source in the library", key="review_find_open", on_change="rerun"
-    ) as finder:
-        if finder.open:
+    if finder_open:
+        with st.container(border=True, key="review_finder_box"):
             _library_finder(actor, key, sources)
 
 

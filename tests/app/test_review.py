@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -15,7 +14,16 @@ from db.engine import Database
 from db.reviews import reviews_of_claim, save_review
 from db.workspace import review_navigator
 from review_app import auth
-from tests.app.conftest import APP, choose, run_app
+from tests.app.conftest import (
+    APP,
+    choose,
+    component_data,
+    rating_shown,
+    run_app,
+    save,
+    send_choice,
+    send_event,
+)
 
 OPERATOR = Actor.operator("test")
 
@@ -49,8 +57,7 @@ def _open(world: dict, claim_ordinal: int | None = None) -> AppTest:
 
 def _table_data(at: AppTest) -> dict:
     """What the page sends the navigator's table (a component, whose data is JSON)."""
-    [table] = at.get("bidi_component")
-    return json.loads(table.proto.json)
+    return component_data(at, "claimreview_navigator")
 
 
 def _navigator(at: AppTest) -> list[dict]:
@@ -77,6 +84,19 @@ def _status_line(at: AppTest) -> str:
     return next(h.proto.body for h in at.get("html") if "Your review:" in h.proto.body)
 
 
+def _paste(at: AppTest, text: str) -> AppTest:
+    """Paste ``text`` into the form's "Add sources" box and leave it (which sends it, with the
+    form it was typed on and the next count)."""
+    data = component_data(at, "claimreview_source_adder")
+    box = {"form": data["form"], "count": data["seen"] + 1, "text": text}
+    return send_event(at, "claimreview_source_adder", "", None, state={"box": box})
+
+
+def _paste_box(at: AppTest) -> str:
+    """What the "Add sources" box holds, as the server last set it."""
+    return component_data(at, "claimreview_source_adder")["text"]
+
+
 def _button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
@@ -96,18 +116,16 @@ def test_review_with_two_citations_then_save_and_next(world: dict) -> None:
     choose(at, "Misleading")
     choose(at, "Low")
     _widget(at, "text_area", "_rationale").set_value("Immunotherapy also harms healthy cells.")
-    _widget(at, "text_area", "_paste").set_value("PMID 27557302\ndoi:10.1056/NEJMoa1606038")
-    _run(at)
+    _paste(at, "PMID 27557302\ndoi:10.1056/NEJMoa1606038")
     # Each pasted identifier is a source row at once, before any save; the box is emptied.
     rows = [m.value for m in at.markdown if "library" in m.value]
     assert rows == [
         "1\\. PMID 27557302 \\(new to the library\\)",
         "2\\. DOI 10\\.1056/nejmoa1606038 \\(new to the library\\)",
     ]
-    assert _widget(at, "text_area", "_paste").value == ""
+    assert _paste_box(at) == ""
     assert "unsaved changes" in _status_line(at)
-    _button(at, "Submit & next").click()
-    _run(at)
+    save(at, "Submit & next")
     [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
     assert (review.verdict, review.certainty, review.status) == ("misleading", "low", "submitted")
     assert len(review.citations) == 2
@@ -119,15 +137,131 @@ def test_review_with_two_citations_then_save_and_next(world: dict) -> None:
 def test_a_refused_identifier_saves_nothing_and_says_why(world: dict) -> None:
     at = _open(world, 9)
     choose(at, "Accurate")
-    _widget(at, "text_area", "_paste").set_value("javascript:alert(1)")
-    _run(at)
+    _paste(at, "javascript:alert(1)")
     assert any("javascript" in e.value for e in at.error)
-    _button(at, "Save draft").click()
-    _run(at)
+    save(at, "Save draft")
     assert any("nothing was saved" in e.value for e in at.error)
     assert reviews_of_claim(world["db"], world["rita"], world["claims"][9]) == []
-    assert at.pills(key="review_form_verdict").value == "accurate"  # nothing chosen is lost
-    assert _widget(at, "text_area", "_paste").value == "javascript:alert(1)"
+    assert rating_shown(at)["verdict"] == "accurate"  # nothing chosen is lost
+    assert _paste_box(at) == "javascript:alert(1)"
+
+
+def test_the_rating_picker_takes_only_its_own_options(world: dict) -> None:
+    """What the browser sends is checked: an option the scale lacks, a value that is not a
+    code, a choice made on another form, or one no newer than the last applied, changes
+    nothing; the chosen option clicked again (sent as none) clears it."""
+    at = _open(world, 9)
+    choose(at, "Misleading")
+    for sent in (
+        {"verdict": "wrong"},
+        {"verdict": 3},
+        {"verdict": ["accurate"]},
+        {"form": "1:0:1", "verdict": "accurate"},  # another claim's form
+        {"count": 0, "verdict": "accurate"},  # no newer than the last one taken
+        {"count": "9", "verdict": "accurate"},
+    ):
+        data = component_data(at, "claimreview_rating")
+        send_event(at, "claimreview_rating", "", None, state={"choice": {
+            "form": data["form"], "count": data["seen"] + 1, **sent}})  # fmt: skip
+        assert rating_shown(at) == {"verdict": "misleading", "certainty": None}, sent
+    send_choice(at, verdict=None)
+    assert rating_shown(at)["verdict"] is None
+    assert "unsaved changes" not in _status_line(at)
+    choose(at, "Misleading")
+    send_choice(at, certainty="low")  # a row left out is left as it is
+    assert rating_shown(at) == {"verdict": "misleading", "certainty": "low"}
+
+
+def test_choices_and_a_paste_sent_with_a_save_are_saved(world: dict) -> None:
+    """A verdict, a certainty and a paste that reach the server in the same request as Save
+    (keys pressed faster than the page redraws, a box left by clicking Save): the save's
+    callback takes them first, so the draft holds all three."""
+    at = _open(world, 9)
+    rating = component_data(at, "claimreview_rating")
+    choice = {"form": rating["form"], "count": 2, "verdict": "misleading", "certainty": "low"}
+    save(at, "Save draft", claimreview_rating={"choice": choice})
+    [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
+    assert (review.verdict, review.certainty, review.status) == ("misleading", "low", "draft")
+    assert len(review.citations) == 0
+    adder = component_data(at, "claimreview_source_adder")  # the form of the version saved
+    box = {"form": adder["form"], "count": 1, "text": "PMID 27557302"}
+    save(at, "Save draft", claimreview_source_adder={"box": box})
+    [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
+    assert [c.citation_id is not None for c in review.citations] == [True]
+
+
+def test_a_save_button_the_bar_does_not_draw_saves_nothing(world: dict) -> None:
+    at = _open(world, 9)
+    choose(at, "Accurate")
+    for action in ("delete", "", 3, ["next"], None):
+        send_event(at, "claimreview_saves", "save", action)
+        assert reviews_of_claim(world["db"], world["rita"], world["claims"][9]) == []
+    save(at, "Save draft")
+    [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
+    assert (review.verdict, review.status) == ("accurate", "draft")
+
+
+def test_two_saves_sent_together_save_once(world: dict) -> None:
+    """A double click on Save draft, or D then Enter before the page answered, reach the
+    server as two events of one request: the form is saved once, and the second finds no
+    form left to save (not the emptied one, which would be refused or seen as a conflict)."""
+    at = _open(world, 9)
+    choose(at, "Misleading")
+    choose(at, "Low")
+    send_event(at, "claimreview_saves", "save", "draft", then=[("save", "next")])
+    [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
+    assert (review.verdict, review.version) == ("misleading", 1)
+    assert not at.error and not any("changed" in w.value for w in at.warning)
+
+
+def test_what_the_browser_sends_again_after_a_discard_is_not_taken_again(world: dict) -> None:
+    """The browser sends a component's last state with every click. A choice and a paste made
+    on claim 9, discarded on the way to claim 10, stay discarded when the reviewer comes back
+    to claim 9 (same claim, same version) and clicks on: they belong to the form's earlier
+    filling."""
+    at = _open(world, 9)
+    choose(at, "Misleading")
+    _paste(at, "PMID 27557302")
+    old_choice = at.session_state["review_form_rating"]["choice"]
+    old_box = at.session_state["review_form_adder"]["box"]
+    _button(at, "Next →").click()
+    _run(at)
+    _button(at, "Discard my changes and move on").click()
+    _run(at)
+    assert "Claim 10 of 30" in _claim_shown(at)
+    _button(at, "← Previous").click()
+    _run(at)
+    assert "Claim 9 of 30" in _claim_shown(at)
+    for name, state in (("claimreview_rating", {"choice": old_choice}),
+                        ("claimreview_source_adder", {"box": old_box})):  # fmt: skip
+        send_event(at, name, "", None, state=state)
+    assert rating_shown(at) == {"verdict": None, "certainty": None}
+    assert [m.value for m in at.markdown if "PMID" in m.value] == []
+    assert "unsaved changes" not in _status_line(at)
+
+
+def test_the_library_finder_is_drawn_only_while_open_and_cites_in_one_click(
+    world: dict,
+) -> None:
+    from claims.identifiers import parse_identifiers
+    from db.citations import add_citations
+
+    add_citations(world["db"], OPERATOR, parse_identifiers("PMID 27557302")[0])
+    at = _open(world, 9)
+    finder = "Title, author, journal or identifier"
+    assert [t for t in at.text_input if t.label == finder] == []
+    assert component_data(at, "claimreview_source_adder")["finder_open"] is False
+    send_event(at, "claimreview_source_adder", "finder", True)
+    [query] = [t for t in at.text_input if t.label == finder]
+    query.set_value("27557302")
+    _run(at)
+    _button(at, "Cite").click()
+    _run(at)
+    [row] = [m.value for m in at.markdown if "PMID" in m.value]
+    assert row.startswith("1\\. PMID 27557302")
+    assert component_data(at, "claimreview_source_adder")["none_yet"] is None
+    send_event(at, "claimreview_source_adder", "finder", False)
+    assert [t for t in at.text_input if t.label == finder] == []
 
 
 def test_a_clash_between_verdict_and_certainty_is_shown(world: dict) -> None:
@@ -153,8 +287,7 @@ def _conflict(world: dict) -> tuple[AppTest, int]:
                 citations=[CitedSource(other.id, "contradicts")])  # fmt: skip
     _widget(at, "text_area", "_rationale").set_value("This tab")
     choose(at, "Misleading")
-    _button(at, "Save draft").click()
-    _run(at)
+    save(at, "Save draft")
     return at, claim_id
 
 
@@ -197,7 +330,7 @@ def test_take_theirs_opens_the_stored_version(world: dict) -> None:
     _button(at, "Take theirs").click()
     _run(at)
     assert _widget(at, "text_area", "_rationale").value == "Other tab"
-    assert at.pills(key="review_form_verdict").value == "inaccurate"
+    assert rating_shown(at)["verdict"] == "inaccurate"
     assert not at.table
     assert "unsaved changes" not in _status_line(at)
     [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
@@ -317,8 +450,7 @@ def test_edits_in_the_sources_table_are_saved(world: dict) -> None:
     at.text_input(key=f"{row}_quote").set_value("no benefit")
     next(b for b in at.button if b.key == "review_form_s1_remove").click()
     _run(at)
-    _button(at, "Save draft").click()
-    _run(at)
+    save(at, "Save draft")
     assert any("Saved as draft" in s.value for s in at.success)
     [review] = reviews_of_claim(world["db"], world["rita"], claim_id)
     assert [(c.citation_id, c.stance, c.quote) for c in review.citations] == [
@@ -368,8 +500,7 @@ def test_a_click_after_the_login_lapsed_saves_nothing(world: dict, change: str) 
         at.session_state["auth_last_seen"] = at.session_state["auth_last_seen"] - 10 * 86400
     else:
         set_roles(world["db"], OPERATOR, "rita", ["admin"])  # who may not review
-    _button(at, "Submit").click()
-    _run(at)
+    save(at, "Submit")
     assert reviews_of_claim(world["db"], OPERATOR, world["claims"][9]) == []
     if change != "role removed":
         assert any(h.value == "Log in to claimreview" for h in at.title)
@@ -383,8 +514,7 @@ def test_keep_mine_never_withdraws_a_submission_made_in_another_tab(world: dict)
     save_review(world["db"], world["rita"], claim_id, verdict="accurate", certainty="high",
                 rationale="Submitted elsewhere", submit=True, expected_version=1)  # fmt: skip
     _widget(at, "text_area", "_rationale").set_value("My draft here")
-    _button(at, "Save draft").click()
-    _run(at)
+    save(at, "Save draft")
     assert any("keeps it submitted" in c.value for c in at.caption)
     _button(at, "Keep mine").click()
     _run(at)
@@ -398,14 +528,12 @@ def test_a_design_someone_set_meanwhile_is_not_wiped_by_my_save(world: dict) -> 
     from db.citations import add_citations, search_library, set_study_design
 
     at = _open(world, 9)
-    _widget(at, "text_area", "_paste").set_value("PMID 27557302")
-    _run(at)  # a row "new to the library", its design not set
+    _paste(at, "PMID 27557302")  # a row "new to the library", its design not set
     raj, _ = create_user(world["db"], OPERATOR, "raj", ["reviewer"], password="long password2")
     (entry,) = add_citations(world["db"], actor_for(raj), parse_identifiers("PMID 27557302")[0])
     set_study_design(world["db"], actor_for(raj), entry.id, "rct")  # meanwhile, by Raj
     choose(at, "Accurate")
-    _button(at, "Save draft").click()
-    _run(at)
+    save(at, "Save draft")
     [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
     assert [c.citation_id for c in review.citations] == [entry.id]
     [stored] = search_library(world["db"], OPERATOR, "27557302")
@@ -416,8 +544,7 @@ def test_the_navigator_shows_a_save_made_on_the_page(world: dict) -> None:
     at = _open(world, 9)
     choose(at, "Misleading")
     choose(at, "Low")
-    _button(at, "Submit & next").click()
-    _run(at)
+    save(at, "Submit & next")
     assert [row["Mine"] for row in _navigator(at) if row["#"] == 9] == ["✓ Misleading"]
     assert _table_data(at)["progress"]["strong"] == "1 of 24"
 
@@ -431,7 +558,7 @@ def test_moving_away_from_unsaved_changes_is_held_back_until_they_are_discarded(
     _run(at)
     assert "Claim 9 of 30" in _claim_shown(at)  # kept here
     assert any("unsaved changes, so you were kept here" in w.value for w in at.warning)
-    assert at.pills(key="review_form_verdict").value == "misleading"  # nothing lost
+    assert rating_shown(at)["verdict"] == "misleading"  # nothing lost
     _button(at, "Discard my changes and move on").click()
     _run(at)
     assert "Claim 10 of 30" in _claim_shown(at)
@@ -479,8 +606,7 @@ def test_a_save_and_the_page_it_redraws_check_the_login_once(
         return real(database, user_id)
 
     monkeypatch.setattr(auth, "get_user", counted)
-    _button(at, "Submit & next").click()
-    _run(at)
+    save(at, "Submit & next")
     assert at.query_params["claim"] == str(world["claims"][10])  # saved, and moved on
     assert checks == [world["rita"].user_id]
     _run(at)  # a later run checks again

@@ -13,7 +13,7 @@ from db.accounts import create_user
 from db.articles import import_demo_if_empty
 from db.engine import Database
 from db.queries import article_bundle
-from tests.app.conftest import APP, choose, run_app
+from tests.app.conftest import APP, choose, run_app, save
 
 OPERATOR = Actor.operator("test")
 
@@ -66,8 +66,7 @@ def _review_first_in_queue(world: dict, who: str, verdict: str, certainty: str) 
         assert not any(e.label.startswith("Other reviews") for e in at.expander)
     choose(at, LABELS["verdict"][verdict])
     choose(at, LABELS["certainty"][certainty])
-    _button(at, "Submit").click()
-    return _run(at)
+    return save(at, "Submit")
 
 
 LABELS = {name: default_scales()[name].labels() for name in ("verdict", "certainty")}

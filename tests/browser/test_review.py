@@ -552,3 +552,72 @@ def test_certainty_rated_by_grade_domains_with_footnotes_and_an_override(page, s
     assert stored.certainty == "low" and stored.grade.override == "low"
     assert "a second large trial" in stored.grade.footnotes()[-1]
     shot(page, "grade-override")
+
+
+def test_keys_pressed_faster_than_the_page_redraws_are_all_saved(page, site: Site) -> None:
+    """A practised reviewer presses a verdict, a certainty and Enter without waiting for the
+    page: the submitted review holds both, on every claim (the choices reach the server before
+    the save's own callback reads the form, however the requests are merged)."""
+    actor = new_user(site, "quick")
+    _open(page, site, "quick", 1)
+    page.evaluate("document.activeElement && document.activeElement.blur()")  # not in a field
+    expected = {}
+    for verdict_key, verdict, certainty_key, certainty in (
+        ("2", "mostly_accurate", "H", "high"),
+        ("4", "misleading", "L", "low"),
+        ("1", "accurate", "M", "moderate"),
+        ("3", "needs_context", "V", "very_low"),
+    ):
+        ordinal = int(_header(page).split()[1])
+        page.keyboard.press(verdict_key)
+        page.keyboard.press(certainty_key)
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            f"!document.body.innerText.includes('Claim {ordinal} of 30')", timeout=10_000
+        )
+        settle(page)
+        expected[ordinal] = (verdict, certainty)
+    for ordinal, values in expected.items():
+        stored = _stored(site, actor, site.claims[ordinal])
+        assert stored is not None, ordinal
+        assert (stored.verdict, stored.certainty, stored.status) == (*values, "submitted")
+
+
+def test_a_paste_left_by_clicking_save_is_saved_with_its_sources(page, site: Site) -> None:
+    """Identifiers pasted, then Save draft clicked at once (which is what leaves the box): the
+    saved draft cites them."""
+    actor = new_user(site, "hasty")
+    _open(page, site, "hasty", 6)
+    click_text(page, "radio", "Accurate")
+    paste = page.get_by_role("textbox", name=re.compile("^Add sources"))
+    paste.fill("PMID 27557302")
+    page.get_by_role("button", name=re.compile("^Save draft")).click()
+    page.get_by_text(re.compile("^Saved as draft")).wait_for(timeout=10_000)
+    settle(page)
+    stored = _stored(site, actor, site.claims[6])
+    assert stored is not None and stored.status == "draft"
+    assert len(stored.citations) == 1
+
+
+def test_save_keys_after_a_mouse_click_on_an_option_or_a_save_button(page, site: Site) -> None:
+    """D, S and Enter save from wherever the mouse left the focus: on a verdict option just
+    clicked, or on a save button just clicked (whose "Saving…" is gone once the page has
+    answered)."""
+    actor = new_user(site, "mouse")
+    _open(page, site, "mouse", 9)
+    click_text(page, "radio", "Misleading")
+    page.keyboard.press("D")
+    page.get_by_text(re.compile("^Saved as draft")).wait_for(timeout=10_000)
+    settle(page)
+    stored = _stored(site, actor, site.claims[9])
+    assert (stored.verdict, stored.status) == ("misleading", "draft")
+    click_text(page, "radio", "Low")
+    page.get_by_role("button", name=re.compile("^Save draft")).click()
+    settle(page)
+    assert _stored(site, actor, site.claims[9]).certainty == "low"
+    bar = page.get_by_role("group", name="Save my review")
+    assert bar.locator("button span").all_inner_texts() == ["Save draft", "Submit", "Submit & next"]
+    page.keyboard.press("Enter")  # the focus left the button: Submit & next
+    page.get_by_text("Claim 9 of 30").wait_for(state="detached", timeout=10_000)
+    settle(page)
+    assert _stored(site, actor, site.claims[9]).status == "submitted"

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from claims.identifiers import parse_identifiers
@@ -232,3 +233,48 @@ def test_a_failing_service_leaves_the_source_as_given_and_the_save_works(
             assert kept.lookup_status == "failed"  # and left for the next refresh
     finally:
         database.dispose()
+
+
+def test_a_source_found_in_the_library_is_cited_and_a_chosen_verdict_is_cleared(
+    browser_context, site: Site
+) -> None:
+    """The library finder opens under the paste box, finds a source by its title's words, and
+    cites it in one click; it stays open from claim to claim until closed. A click on the
+    chosen verdict clears it, as a second click on a chosen option does."""
+    # A source no other reviewer cites (blind review hides those from the finder); 10.5555 is
+    # the DOI prefix kept for tests.
+    database = site.database()
+    try:
+        add_citations(database, OPERATOR, parse_identifiers("doi:10.5555/claimreview.finder")[0])
+    finally:
+        database.dispose()
+    new_user(site, "finder")
+    page = browser_context(width=1440, height=1200)
+    log_in(page, site, "finder", f"/review?article=1&claim={site.claims[5]}")
+    query = page.get_by_role("textbox", name="Title, author, journal or identifier")
+    assert query.count() == 0  # closed: nothing of the finder is drawn
+    finder = page.get_by_role("button", name="Find a source in the library")
+    finder.click()
+    query.wait_for(timeout=10_000)
+    assert finder.get_attribute("aria-expanded") == "true"
+    query.fill("claimreview.finder")
+    query.press("Enter")
+    settle(page)
+    click_text(page, "button", "Cite")
+    row = page.locator("[class*='st-key-review_'][class*='_s0_box']")
+    row.get_by_text(re.compile(r"10\.5555/claimreview\.finder")).wait_for(timeout=10_000)
+    assert page.get_by_text(re.compile(r"none yet")).count() == 0
+    shot(page, "library-finder")
+    # A verdict chosen, then clicked again: cleared. After each settle the picker shows what
+    # the server holds (its data says which choice the server saw last).
+    verdict = page.get_by_role("radio", name="Accurate", exact=True)
+    verdict.click()
+    settle(page)
+    expect(verdict).to_have_attribute("aria-checked", "true")
+    verdict.click()
+    settle(page)
+    expect(verdict).to_have_attribute("aria-checked", "false")
+    # Closed again: gone.
+    finder.click()
+    query.wait_for(state="detached", timeout=10_000)
+    assert finder.get_attribute("aria-expanded") == "false"
