@@ -101,6 +101,11 @@ if (!window.claimreviewReviewKeys) {
     const target = event.composedPath()[0] || event.target;
     if (target && (target.isContentEditable ||
         ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+    // Enter on a button or link reached with Tab is that control's ("Discard my changes",
+    // the library finder, Save draft); on a verdict or certainty option it is Submit & next.
+    const control = target && target.closest &&
+      target.closest("button, a[href], summary, [role=button]");
+    if (event.key === "Enter" && control && !control.closest(".cr-rating")) return;
     const choice = choices[event.key.length === 1 ? event.key.toUpperCase() : event.key];
     if (!choice) return;
     const options = document.querySelectorAll(choice[0]);

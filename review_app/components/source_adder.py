@@ -55,7 +55,8 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
         send();
       }
     });
-    finder.addEventListener("click", () => {
+    finder.addEventListener("click", (event) => {
+      if (event.detail > 0) finder.blur();  // a mouse click gives the keys back to the page
       const open = finder.getAttribute("aria-expanded") !== "true";
       finder.setAttribute("aria-expanded", String(open));
       box.sendFinder(open);

@@ -617,6 +617,15 @@ def test_save_keys_after_a_mouse_click_on_an_option_or_a_save_button(page, site:
     assert _stored(site, actor, site.claims[9]).certainty == "low"
     bar = page.get_by_role("group", name="Save my review")
     assert bar.locator("button span").all_inner_texts() == ["Save draft", "Submit", "Submit & next"]
+    # Enter on a control reached with Tab is that control's: the finder opens, nothing saved.
+    finder = page.get_by_role("button", name="Find a source in the library")
+    finder.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("textbox", name="Title, author, journal or identifier").wait_for()
+    settle(page)
+    assert _stored(site, actor, site.claims[9]).status == "draft"
+    finder.click()  # closed again, by the mouse: the keys are the page's
+    settle(page)
     page.keyboard.press("Enter")  # the focus left the button: Submit & next
     page.get_by_text("Claim 9 of 30").wait_for(state="detached", timeout=10_000)
     settle(page)
