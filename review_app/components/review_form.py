@@ -112,6 +112,13 @@ if (!window.claimreviewReviewKeys) {
     if (options[choice[1]]) { event.preventDefault(); options[choice[1]].click(); }
   });  // heard after the page's components: a key one keeps as its own (Enter on a row of
        // the navigator opens the row) never reaches this
+  // A mouse click on Previous or Next gives the keys back to the page, as the page's own
+  // buttons do: Enter next is Submit & next, not that button again.
+  document.addEventListener("click", (event) => {
+    const button = event.detail > 0 && event.target.closest &&
+      event.target.closest(".st-key-review_prev button, .st-key-review_next button");
+    if (button) setTimeout(() => button.blur(), 0);
+  }, true);
 }
 </script>"""
 

@@ -630,3 +630,17 @@ def test_save_keys_after_a_mouse_click_on_an_option_or_a_save_button(page, site:
     page.get_by_text("Claim 9 of 30").wait_for(state="detached", timeout=10_000)
     settle(page)
     assert _stored(site, actor, site.claims[9]).status == "submitted"
+    # Previous clicked with the mouse, then a verdict, a certainty and Enter: Submit & next.
+    page.get_by_role("button", name=re.compile(r"^← Previous")).click()
+    page.get_by_text("Claim 9 of 30").wait_for(timeout=10_000)
+    settle(page)
+    click_text(page, "button", "Next →")
+    page.get_by_text("Claim 10 of 30").wait_for(timeout=10_000)
+    settle(page)
+    for key in ("2", "M", "Enter"):
+        page.keyboard.press(key)
+        settle(page)
+    stored = _stored(site, actor, site.claims[10])
+    assert stored is not None
+    assert (stored.verdict, stored.certainty, stored.status) == (
+        "mostly_accurate", "moderate", "submitted")  # fmt: skip
