@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from review_app.components.key_hint import WITH_KEY_JS
+from review_app.components.sent_state import newer_sent, seen
 
 
 @dataclass(frozen=True)
@@ -181,13 +182,13 @@ _COMPONENT = st.components.v2.component(
 def rating_picker(key: str, form: str, rows: Sequence[RatingRow]) -> None:
     """Draw the rows for the form ``form`` (a name that changes whenever another claim or
     version is opened). A click's choice reaches ``st.session_state[row.state_key]`` through
-    ``take_choices``, which the page calls before it reads the form."""
-    take_choices(key, form, rows)
+    ``take_choices``, which the page calls before it reads the form (and the picker's own
+    callback calls too)."""
     data = {
         # The options drawn: the component rebuilds its buttons only when these change.
         "shape": json.dumps([[r.name, r.label, r.help, r.options] for r in rows]),
         "form": form,
-        "seen": _seen(key, form),
+        "seen": seen(key, form),
         "rows": [
             {
                 "name": row.name,
@@ -202,24 +203,15 @@ def rating_picker(key: str, form: str, rows: Sequence[RatingRow]) -> None:
     _COMPONENT(key=key, data=data, on_choice_change=lambda: take_choices(key, form, rows))
 
 
-def _seen(key: str, form: str) -> int:
-    seen = st.session_state.get(f"{key}_seen")
-    return seen[1] if seen and seen[0] == form else 0
-
-
 def take_choices(key: str, form: str, rows: Sequence[RatingRow]) -> None:
     """Apply the browser's latest choice, if it was made on ``form`` and is newer than the
     last one applied. Safe to call any number of times, in any callback: a save's callback
     calls it before reading the form, so choices sent with the click are never lost, whichever
     of the merged requests' callbacks Streamlit runs first. What the browser sent is checked
     against the options drawn: anything else is ignored."""
-    choice = (st.session_state.get(key) or {}).get("choice")
-    if not isinstance(choice, dict) or choice.get("form") != form:
+    choice = newer_sent(key, "choice", form)
+    if choice is None:
         return
-    count = choice.get("count")
-    if not isinstance(count, int) or isinstance(count, bool) or count <= _seen(key, form):
-        return
-    st.session_state[f"{key}_seen"] = (form, count)
     for row in rows:
         if row.name not in choice:
             continue

@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from review_app.components.sent_state import newer_sent, seen
+
 _JS = r"""
 export default function ({ data, parentElement, setStateValue, setTriggerValue }) {
   let box = parentElement.querySelector(".cr-adder");
@@ -170,8 +172,8 @@ def source_adder(
     version is opened), holding ``text``, which the server last set when ``taken`` changed,
     and the finder's switch. ``none_yet``, when given, heads it as the form's "Cited sources"
     line. A text sent reaches ``on_paste(text)`` through ``take_paste``, which the page calls
-    before it reads the form; ``on_finder(open)`` runs in the switch's callback."""
-    take_paste(key, form, on_paste)
+    before it reads the form (and the box's own callback calls too); ``on_finder(open)`` runs
+    in the switch's callback."""
     data = {
         "none_yet": none_yet,
         "label": LABEL,
@@ -180,7 +182,7 @@ def source_adder(
         "finder": FINDER,
         "finder_open": finder_open,
         "form": form,
-        "seen": _seen(key, form),
+        "seen": seen(key, form),
         "text": text,
         "token": f"{form}|{taken}",
     }
@@ -192,26 +194,14 @@ def source_adder(
     )
 
 
-def _seen(key: str, form: str) -> int:
-    seen = st.session_state.get(f"{key}_seen")
-    return seen[1] if seen and seen[0] == form else 0
-
-
 def take_paste(key: str, form: str, on_paste: Callable[[str], None]) -> None:
     """Hand the box's latest text to ``on_paste``, if it was typed on ``form`` and not handed
     over yet. Safe to call any number of times, in any callback: a save's callback calls it
     before reading the form, so a paste sent with the click is never lost, whichever of the
     merged requests' callbacks Streamlit runs first."""
-    sent = (st.session_state.get(key) or {}).get("box")
-    if not isinstance(sent, dict) or sent.get("form") != form:
-        return
-    count, text = sent.get("count"), sent.get("text")
-    if not isinstance(count, int) or isinstance(count, bool) or not isinstance(text, str):
-        return
-    if count <= _seen(key, form):
-        return
-    st.session_state[f"{key}_seen"] = (form, count)
-    on_paste(text)
+    sent = newer_sent(key, "box", form)
+    if sent is not None and isinstance(sent.get("text"), str):
+        on_paste(sent["text"])
 
 
 def _finder(key: str, on_finder: Callable[[bool], None]) -> None:

@@ -35,8 +35,7 @@ def run_app(at: AppTest) -> AppTest:
 
 def component_data(at: AppTest, name: str) -> dict:
     """What the page sends the component ``name`` (``claimreview_rating``...): its JSON data."""
-    [shown] = [c for c in at.get("bidi_component") if c.proto.component_name.endswith(name)]
-    return json.loads(shown.proto.json)
+    return json.loads(_component(at, name).proto.json)
 
 
 def _component(at: AppTest, name: str):
