@@ -164,6 +164,25 @@ def _opened_review(
     return review
 
 
+def check_review(
+    actor: Actor,
+    *,
+    verdict: str | None,
+    certainty: str | None,
+    submit: bool,
+    grade: GradeAssessment | KeepGrade | None = KEEP_GRADE,
+) -> None:
+    """What ``save_review`` refuses before it reads anything: a caller that saves after the
+    click (the review page's Submit & next) asks first, so these refusals come at once."""
+    actor.require(REVIEW_CLAIMS)
+    if actor.user_id is None:
+        raise ClaimreviewError("Reviews are written by a named reviewer: log in first.")
+    if submit and (verdict is None or certainty is None):
+        raise ClaimreviewError("Choose a verdict and an evidence certainty before submitting.")
+    if isinstance(grade, GradeAssessment):
+        _check_grade(grade, certainty)
+
+
 def save_review(
     database: Database,
     actor: Actor,
@@ -193,13 +212,7 @@ def save_review(
     or None to rate it directly; left out, the stored assessment stays (and must still give
     ``certainty``).
     """
-    actor.require(REVIEW_CLAIMS)
-    if actor.user_id is None:
-        raise ClaimreviewError("Reviews are written by a named reviewer: log in first.")
-    if submit and (verdict is None or certainty is None):
-        raise ClaimreviewError("Choose a verdict and an evidence certainty before submitting.")
-    if isinstance(grade, GradeAssessment):
-        _check_grade(grade, certainty)
+    check_review(actor, verdict=verdict, certainty=certainty, submit=submit, grade=grade)
 
     def work(session: Session) -> ReviewInfo:
         if session.get_bind().dialect.name == "postgresql":

@@ -24,6 +24,7 @@ from db.accounts import (
     set_password,
     start_session,
 )
+from review_app.deferred_saves import settle_session
 from review_app.resources import database, keep_this_run, kept_this_run, page_run_began
 
 _USER_ID = "auth_user_id"
@@ -112,6 +113,9 @@ def current_user() -> UserInfo | None:
     # The background matcher keeps out of the way while a page is drawn for someone logged
     # in (not for the login form: a stranger reloading it must not hold matching back).
     page_run_began()
+    # A Submit & next saved after its click is made, and its outcome known, before anything
+    # of this run or callback reads the database.
+    settle_session()
     checked = _checked_this_run()
     if checked is not None and checked.id == user_id:
         return checked  # a save's callback checked it at the start of this same run

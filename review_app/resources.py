@@ -69,6 +69,13 @@ def _this_run(ctx: Any) -> object:
     return getattr(ctx, "parallel_coordinator", None) or ctx.cursors
 
 
+def run_identity() -> object | None:
+    """What is the same for a click's callback and the run that follows it, and new for the
+    next run (None outside a run)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return _this_run(ctx) if ctx is not None else None
+
+
 _NOT_KEPT = object()
 
 

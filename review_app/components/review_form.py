@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ import streamlit as st
 from claims.consistency import clash_warnings
 from claims.display import format_datetime
 from claims.errors import ClaimreviewError
+from claims.grade import GradeAssessment
 from claims.identifiers import Identifier, parse_identifiers
 from claims.permissions import Actor
 from claims.scales import default_scales, grade_symbols
@@ -36,7 +38,8 @@ from db.citations import (
     library_entries,
     search_library,
 )
-from db.reviews import CitedSource, ReviewInfo, StaleReview, save_review
+from db.engine import Database
+from db.reviews import CitedSource, ReviewInfo, StaleReview, check_review, save_review
 from db.source_lookups import LOOKUP_KINDS, store_lookup
 from db.workspace import ClaimContext
 from review_app.auth import current_user
@@ -58,6 +61,7 @@ from review_app.components.source_lookup import (
     stored_results,
 )
 from review_app.components.text import escape_markdown
+from review_app.deferred_saves import Deferred, defer
 from review_app.resources import clear_review_reads, database, lookup_problem
 
 _CONFLICT = "review_conflict"  # a Conflict, for the claim it names
@@ -432,11 +436,129 @@ def _remove(key: str, uid: int) -> None:
     ]
 
 
+@dataclass(frozen=True)
+class _SourceRow:
+    """One source row as the form holds it at the click: what a save writes of it."""
+
+    citation_id: int | None  # None: added to the library by the save
+    identifier: Identifier | None
+    design: str | None  # written only when it differs from the library's when the row was made
+    stored_design: str | None
+    stance: str | None
+    quote: str
+    locator: str
+    lookup: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
+class _ReviewWrite:
+    """Everything one save writes, taken from the form at the click; ``write()`` may run on
+    another thread (a deferred Submit & next), so it reads no session state."""
+
+    actor: Actor
+    claim_id: int
+    verdict: str | None
+    certainty: str | None
+    grade: GradeAssessment | None
+    rationale: str
+    submit: bool
+    expected: int | None
+    keeping_mine: bool
+    sources: tuple[_SourceRow, ...]
+
+    def write(self, db: Database) -> ReviewInfo:
+        """New identifiers join the library, then the review is saved with its sources, then
+        lookups that finished before their sources joined the library are stored (one still
+        running stores itself when it ends; a store that fails leaves it to a later refresh)."""
+        new = [s.identifier for s in self.sources if s.citation_id is None and s.identifier]
+        created = iter(add_citations(db, self.actor, new) if new else [])
+        cited: list[CitedSource] = []
+        designs: dict[int, str | None] = {}
+        for source in self.sources:
+            citation_id = source.citation_id if source.citation_id else next(created).id
+            # Only a design the reviewer changed from what the row showed is written: one set
+            # meanwhile by someone else stays as it is.
+            if source.design != source.stored_design:
+                designs[citation_id] = source.design
+            cited.append(CitedSource(citation_id, source.stance, source.quote, source.locator))
+        saved = save_review(
+            db,
+            self.actor,
+            self.claim_id,
+            verdict=self.verdict,
+            certainty=self.certainty,
+            grade=self.grade,
+            rationale=self.rationale,
+            submit=self.submit,
+            expected_version=self.expected,
+            citations=cited,
+            keeping_mine=self.keeping_mine,
+            study_designs=designs,
+        )
+        for result in stored_results([s.lookup for s in self.sources if s.lookup]):
+            with contextlib.suppress(ClaimreviewError):
+                store_lookup(db, self.actor, result)
+        return saved
+
+    def as_it_will_be(self, stored: ReviewInfo | None) -> ReviewInfo:
+        """The review as the save will store it, for the page to show before it lands (its
+        sources left out: new ones have no library entry yet)."""
+        now = datetime.now(UTC)
+        return ReviewInfo(
+            id=stored.id if stored else 0,
+            claim_id=self.claim_id,
+            reviewer_id=self.actor.user_id or 0,
+            reviewer=self.actor.username,
+            verdict=self.verdict,
+            certainty=self.certainty,
+            rationale=self.rationale,
+            status="submitted" if self.submit else "draft",
+            version=(self.expected or 0) + 1,
+            needs_second_look=False,
+            updated_at=now,
+            submitted_at=now if self.submit else None,
+            grade=self.grade,
+        )
+
+
+def _review_write(
+    actor: Actor, claim_id: int, expected: int | None, keeping_mine: bool, submit: bool
+) -> _ReviewWrite:
+    """What the form holds now, as a save writes it. Raises ClaimreviewError (GRADE domains
+    that do not give the certainty, a submit without verdict or certainty) before anything is
+    written."""
+    key = _FORM
+    state = st.session_state
+    mine = _current_values(key)
+    grade = grade_for_save(key, mine.certainty)  # GradeError: says what to fix
+    certainty = grade.certainty() if grade else mine.certainty
+    check_review(actor, verdict=mine.verdict, certainty=certainty, submit=submit, grade=grade)
+    rows = []
+    for source in state.get(f"{key}_sources", []):
+        row = f"{key}_s{source.uid}"
+        rows.append(
+            _SourceRow(
+                citation_id=source.citation_id,
+                identifier=source.identifier,
+                design=state.get(f"{row}_design"),
+                stored_design=source.stored_design,
+                stance=state.get(f"{row}_stance"),
+                quote=str(state.get(f"{row}_quote") or ""),
+                locator=str(state.get(f"{row}_locator") or ""),
+                lookup=source.lookup,
+            )
+        )
+    return _ReviewWrite(
+        actor, claim_id, mine.verdict, certainty, grade, mine.rationale, submit, expected,
+        keeping_mine, tuple(rows),
+    )  # fmt: skip
+
+
 def _save(
     claim: ClaimContext,
     version: int,
     action: str,
-    on_saved: Callable[[str, ReviewInfo], None],
+    on_saved: Callable[[str, ReviewInfo | None], None],
     keeping_mine: bool = False,
 ) -> None:
     """A save button's callback: save what the form holds, or keep it and say what is wrong.
@@ -444,6 +566,11 @@ def _save(
     Callbacks run before app.py checks the login, so the login is checked here again and the
     save acts as the user is now (still active, not idle too long, with today's roles); the
     actor drawn into the form may be stale.
+
+    Submit & next of a review not yet submitted is saved after the click
+    (review_app/deferred_saves.py): what can be refused without the database is refused here,
+    at once; the next claim is shown while the save is made; a save refused then keeps the
+    form's every value for the reviewer to take back (``not_saved_notice``).
     """
     user = current_user()
     if user is None:
@@ -455,73 +582,189 @@ def _save(
     if (state.get(f"{key}_paste") or "").strip():
         state[_ERROR] = "Fix or remove the refused sources above first; nothing was saved."
         return
-    mine = _current_values(key)
-    sources: list[Source] = list(state.get(f"{key}_sources", []))
     conflict: Conflict | None = state.get(_CONFLICT)
     expected = version or None
     if keeping_mine and conflict is not None and conflict.claim_id == claim.id:
         expected = conflict.stored.version if conflict.stored else None
+    # Keeping mine over a submitted version keeps it submitted: a draft saved in one tab never
+    # withdraws a submission made in another.
+    submit = action in ("submit", "next") or (keeping_mine and _stored_submitted(claim))
     try:
-        new = [s.identifier for s in sources if s.citation_id is None and s.identifier]
-        created = iter(add_citations(database(), actor, new) if new else [])
-        cited: list[CitedSource] = []
-        designs: dict[int, str | None] = {}
-        for source in sources:
-            citation_id = source.citation_id if source.citation_id else next(created).id
-            row = f"{key}_s{source.uid}"
-            # Only a design the reviewer changed from what the row showed is written: one set
-            # meanwhile by someone else stays as it is.
-            design = state.get(f"{row}_design")
-            if design != source.stored_design:
-                designs[citation_id] = design
-            cited.append(
-                CitedSource(
-                    citation_id=citation_id,
-                    stance=state.get(f"{row}_stance"),
-                    quote=str(state.get(f"{row}_quote") or ""),
-                    locator=str(state.get(f"{row}_locator") or ""),
-                )
-            )
-        grade = grade_for_save(key, mine.certainty)  # GradeError: says what to fix
-        saved = save_review(
-            database(),
-            actor,
-            claim.id,
-            verdict=mine.verdict,
-            certainty=grade.certainty() if grade else mine.certainty,
-            grade=grade,
-            rationale=mine.rationale,
-            # Keeping mine over a submitted version keeps it submitted: a draft saved in one tab
-            # never withdraws a submission made in another.
-            submit=action in ("submit", "next") or (keeping_mine and _stored_submitted(claim)),
-            expected_version=expected,
-            citations=cited,
-            keeping_mine=keeping_mine,
-            study_designs=designs,
+        write = _review_write(actor, claim.id, expected, keeping_mine, submit)
+    except ClaimreviewError as error:
+        state[_ERROR] = str(error)
+        return
+    if _saved_after_click(claim, action, keeping_mine):
+        form = _form_state()
+        db = database()
+        _saved_here()
+        defer(
+            lambda: write.write(db),
+            lambda deferred: _landed(deferred, actor, claim, version, form, on_saved),
         )
+        on_saved(action, write.as_it_will_be(claim.my_review))
+        return
+    try:
+        saved = write.write(database())
     except StaleReview as stale:
         # Keep every bit of the reviewer's form; show what is stored now beside it.
-        theirs_cited = _library(actor, stale.stored)
-        state[_CONFLICT] = Conflict(
-            claim.id, stale.stored, _stored_values(stale.stored, theirs_cited), action
-        )
+        state[_CONFLICT] = _conflict(actor, claim.id, stale, action)
         return
     except ClaimreviewError as error:
         state[_ERROR] = str(error)
         return
+    _saved_here()
+    clear_review_reads()
+    on_saved(action, saved)
+
+
+def _saved_after_click(claim: ClaimContext, action: str, keeping_mine: bool) -> bool:
+    """Submit & next of a review not yet submitted, with no conflict open: the common click of
+    a reviewer working down an article. Revising a submitted review (which blind review may
+    refuse once others have submitted) and keeping mine after a conflict are saved at once."""
+    conflict: Conflict | None = st.session_state.get(_CONFLICT)
+    return (
+        action == "next"
+        and not keeping_mine
+        and (conflict is None or conflict.claim_id != claim.id)
+        and (claim.my_review is None or claim.my_review.status != "submitted")
+    )
+
+
+def _saved_here() -> None:
+    """The form's save was made (or handed to a deferred save): the form is let go."""
+    state = st.session_state
     state.pop(_CONFLICT, None)
     state.pop(_OPENED, None)
-    # Lookups that finished before their sources joined the library are stored now (one still
-    # running stores itself when it ends). A store that fails leaves it to a later refresh.
-    for result in stored_results([s.lookup for s in sources if s.lookup]):
-        with contextlib.suppress(ClaimreviewError):
-            store_lookup(database(), actor, result)
     _forget()
     # Done: a second save event in the same request (a double click, D then Enter before the
     # page answered) finds no form to save, instead of saving the emptied one.
     state.pop(_SAVES, None)
-    clear_review_reads()
-    on_saved(action, saved)
+
+
+def _conflict(actor: Actor, claim_id: int, stale: StaleReview, action: str) -> Conflict:
+    theirs_cited = _library(actor, stale.stored)
+    return Conflict(claim_id, stale.stored, _stored_values(stale.stored, theirs_cited), action)
+
+
+# --- A Submit & next refused after its click ---------------------------------------------------
+
+_NOT_SAVED = "review_not_saved"  # {claim id: NotSaved}, oldest first
+_NOT_SAVED_HELD = "review_not_saved_held"  # why taking one back was held back, for one run
+# The form's own values (not its widgets' buttons, the components' state or its bookkeeping):
+# what a refused deferred save keeps, to fill the form again.
+_FORM_VALUE = re.compile(
+    rf"^{_FORM}_(verdict|certainty|rationale|sources|next_uid|paste|g_.+"
+    r"|s\d+_(stance|design|quote|locator))$"
+)
+
+
+@dataclass(frozen=True)
+class NotSaved:
+    """A Submit & next refused after its click: what the reviewer entered, kept."""
+
+    claim_id: int
+    ordinal: int
+    reason: str
+    version: int  # the review version the form was opened on
+    form: dict[str, object]  # the form's values, by session-state key
+    conflict: Conflict | None  # refused because the review changed elsewhere meanwhile
+
+
+def _form_state() -> dict[str, object]:
+    state = st.session_state
+    return {k: state[k] for k in list(state.keys()) if _FORM_VALUE.match(str(k))}
+
+
+def _landed(
+    deferred: Deferred,
+    actor: Actor,
+    claim: ClaimContext,
+    version: int,
+    form: dict[str, object],
+    on_saved: Callable[[str, ReviewInfo | None], None],
+) -> None:
+    """A deferred Submit & next's outcome, in the session's first run or callback after it."""
+    if deferred.error is None:
+        clear_review_reads()
+        on_saved("landed", deferred.result)
+        return
+    error = deferred.error
+    if isinstance(error, StaleReview):
+        conflict: Conflict | None = _conflict(actor, claim.id, error, "next")
+        reason = "it was changed elsewhere (another tab or device) after you opened it."
+    else:
+        conflict = None
+        reason = str(error) if isinstance(error, ClaimreviewError) else (
+            f"the database could not store it ({type(error).__name__})."
+        )  # fmt: skip
+    kept = dict(st.session_state.get(_NOT_SAVED, {}))
+    kept[claim.id] = NotSaved(claim.id, claim.ordinal, reason, version, form, conflict)
+    st.session_state[_NOT_SAVED] = kept
+    on_saved("refused", None)
+
+
+def not_saved_notice(go: Callable[[int], None]) -> None:
+    """Each Submit & next refused after its click, until the reviewer takes their review back
+    (``go(claim id)`` opens its claim, the form filled as they left it) or lets it go."""
+    kept: dict[int, NotSaved] = st.session_state.get(_NOT_SAVED) or {}
+    held = st.session_state.pop(_NOT_SAVED_HELD, None)
+    for item in kept.values():
+        st.error(
+            f"**Your review of claim {item.ordinal} was not saved**: {escape_markdown(item.reason)}"
+            " What you entered is kept: open the claim to save it again.",
+            icon=":material/error:",
+        )
+        with st.container(horizontal=True):
+            st.button(
+                f"Open claim {item.ordinal} with my review",
+                key=f"review_not_saved_open_{item.claim_id}",
+                type="primary",
+                on_click=_take_back,
+                args=(item.claim_id, go),
+            )
+            st.button(
+                "Let it go",
+                key=f"review_not_saved_drop_{item.claim_id}",
+                help="Forget what was not saved; the claim keeps what is stored.",
+                on_click=_let_go,
+                args=(item.claim_id,),
+            )
+    if held and kept:
+        st.warning(held, icon=":material/edit_note:")
+
+
+def _take_back(claim_id: int, go: Callable[[int], None]) -> None:
+    """Fill the form again as the reviewer left it on the claim, and open the claim; a form on
+    screen with unsaved changes of its own is never overwritten."""
+    state = st.session_state
+    item: NotSaved | None = (state.get(_NOT_SAVED) or {}).get(claim_id)
+    if item is None:
+        return
+    if has_unsaved_changes():
+        state[_NOT_SAVED_HELD] = (
+            f"The claim on screen has unsaved changes, so claim {item.ordinal} was not opened: "
+            "save or discard them first, then open it again."
+        )
+        return
+    _forget()
+    for name, value in item.form.items():
+        state[name] = value
+    opened = (claim_id, item.version)
+    state[_OPENED] = state[_FORM_FOR] = opened
+    state[_FILLED] = state.get(_FILLED, 0) + 1  # a new form: nothing the browser held applies
+    if item.conflict is not None:
+        state[_CONFLICT] = item.conflict
+    else:
+        state[_ERROR] = f"Not saved: {item.reason}"
+    _let_go(claim_id)
+    go(claim_id)
+
+
+def _let_go(claim_id: int) -> None:
+    kept = dict(st.session_state.get(_NOT_SAVED) or {})
+    kept.pop(claim_id, None)
+    st.session_state[_NOT_SAVED] = kept
 
 
 def _stored_submitted(claim: ClaimContext) -> bool:
@@ -607,14 +850,17 @@ def _take_from_browser(key: str) -> None:
 def review_form(
     actor: Actor,
     claim: ClaimContext,
-    on_saved: Callable[[str, ReviewInfo], None],
+    on_saved: Callable[[str, ReviewInfo | None], None],
     written_here: Callable[[], None] = lambda: None,
 ) -> None:
     """Draw the form; ``on_saved(action, review)`` runs after a save ("draft", "submit", "next")
-    with the review as stored.
+    with the review as stored. A Submit & next saved after its click (``_saved_after_click``)
+    gets it with the review as it will be stored, then again once the save is made: "landed"
+    with the review as stored, or "refused" with None (``not_saved_notice`` says why).
 
-    ``on_saved`` runs in the save button's callback, before the next run of the page: it may
-    set query parameters and session state, not draw. ``written_here()`` ends the callback of
+    ``on_saved`` runs in the save button's callback, before the next run of the page (the
+    second time, as the session's next run or callback begins): it may set query parameters
+    and session state, not draw. ``written_here()`` ends the callback of
     a save made from inside the form ("Keep mine" after a conflict), whose click would
     otherwise rerun only the fragment the form is in.
     """
@@ -843,7 +1089,7 @@ def _keep_mine(
     claim: ClaimContext,
     version: int,
     action: str,
-    on_saved: Callable[[str, ReviewInfo], None],
+    on_saved: Callable[[str, ReviewInfo | None], None],
     written: Callable[[], None],
 ) -> None:
     _save(claim, version, action, on_saved, keeping_mine=True)
@@ -855,7 +1101,7 @@ def _show_conflict(
     version: int,
     conflict: Conflict,
     values: FormValues,
-    on_saved: Callable[[str, ReviewInfo], None],
+    on_saved: Callable[[str, ReviewInfo | None], None],
     written: Callable[[], None],
 ) -> None:
     with st.container(border=True, key="review_conflict_box"):

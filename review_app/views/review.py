@@ -44,6 +44,7 @@ from review_app.components.review_form import (
     forget_shown_form,
     has_unsaved_changes,
     keyboard_script,
+    not_saved_notice,
     review_form,
     save_buttons,
     verdict_keys,
@@ -147,6 +148,7 @@ filters = NavigatorFilters(
 
 
 WORKSPACE = "review_workspace"  # the outer fragment's key, for a rerun of it from a callback
+_NAVIGATOR_STALE = "review_navigator_stale"  # the workspace must draw the navigator afresh
 
 
 def show_my_write() -> None:
@@ -164,6 +166,7 @@ def workspace(article_id: int, filters: NavigatorFilters) -> None:
     navigator, one component drawing its progress, table and pages, about 7 ms: README,
     "Felt speed")."""
     actor = fragment_actor(REVIEW_CLAIMS)  # app.py's login check does not run for a fragment
+    st.session_state.pop(_NAVIGATOR_STALE, None)  # the navigator is drawn afresh below
     requested = st.query_params.get("claim")
     claim_id = int(requested) if requested and requested.isdigit() else None
     if claim_id is None:
@@ -184,6 +187,11 @@ def claim_panel(article_id: int, claim_id: int | None) -> None:
     claim the navigator chose; a rerun of this fragment alone opens the claim in the address,
     where Next and Previous put it."""
     actor = fragment_actor(REVIEW_CLAIMS)
+    if st.session_state.get(_NAVIGATOR_STALE):
+        # A Submit & next was refused after its click, found as this panel alone reruns: the
+        # whole page is drawn again, so the navigator stops showing it as submitted.
+        st.rerun(scope="app")
+    not_saved_notice(go_to)
     requested = st.query_params.get("claim")
     if requested and requested.isdigit():
         claim_id = int(requested)
@@ -371,8 +379,14 @@ def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
     if claim.my_review and claim.my_review.needs_second_look:
         st.warning("This claim's wording changed after you reviewed it: check your review.")
 
-    def after_save(action: str, review: ReviewInfo) -> None:
-        """Runs in the save button's callback, before the run that shows where to go next."""
+    def after_save(action: str, review: ReviewInfo | None) -> None:
+        """Runs in the save button's callback, before the run that shows where to go next;
+        for a Submit & next saved after its click, again once the save has landed (or has been
+        refused: the navigator then reads what is stored)."""
+        if review is None:  # "refused"
+            st.session_state.pop("review_nav_rows", None)
+            st.session_state[_NAVIGATOR_STALE] = True
+            return
         _note_in_navigator(review)
         if action == "next":
             with database().read() as session:
@@ -381,7 +395,10 @@ def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
                 st.session_state["review_notice"] = "Every checkable claim has your review."
             go_to(target)
             return
-        st.session_state["review_notice"] = "Saved as draft." if action == "draft" else "Submitted."
+        if action in ("draft", "submit"):
+            st.session_state["review_notice"] = (
+                "Saved as draft." if action == "draft" else "Submitted."
+            )
 
     notice = st.session_state.pop("review_notice", None)
     if notice:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import review_app
 from db.engine import Database
+from review_app.deferred_saves import wait_for_all
 
 APP = str(Path(review_app.__file__).parent / "app.py")
 
@@ -81,6 +82,9 @@ def send_event(
         widget.json_value = json.dumps(held)
     at._run(widgets)
     assert not at.exception, [e.value for e in at.exception]
+    # A Submit & next is saved just after its run (review_app/deferred_saves.py): made now, as
+    # it is a moment later in the browser; the session's next run learns how it went.
+    wait_for_all()
     return at
 
 

@@ -611,3 +611,103 @@ def test_a_save_and_the_page_it_redraws_check_the_login_once(
     assert checks == [world["rita"].user_id]
     _run(at)  # a later run checks again
     assert checks == [world["rita"].user_id] * 2
+
+
+def test_submit_and_next_is_saved_after_its_click_and_shown_at_once(world: dict) -> None:
+    """Submit & next shows the next claim while its save is made just after (the navigator
+    already shows the claim as submitted); the session's next run finds it stored, and going
+    back shows it as saved."""
+    at = _open(world, 9)
+    choose(at, "Misleading")
+    choose(at, "Low")
+    save(at, "Submit & next")
+    assert "Claim 10 of 30" in _claim_shown(at)
+    assert [row["Mine"] for row in _navigator(at) if row["#"] == 9] == ["✓ Misleading"]
+    [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
+    assert (review.verdict, review.status, review.version) == ("misleading", "submitted", 1)
+    _button(at, "← Previous").click()
+    _run(at)
+    assert "Claim 9 of 30" in _claim_shown(at)
+    assert "Submitted · last saved" in _status_line(at)
+    assert "unsaved changes" not in _status_line(at)
+    assert not at.error
+
+
+def test_a_submit_and_next_refused_after_its_click_keeps_the_review_to_take_back(
+    world: dict,
+) -> None:
+    """The same review saved from another tab while the form was open: the Submit & next made
+    after the click is refused. The reviewer's next click shows it, the navigator shows what
+    is stored, and "Open claim 9 with my review" brings back every value they entered, with
+    both versions side by side; "Keep mine" then saves it."""
+    from claims.identifiers import parse_identifiers
+    from db.citations import add_citations
+    from db.reviews import CitedSource
+
+    claim_id = world["claims"][9]
+    at = _open(world, 9)
+    [other] = add_citations(world["db"], world["rita"], parse_identifiers("PMID 27557302")[0])
+    cited = [CitedSource(other.id, "contradicts")]
+    save_review(world["db"], world["rita"], claim_id, verdict="inaccurate", certainty="low",
+                rationale="Other tab", citations=cited)  # fmt: skip
+    _widget(at, "text_area", "_rationale").set_value("This tab")
+    choose(at, "Misleading")
+    choose(at, "High")
+    save(at, "Submit & next")
+    assert "Claim 10 of 30" in _claim_shown(at)  # shown before the save was made
+    [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
+    assert stored.rationale == "Other tab"  # nothing overwritten
+
+    choose(at, "Accurate")  # the next click, on claim 10
+    [notice] = [e.value for e in at.error if "was not saved" in e.value]
+    assert "claim 9" in notice and "changed elsewhere" in notice
+    assert [row["Mine"] for row in _navigator(at) if row["#"] == 9] == ["✎ Inaccurate"]
+
+    # Claim 10's own unsaved choice is never overwritten: held back, and said so.
+    _button(at, "Open claim 9 with my review").click()
+    _run(at)
+    assert "Claim 10 of 30" in _claim_shown(at)
+    assert any("unsaved changes, so claim 9 was not opened" in w.value for w in at.warning)
+    send_choice(at, verdict=None)  # claim 10's choice taken back
+    _button(at, "Open claim 9 with my review").click()
+    _run(at)
+    assert "Claim 9 of 30" in _claim_shown(at)
+    assert _widget(at, "text_area", "_rationale").value == "This tab"
+    assert rating_shown(at) == {"verdict": "misleading", "certainty": "high"}
+    assert list(at.table[0].value["Stored now"])[:2] == ["Inaccurate", "Low"]
+    assert not [e for e in at.error if "was not saved" in e.value]  # taken back: gone
+
+    _button(at, "Keep mine").click()
+    _run(at)
+    [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
+    assert (stored.verdict, stored.certainty, stored.rationale, stored.status) == (
+        "misleading", "high", "This tab", "submitted"
+    )  # fmt: skip
+
+
+def test_a_refused_submit_and_next_can_be_let_go(world: dict) -> None:
+    claim_id = world["claims"][9]
+    at = _open(world, 9)
+    save_review(world["db"], world["rita"], claim_id, verdict="inaccurate", certainty="low",
+                rationale="Other tab")  # fmt: skip
+    choose(at, "Misleading")
+    choose(at, "High")
+    save(at, "Submit & next")
+    _run(at)
+    assert [e for e in at.error if "was not saved" in e.value]
+    _button(at, "Let it go").click()
+    _run(at)
+    assert not [e for e in at.error if "was not saved" in e.value]
+    assert not [b for b in at.button if b.label.startswith("Open claim 9")]
+    [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
+    assert stored.rationale == "Other tab"
+
+
+def test_a_submit_and_next_without_a_certainty_is_refused_at_once(world: dict) -> None:
+    """What can be refused without the database is refused on the click, on the claim."""
+    at = _open(world, 9)
+    choose(at, "Misleading")
+    save(at, "Submit & next")
+    assert "Claim 9 of 30" in _claim_shown(at)
+    assert any("before submitting" in e.value for e in at.error)
+    assert reviews_of_claim(world["db"], world["rita"], world["claims"][9]) == []

@@ -131,20 +131,29 @@ def test_a_pasted_source_gets_its_stance_and_design_and_one_save_keeps_all(
     assert pubmed.study_design == "rct"
 
 
-def test_a_stale_save_keeps_my_typing_and_keep_mine_wins(browser_context, site: Site) -> None:
-    actor = new_user(site, "twotabs")
+def _two_tabs(browser_context, site: Site, username: str, ordinal: int) -> tuple:
+    """A new reviewer with the claim open in two tabs: (the reviewer, first tab, second)."""
+    actor = new_user(site, username)
     first, second = browser_context(), browser_context()
     for tab in (first, second):
-        _open(tab, site, "twotabs", 5)
-    rationale = first.get_by_role("textbox", name="Rationale (Markdown)")
-    rationale.fill("Written in the first tab.")
-    rationale.press("Tab")
-    settle(first)
+        _open(tab, site, username, ordinal)
+    return actor, first, second
+
+
+def _write_rationale(page, text: str):
+    """Type the rationale and leave the box (which sends it); the box."""
+    box = page.get_by_role("textbox", name="Rationale (Markdown)")
+    box.fill(text)
+    box.press("Tab")
+    settle(page)
+    return box
+
+
+def test_a_stale_save_keeps_my_typing_and_keep_mine_wins(browser_context, site: Site) -> None:
+    actor, first, second = _two_tabs(browser_context, site, "twotabs", 5)
+    _write_rationale(first, "Written in the first tab.")
     click_text(first, "button", "Save draft")
-    mine = second.get_by_role("textbox", name="Rationale (Markdown)")
-    mine.fill("Written in the second tab.")
-    mine.press("Tab")
-    settle(second)
+    mine = _write_rationale(second, "Written in the second tab.")
     click_text(second, "radio", "Accurate")
     click_text(second, "button", "Save draft")
     second.get_by_text("saved elsewhere").wait_for(timeout=10_000)
@@ -167,6 +176,46 @@ def test_a_stale_save_keeps_my_typing_and_keep_mine_wins(browser_context, site: 
     assert second.get_by_test_id("stTable").count() == 0
     # Kept from inside the claim's panel: the navigator beside it shows my draft too.
     assert "✎ Accurate" in _navigator(second).locator("td").all_inner_texts()
+
+
+def test_a_submit_and_next_refused_after_its_click_is_shown_and_taken_back(
+    browser_context, site: Site
+) -> None:
+    """Submit & next shows the next claim while its save is made. The same review saved from
+    another tab meanwhile refuses that save: the reviewer's next key on the next claim shows
+    it, with the navigator as stored, and one click brings the review back whole to keep."""
+    actor, first, second = _two_tabs(browser_context, site, "latetabs", 5)
+    click_text(first, "radio", "Inaccurate")
+    click_text(first, "button", "Save draft")
+    first.get_by_text("Your review: Draft").wait_for(timeout=10_000)
+    rationale = _write_rationale(second, "Written in the second tab.")
+    click_text(second, "radio", "Accurate")
+    click_text(second, "radio", "High")
+    click_text(second, "button", "Submit & next")
+    assert _header(second) == "Claim 6 of 30"
+    assert _stored(site, actor, site.claims[5]).verdict == "inaccurate"  # nothing overwritten
+    second.evaluate("document.activeElement && document.activeElement.blur()")
+    second.keyboard.press("3")  # the next key, on claim 6: this panel alone reruns
+    notice = second.get_by_text("Your review of claim 5 was not saved")
+    notice.wait_for(timeout=10_000)
+    assert "changed elsewhere" in second.get_by_role("alert").first.inner_text()
+    settle(second)
+    assert "✎ Inaccurate" in _navigator(second).locator("td").all_inner_texts()
+    shot(second, "not-saved")
+    second.keyboard.press("3")  # claim 6's choice taken back: nothing unsaved there
+    settle(second)
+    click_text(second, "button", "Open claim 5 with my review")
+    assert _header(second) == "Claim 5 of 30"
+    assert rationale.input_value() == "Written in the second tab."
+    table = second.get_by_test_id("stTable").inner_text()
+    assert "Accurate" in table and "Inaccurate" in table
+    assert notice.count() == 0
+    shot(second, "taken-back")
+    click_text(second, "button", "Keep mine")
+    stored = _stored(site, actor, site.claims[5])
+    assert (stored.verdict, stored.certainty, stored.rationale, stored.status) == (
+        "accurate", "high", "Written in the second tab.", "submitted",
+    )  # fmt: skip
 
 
 def test_after_next_a_save_acts_on_the_claim_shown_and_the_navigator_shows_it(
