@@ -91,9 +91,9 @@ def verdict_keys() -> dict[str, str]:
     return {code: str(n) for n, code in enumerate(default_scales()["verdict"].codes(), start=1)}
 
 
-# Verdict and certainty keys press an option of the rating picker's two rows, and D, S and Enter
-# a save button. Like Streamlit's own shortcuts, they never act while the reviewer types in a
-# field, nor with Ctrl, Alt or Cmd held.
+# Verdict and certainty keys press an option of the rating picker's two rows, D, S and Enter a
+# save button, P and N Previous and Next. Like Streamlit's own shortcuts, they never act while
+# the reviewer types in a field, nor with Ctrl, Alt or Cmd held.
 _KEYBOARD = r"""<script>
 if (!window.claimreviewReviewKeys) {
   window.claimreviewReviewKeys = true;
@@ -116,13 +116,6 @@ if (!window.claimreviewReviewKeys) {
     if (options[choice[1]]) { event.preventDefault(); options[choice[1]].click(); }
   });  // heard after the page's components: a key one keeps as its own (Enter on a row of
        // the navigator opens the row) never reaches this
-  // A mouse click on Previous or Next gives the keys back to the page, as the page's own
-  // buttons do: Enter next is Submit & next, not that button again.
-  document.addEventListener("click", (event) => {
-    const button = event.detail > 0 && event.target.closest &&
-      event.target.closest(".st-key-review_prev button, .st-key-review_next button");
-    if (button) setTimeout(() => button.blur(), 0);
-  }, true);
 }
 </script>"""
 
@@ -133,6 +126,7 @@ def keyboard_script() -> None:
     choices = {key: [verdicts, n] for n, key in enumerate(verdict_keys().values())}
     choices |= {key: [certainties, n] for n, key in enumerate(CERTAINTY_KEYS.values())}
     choices |= {key: [f".cr-saves [data-action={action}]", 0] for action, key in SAVE_KEYS.items()}
+    choices |= {key: [f".cr-moves [data-move={move}]", 0] for move, key in NAVIGATION_KEYS.items()}
     st.html(
         _KEYBOARD.replace("CHOICES", json.dumps(choices)),
         unsafe_allow_javascript=True,

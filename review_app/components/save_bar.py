@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from review_app.components.key_hint import WITH_KEY_JS
+from review_app.components.key_hint import WITH_KEY_JS, button_css
 
 _JS = r"""
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -58,37 +58,11 @@ export default function ({ data, parentElement, setTriggerValue }) {
 }
 """
 
-_CSS = """
-.cr-saves { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-.cr-saves button {
-  font: inherit;
-  font-size: 0.875rem;
-  line-height: 1.6;
-  color: inherit;
-  background: var(--st-background-color, #fff);
-  border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2));
-  border-radius: 0.5rem;
-  padding: 0.25rem 0.75rem;
-  min-height: 2.25rem;
-  cursor: pointer;
-}
-.cr-saves button:hover {
-  border-color: var(--st-primary-color, #1c4e80);
-  color: var(--st-primary-color, #1c4e80);
-}
-.cr-saves button.primary {
-  background: var(--st-primary-color, #1c4e80);
-  border-color: var(--st-primary-color, #1c4e80);
-  color: #fff;
-}
-.cr-saves button.primary:hover { filter: brightness(1.1); color: #fff; }
-.cr-saves button:focus-visible {
-  outline: 2px solid var(--st-primary-color, #1c4e80);
-  outline-offset: 2px;
-}
-.cr-saves button[aria-busy="true"] { opacity: 0.6; cursor: progress; }
-.cr-saves kbd { margin-left: 0.5rem; font: inherit; font-size: 0.8rem; opacity: 0.6; }
-"""
+_CSS = (
+    ".cr-saves { display: flex; flex-wrap: wrap; gap: 0.5rem; }\n"
+    + button_css(".cr-saves")
+    + '.cr-saves button[aria-busy="true"] { opacity: 0.6; cursor: progress; }\n'
+)
 
 _COMPONENT = st.components.v2.component(
     "claimreview_saves", js=_JS + WITH_KEY_JS, css=_CSS, isolate_styles=False

@@ -354,25 +354,7 @@ def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
     if st.query_params.get("claim") != str(claim.id):
         st.query_params["claim"] = str(claim.id)
 
-    with st.container(horizontal=True, horizontal_alignment="distribute"):
-        st.button(
-            "← Previous",
-            disabled=claim.previous_id is None,
-            key="review_prev",
-            shortcut=NAVIGATION_KEYS["previous"],
-            on_click=go_to,
-            args=(claim.previous_id,),
-        )
-        st.button(
-            "Next →",
-            disabled=claim.next_id is None,
-            key="review_next",
-            shortcut=NAVIGATION_KEYS["next"],
-            on_click=go_to,
-            args=(claim.next_id,),
-        )
-
-    claim_in_context(claim)
+    claim_in_context(claim, go_to, NAVIGATION_KEYS)  # with Previous and Next above it
     seen_before_panel(actor, claim, show_my_write)
     if actor.can(EDIT_CLAIMS):  # beside the claim it changes (the save buttons close the form)
         split_fixer(actor, claim)

@@ -76,7 +76,7 @@ def _widget(at: AppTest, kind: str, suffix: str):
 
 def _claim_shown(at: AppTest) -> str:
     """The claim view's HTML: where the claim is, its paragraph with the claim marked, cues."""
-    return next(h.proto.body for h in at.get("html") if "<mark" in h.proto.body)
+    return component_data(at, "claimreview_claim")["html"]
 
 
 def _status_line(at: AppTest) -> str:
@@ -95,6 +95,11 @@ def _paste(at: AppTest, text: str) -> AppTest:
 def _paste_box(at: AppTest) -> str:
     """What the "Add sources" box holds, as the server last set it."""
     return component_data(at, "claimreview_source_adder")["text"]
+
+
+def _move(at: AppTest, move: str) -> AppTest:
+    """Click Previous or Next ("previous", "next") above the claim."""
+    return send_event(at, "claimreview_claim", "move", move)
 
 
 def _button(at: AppTest, label: str):
@@ -224,13 +229,11 @@ def test_what_the_browser_sends_again_after_a_discard_is_not_taken_again(world: 
     _paste(at, "PMID 27557302")
     old_choice = at.session_state["review_form_rating"]["choice"]
     old_box = at.session_state["review_form_adder"]["box"]
-    _button(at, "Next →").click()
-    _run(at)
+    _move(at, "next")
     _button(at, "Discard my changes and move on").click()
     _run(at)
     assert "Claim 10 of 30" in _claim_shown(at)
-    _button(at, "← Previous").click()
-    _run(at)
+    _move(at, "previous")
     assert "Claim 9 of 30" in _claim_shown(at)
     for name, state in (("claimreview_rating", {"choice": old_choice}),
                         ("claimreview_source_adder", {"box": old_box})):  # fmt: skip
@@ -554,8 +557,7 @@ def test_moving_away_from_unsaved_changes_is_held_back_until_they_are_discarded(
 ) -> None:
     at = _open(world, 9)
     choose(at, "Misleading")
-    _button(at, "Next →").click()
-    _run(at)
+    _move(at, "next")
     assert "Claim 9 of 30" in _claim_shown(at)  # kept here
     assert any("unsaved changes, so you were kept here" in w.value for w in at.warning)
     assert rating_shown(at)["verdict"] == "misleading"  # nothing lost
@@ -625,8 +627,7 @@ def test_submit_and_next_is_saved_after_its_click_and_shown_at_once(world: dict)
     assert [row["Mine"] for row in _navigator(at) if row["#"] == 9] == ["✓ Misleading"]
     [review] = reviews_of_claim(world["db"], world["rita"], world["claims"][9])
     assert (review.verdict, review.status, review.version) == ("misleading", "submitted", 1)
-    _button(at, "← Previous").click()
-    _run(at)
+    _move(at, "previous")
     assert "Claim 9 of 30" in _claim_shown(at)
     assert "Submitted · last saved" in _status_line(at)
     assert "unsaved changes" not in _status_line(at)
