@@ -24,7 +24,7 @@ from db.accounts import (
     set_password,
     start_session,
 )
-from review_app.deferred_saves import settle_session
+from review_app.deferred_saves import after_sign_in, before_sign_out, settle_session
 from review_app.resources import database, keep_this_run, kept_this_run, page_run_began
 
 _USER_ID = "auth_user_id"
@@ -42,6 +42,7 @@ def identity() -> IdentityProvider:
 
 
 def _sign_out(notice: str | None = None) -> None:
+    before_sign_out(st.session_state.get(_USER_ID))  # a review refused after its click is kept
     for key in [k for k in st.session_state if not str(k).startswith("auth_")]:
         del st.session_state[key]  # nothing of the last user's work stays in this browser tab
     token = st.session_state.pop(_TOKEN, None)
@@ -66,6 +67,7 @@ def _resume_from_cookie() -> None:
         st.session_state[_USER_ID] = user.id
         st.session_state[_TOKEN] = token
         st.session_state[_LAST_SEEN] = time.monotonic()
+        after_sign_in(user.id)
 
 
 def apply_cookie() -> None:
@@ -201,6 +203,7 @@ def _log_in() -> None:
     st.session_state[_TOKEN] = token
     st.session_state[_COOKIE_TODO] = ("set", token)
     st.session_state[_LAST_SEEN] = time.monotonic()
+    after_sign_in(user.id)
     st.session_state.pop("auth_password", None)
 
 

@@ -9,8 +9,15 @@ second later took 9–10% off. So a deferred save waits for the run of its click
 
 Nothing the session reads may miss it: every later run and callback of the session settles it
 first (``settle_session``, called where the login is checked): started at once if it is still
-waiting, and waited for. What it came to (stored, or refused and why) is handed to the
-``on_settled`` given with it, in that run, where it may use the session's state.
+waiting, and waited for. (A click whose callback ends in ``st.rerun``, which the save bar does
+only for a click sent with another fragment's, starts a new run that settles it: that click
+waits for its save, as before saves were deferred.) What it came to (stored, or refused and
+why) is handed to the ``on_settled`` given with it, in that run, where it may use the session's
+state.
+
+A sign-out (logging out, or the session timing out) settles them first; what the form keeps
+of one refused (``keep_through_sign_out``) waits in the process for the same user's next login
+here, so a refusal the reviewer had no click left to see is shown then.
 
 Owns the session-state key ``deferred_saves``.
 """
@@ -128,3 +135,33 @@ def wait_for_all(timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     for deferred in live:
         deferred._done.wait(max(0.0, deadline - time.monotonic()))
+
+
+_KEPT_KEYS: set[str] = set()  # session-state keys a sign-out keeps for the user's next login
+_KEPT: dict[int, dict[str, Any]] = {}  # by user id
+_KEPT_LOCK = threading.Lock()
+
+
+def keep_through_sign_out(key: str) -> None:
+    """Keep ``key``'s value (a dict, merged with what was kept before) through a sign-out."""
+    _KEPT_KEYS.add(key)
+
+
+def before_sign_out(user_id: int | None) -> None:
+    """Settle this session's deferred saves and keep what must outlive the sign-out."""
+    settle_session()
+    if user_id is None:
+        return
+    state = st.session_state
+    with _KEPT_LOCK:
+        for key in _KEPT_KEYS:
+            if state.get(key):
+                _KEPT.setdefault(user_id, {}).setdefault(key, {}).update(state[key])
+
+
+def after_sign_in(user_id: int) -> None:
+    """Give a user's new session what their last sign-out on this server kept."""
+    with _KEPT_LOCK:
+        kept = _KEPT.pop(user_id, {})
+    for key, value in kept.items():
+        st.session_state[key] = {**value, **(st.session_state.get(key) or {})}

@@ -62,10 +62,10 @@ def database() -> Database:
 
 
 def _this_run(ctx: Any) -> object:
-    """An object that is the same for all of one run and new for the next. Streamlit makes a
-    new fragment coordinator as each run begins; a fragment's own rerun keeps it (it replaces
-    the run's cursors with its snapshot, so a callback and the fragment it reruns would see
-    different cursors)."""
+    """An object that is the same for a run and the callbacks before it, and new for every
+    later run, a fragment's or an ``st.rerun``'s too: Streamlit makes a new fragment coordinator
+    as each run begins, before its callbacks. (Not the cursors: a fragment's run replaces them
+    with its snapshot after the callbacks, so a callback and its run would see different ones.)"""
     return getattr(ctx, "parallel_coordinator", None) or ctx.cursors
 
 

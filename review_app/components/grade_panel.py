@@ -50,6 +50,15 @@ def start_grade(key: str, grade: GradeAssessment | None) -> None:
     state[_k(key, "override_why")] = grade.override_reason if grade else ""
 
 
+def grade_state_keys(key: str) -> list[str]:
+    """The session-state keys that hold the panel's values (what ``start_grade`` fills), not
+    its buttons'."""
+    names = ["on", "start", "override_why"]
+    for domain in (*DOWN_DOMAINS, *UP_DOMAINS):
+        names += [domain, f"{domain}_why"]
+    return [_k(key, name) for name in names]
+
+
 def _assessment(key: str, certainty: str | None) -> GradeAssessment:
     """The panel's assessment; ``certainty`` other than what the domains give is an override.
     Raises GradeError, saying what to fix."""

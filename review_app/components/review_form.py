@@ -15,12 +15,12 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from claims.consistency import clash_warnings
 from claims.display import format_datetime
@@ -47,6 +47,7 @@ from review_app.components.grade_panel import (
     describe,
     grade_for_save,
     grade_panel,
+    grade_state_keys,
     grade_words,
     start_grade,
 )
@@ -61,7 +62,7 @@ from review_app.components.source_lookup import (
     stored_results,
 )
 from review_app.components.text import escape_markdown
-from review_app.deferred_saves import Deferred, defer
+from review_app.deferred_saves import Deferred, defer, keep_through_sign_out
 from review_app.resources import clear_review_reads, database, lookup_problem
 
 _CONFLICT = "review_conflict"  # a Conflict, for the claim it names
@@ -645,12 +646,7 @@ def _conflict(actor: Actor, claim_id: int, stale: StaleReview, action: str) -> C
 
 _NOT_SAVED = "review_not_saved"  # {claim id: NotSaved}, oldest first
 _NOT_SAVED_HELD = "review_not_saved_held"  # why taking one back was held back, for one run
-# The form's own values (not its widgets' buttons, the components' state or its bookkeeping):
-# what a refused deferred save keeps, to fill the form again.
-_FORM_VALUE = re.compile(
-    rf"^{_FORM}_(verdict|certainty|rationale|sources|next_uid|paste|g_.+"
-    r"|s\d+_(stance|design|quote|locator))$"
-)
+keep_through_sign_out(_NOT_SAVED)  # shown again at the reviewer's next login on this server
 
 
 @dataclass(frozen=True)
@@ -658,6 +654,7 @@ class NotSaved:
     """A Submit & next refused after its click: what the reviewer entered, kept."""
 
     claim_id: int
+    article_id: int
     ordinal: int
     reason: str
     version: int  # the review version the form was opened on
@@ -666,8 +663,17 @@ class NotSaved:
 
 
 def _form_state() -> dict[str, object]:
-    state = st.session_state
-    return {k: state[k] for k in list(state.keys()) if _FORM_VALUE.match(str(k))}
+    """The form's values by session-state key (what ``_start`` fills, not its buttons' keys,
+    which Streamlit refuses to have set, nor the components' or the form's bookkeeping)."""
+    key, state = _FORM, st.session_state
+    names = [f"{key}_{name}" for name in _VALUE_NAMES] + grade_state_keys(key)
+    for source in state.get(f"{key}_sources", []):
+        names += [f"{key}_s{source.uid}_{name}" for name in _SOURCE_VALUE_NAMES]
+    return {name: state[name] for name in names if name in state}
+
+
+_VALUE_NAMES = ("verdict", "certainty", "rationale", "sources", "next_uid", "paste")
+_SOURCE_VALUE_NAMES = ("stance", "design", "quote", "locator")
 
 
 def _landed(
@@ -684,16 +690,21 @@ def _landed(
         on_saved("landed", deferred.result)
         return
     error = deferred.error
+    conflict: Conflict | None = None
     if isinstance(error, StaleReview):
-        conflict: Conflict | None = _conflict(actor, claim.id, error, "next")
         reason = "it was changed elsewhere (another tab or device) after you opened it."
+        # Both versions side by side when it is taken back; if what is stored cannot be read
+        # now, the save refused again then shows them.
+        with contextlib.suppress(ClaimreviewError, SQLAlchemyError):
+            conflict = _conflict(actor, claim.id, error, "next")
     else:
-        conflict = None
         reason = str(error) if isinstance(error, ClaimreviewError) else (
             f"the database could not store it ({type(error).__name__})."
         )  # fmt: skip
     kept = dict(st.session_state.get(_NOT_SAVED, {}))
-    kept[claim.id] = NotSaved(claim.id, claim.ordinal, reason, version, form, conflict)
+    kept[claim.id] = NotSaved(
+        claim.id, claim.article_id, claim.ordinal, reason, version, form, conflict
+    )
     st.session_state[_NOT_SAVED] = kept
     on_saved("refused", None)
 
@@ -753,6 +764,10 @@ def _take_back(claim_id: int, go: Callable[[int], None]) -> None:
         state[_ERROR] = f"Not saved: {item.reason}"
     _let_go(claim_id)
     go(claim_id)
+    if st.query_params.get("article") != str(item.article_id):
+        # Another article is open: the whole page is drawn again, for the claim's own.
+        st.query_params["article"] = str(item.article_id)
+        st.rerun()
 
 
 def _let_go(claim_id: int) -> None:

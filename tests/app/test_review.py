@@ -712,3 +712,59 @@ def test_a_submit_and_next_without_a_certainty_is_refused_at_once(world: dict) -
     assert "Claim 9 of 30" in _claim_shown(at)
     assert any("before submitting" in e.value for e in at.error)
     assert reviews_of_claim(world["db"], world["rita"], world["claims"][9]) == []
+
+
+def _refused_after_click(world: dict, at: AppTest) -> int:
+    """Claim 9 saved from another tab while ``at`` has it open, then Submit & next there: the
+    save made after the click is refused. The claim's id."""
+    claim_id = world["claims"][9]
+    save_review(world["db"], world["rita"], claim_id, verdict="inaccurate", certainty="low",
+                rationale="Other tab")  # fmt: skip
+    save(at, "Submit & next")
+    return claim_id
+
+
+def test_a_review_rated_by_grade_domains_is_taken_back_whole(world: dict) -> None:
+    """The GRADE panel open with its "Use … for my certainty" button on screen: taking the
+    review back sets the domains' values, never that button (which Streamlit refuses)."""
+    at = _open(world, 9)
+    at.session_state["review_grade_open"] = True
+    at.session_state["review_form_g_on"] = True
+    at.session_state["review_form_g_start"] = "randomised"
+    _run(at)
+    choose(at, "Misleading")
+    choose(at, "Moderate")
+    assert [b for b in at.button if b.label.startswith("Use High")]
+    _widget(at, "text_input", "_g_override_why").set_value("Two small trials only")
+    _run(at)
+    _refused_after_click(world, at)
+    _run(at)
+    _button(at, "Open claim 9 with my review").click()
+    _run(at)
+    assert not at.exception
+    assert "Claim 9 of 30" in _claim_shown(at)
+    assert rating_shown(at) == {"verdict": "misleading", "certainty": "moderate"}
+    assert _widget(at, "text_input", "_g_override_why").value == "Two small trials only"
+
+
+def test_a_review_refused_after_its_click_outlives_logging_out(world: dict) -> None:
+    """Logged out right after the Submit & next whose save is then refused: the review is kept
+    for the reviewer's next login here, and shown then."""
+    at = _open(world, 9)
+    choose(at, "Misleading")
+    choose(at, "High")
+    _refused_after_click(world, at)
+    _button(at, "Log out").click()
+    _run(at)
+    assert at.text_input(key="auth_username")
+    at.text_input(key="auth_username").set_value("rita")
+    at.text_input(key="auth_password").set_value("long password1")
+    at.button[0].click()
+    _run(at)
+    at.query_params["article"] = str(world["article"])
+    at.switch_page("views/review.py")
+    _run(at)
+    assert [e for e in at.error if "Your review of claim 9 was not saved" in e.value]
+    _button(at, "Open claim 9 with my review").click()
+    _run(at)
+    assert rating_shown(at) == {"verdict": "misleading", "certainty": "high"}
