@@ -42,7 +42,7 @@ def identity() -> IdentityProvider:
 
 
 def _sign_out(notice: str | None = None) -> None:
-    before_sign_out(st.session_state.get(_USER_ID))  # a review refused after its click is kept
+    before_sign_out()  # a Submit & next still being saved: its outcome is kept for the user
     for key in [k for k in st.session_state if not str(k).startswith("auth_")]:
         del st.session_state[key]  # nothing of the last user's work stays in this browser tab
     token = st.session_state.pop(_TOKEN, None)

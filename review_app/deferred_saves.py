@@ -15,9 +15,10 @@ waits for its save, as before saves were deferred.) What it came to (stored, or 
 why) is handed to the ``on_settled`` given with it, in that run, where it may use the session's
 state.
 
-A sign-out (logging out, or the session timing out) settles them first; what the form keeps
-of one refused (``keep_through_sign_out``) waits in the process for the same user's next login
-here, so a refusal the reviewer had no click left to see is shown then.
+A sign-out (logging out, or the session timing out) settles them first. What the form keeps of
+one refused is also kept in the process for the user (``keep_for_user``) until they take it
+back or let it go, so that their next session on this server (after a reload, a logout, a
+timeout) shows it too: a refusal the reviewer had no click left to see is not lost with the tab.
 
 Owns the session-state key ``deferred_saves``.
 """
@@ -137,31 +138,30 @@ def wait_for_all(timeout: float = 60.0) -> None:
         deferred._done.wait(max(0.0, deadline - time.monotonic()))
 
 
-_KEPT_KEYS: set[str] = set()  # session-state keys a sign-out keeps for the user's next login
-_KEPT: dict[int, dict[str, Any]] = {}  # by user id
+_KEPT: dict[int, dict[str, dict[Any, Any]]] = {}  # by user id: {session-state key: {id: item}}
 _KEPT_LOCK = threading.Lock()
 
 
-def keep_through_sign_out(key: str) -> None:
-    """Keep ``key``'s value (a dict, merged with what was kept before) through a sign-out."""
-    _KEPT_KEYS.add(key)
-
-
-def before_sign_out(user_id: int | None) -> None:
-    """Settle this session's deferred saves and keep what must outlive the sign-out."""
-    settle_session()
-    if user_id is None:
-        return
-    state = st.session_state
+def keep_for_user(user_id: int, key: str, item_id: Any, item: Any) -> None:
+    """Keep ``item`` for the user's sessions on this server until ``forget_for_user``: a new
+    session of theirs (after a reload, a logout, a timeout) gets it under ``key``."""
     with _KEPT_LOCK:
-        for key in _KEPT_KEYS:
-            if state.get(key):
-                _KEPT.setdefault(user_id, {}).setdefault(key, {}).update(state[key])
+        _KEPT.setdefault(user_id, {}).setdefault(key, {})[item_id] = item
+
+
+def forget_for_user(user_id: int, key: str, item_id: Any) -> None:
+    with _KEPT_LOCK:
+        _KEPT.get(user_id, {}).get(key, {}).pop(item_id, None)
+
+
+def before_sign_out() -> None:
+    """A sign-out settles this session's deferred saves first: what one refused is kept."""
+    settle_session()
 
 
 def after_sign_in(user_id: int) -> None:
-    """Give a user's new session what their last sign-out on this server kept."""
+    """Give a user's new session what is kept for them."""
     with _KEPT_LOCK:
-        kept = _KEPT.pop(user_id, {})
-    for key, value in kept.items():
-        st.session_state[key] = {**value, **(st.session_state.get(key) or {})}
+        kept = {key: dict(items) for key, items in _KEPT.get(user_id, {}).items() if items}
+    for key, items in kept.items():
+        st.session_state[key] = {**items, **(st.session_state.get(key) or {})}

@@ -62,7 +62,7 @@ from review_app.components.source_lookup import (
     stored_results,
 )
 from review_app.components.text import escape_markdown
-from review_app.deferred_saves import Deferred, defer, keep_through_sign_out
+from review_app.deferred_saves import Deferred, defer, forget_for_user, keep_for_user
 from review_app.resources import clear_review_reads, database, lookup_problem
 
 _CONFLICT = "review_conflict"  # a Conflict, for the claim it names
@@ -646,13 +646,13 @@ def _conflict(actor: Actor, claim_id: int, stale: StaleReview, action: str) -> C
 
 _NOT_SAVED = "review_not_saved"  # {claim id: NotSaved}, oldest first
 _NOT_SAVED_HELD = "review_not_saved_held"  # why taking one back was held back, for one run
-keep_through_sign_out(_NOT_SAVED)  # shown again at the reviewer's next login on this server
 
 
 @dataclass(frozen=True)
 class NotSaved:
     """A Submit & next refused after its click: what the reviewer entered, kept."""
 
+    user_id: int
     claim_id: int
     article_id: int
     ordinal: int
@@ -701,11 +701,13 @@ def _landed(
         reason = str(error) if isinstance(error, ClaimreviewError) else (
             f"the database could not store it ({type(error).__name__})."
         )  # fmt: skip
-    kept = dict(st.session_state.get(_NOT_SAVED, {}))
-    kept[claim.id] = NotSaved(
-        claim.id, claim.article_id, claim.ordinal, reason, version, form, conflict
-    )
-    st.session_state[_NOT_SAVED] = kept
+    item = NotSaved(
+        actor.user_id or 0, claim.id, claim.article_id, claim.ordinal, reason, version, form,
+        conflict,
+    )  # fmt: skip
+    st.session_state[_NOT_SAVED] = {**(st.session_state.get(_NOT_SAVED) or {}), claim.id: item}
+    # Also for the reviewer's next session here: a reload or a logout does not lose it.
+    keep_for_user(item.user_id, _NOT_SAVED, claim.id, item)
     on_saved("refused", None)
 
 
@@ -772,8 +774,10 @@ def _take_back(claim_id: int, go: Callable[[int], None]) -> None:
 
 def _let_go(claim_id: int) -> None:
     kept = dict(st.session_state.get(_NOT_SAVED) or {})
-    kept.pop(claim_id, None)
+    item = kept.pop(claim_id, None)
     st.session_state[_NOT_SAVED] = kept
+    if item is not None:
+        forget_for_user(item.user_id, _NOT_SAVED, claim_id)
 
 
 def _stored_submitted(claim: ClaimContext) -> bool:

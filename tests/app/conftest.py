@@ -126,3 +126,12 @@ def choose(at: AppTest, label: str) -> AppTest:
             assert codes[0] in [option[0] for option in row["options"]], (label, row)
             return send_choice(at, **{name: codes[0]})
     raise AssertionError(f"no verdict or certainty is labelled {label!r}")
+
+
+@pytest.fixture(autouse=True)
+def _no_reviews_kept_from_other_tests() -> None:
+    """What the app keeps for a user between sessions lives in the process (by user id), and
+    every test's database has its own user 1."""
+    from review_app import deferred_saves
+
+    deferred_saves._KEPT.clear()

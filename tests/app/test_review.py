@@ -747,9 +747,22 @@ def test_a_review_rated_by_grade_domains_is_taken_back_whole(world: dict) -> Non
     assert _widget(at, "text_input", "_g_override_why").value == "Two small trials only"
 
 
+def _new_session_logged_in(world: dict) -> AppTest:
+    """A new browser session (a new tab, a reload) where Rita logs in and opens Review."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    _run(at)
+    at.text_input(key="auth_username").set_value("rita")
+    at.text_input(key="auth_password").set_value("long password1")
+    at.button[0].click()
+    _run(at)
+    at.query_params["article"] = str(world["article"])
+    at.switch_page("views/review.py")
+    return _run(at)
+
+
 def test_a_review_refused_after_its_click_outlives_logging_out(world: dict) -> None:
     """Logged out right after the Submit & next whose save is then refused: the review is kept
-    for the reviewer's next login here, and shown then."""
+    for the reviewer's next session here (a new tab, a reload, a login), and shown there."""
     at = _open(world, 9)
     choose(at, "Misleading")
     choose(at, "High")
@@ -757,14 +770,11 @@ def test_a_review_refused_after_its_click_outlives_logging_out(world: dict) -> N
     _button(at, "Log out").click()
     _run(at)
     assert at.text_input(key="auth_username")
-    at.text_input(key="auth_username").set_value("rita")
-    at.text_input(key="auth_password").set_value("long password1")
-    at.button[0].click()
-    _run(at)
-    at.query_params["article"] = str(world["article"])
-    at.switch_page("views/review.py")
-    _run(at)
+    at = _new_session_logged_in(world)
     assert [e for e in at.error if "Your review of claim 9 was not saved" in e.value]
     _button(at, "Open claim 9 with my review").click()
     _run(at)
     assert rating_shown(at) == {"verdict": "misleading", "certainty": "high"}
+    # Taken back: a later session is not shown it again.
+    again = _new_session_logged_in(world)
+    assert not [e for e in again.error if "was not saved" in e.value]
