@@ -87,6 +87,10 @@ class Deferred:
             with _LIVE_LOCK:
                 _LIVE.discard(self)
 
+    def wait(self, timeout: float) -> None:
+        """Wait until the save is made (at most ``timeout`` seconds), without hurrying it."""
+        self._done.wait(timeout)
+
     def settle(self) -> None:
         """Make the save now if it is still waiting, and wait until it is made."""
         self._go.set()
@@ -122,9 +126,9 @@ def settle_session() -> None:
             deferred.on_settled(deferred)
 
 
-def waiting_in_session() -> bool:
-    """Whether this session has a deferred save not yet handed its outcome."""
-    return bool(st.session_state.get(_KEY))
+def waiting_in_session() -> list[Deferred]:
+    """This session's deferred saves not yet handed their outcome."""
+    return list(st.session_state.get(_KEY) or [])
 
 
 def wait_for_all(timeout: float = 60.0) -> None:

@@ -49,8 +49,10 @@ from db.queries import (
     get_article,
     list_articles,
 )
+from db.reviews import ReadableReviews, others_have_reviewed, readable_reviews
 from db.seen_before import EarlierClaim, seen_before, seen_before_in_article
 from db.setup import prepare_database
+from db.workspace import ClaimContext, claim_context
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -206,6 +208,24 @@ def earlier_claims(actor: Actor, claim_id: int) -> list[EarlierClaim]:
     """Claims seen before (db/seen_before.py) of the claim on the review page."""
     with database().read() as session:
         return seen_before(session, actor, claim_id)
+
+
+@_fresh(ttl=60, max_entries=256)
+def claim_in_review(actor: Actor, claim_id: int) -> ClaimContext:
+    """A claim as the review page shows it (db/workspace.py), read once per data version: the
+    claim Next or Submit & next opens has usually been read ahead (``read_ahead``)."""
+    with database().read() as session:
+        return claim_context(session, actor, claim_id)
+
+
+@_fresh(ttl=60, max_entries=256)
+def others_on_claim(actor: Actor, claim_id: int) -> ReadableReviews | None:
+    """Other reviewers' reviews of the claim as the actor may read them (None: there are
+    none to show or tell of: one indexed lookup), read once per data version."""
+    with database().read() as session:
+        if not others_have_reviewed(session, actor, claim_id):
+            return None
+        return readable_reviews(session, actor, claim_id)
 
 
 @_fresh(ttl=60, max_entries=64)  # the background matcher writes no data version
@@ -392,6 +412,11 @@ def clear_cached_reads() -> None:
     claim_total.clear()
     claim_rows.clear()
     dashboard_article_choices.clear()
+    # Keyed on the data version like the rest, so never stale; not in clear_review_reads, which
+    # a save's landing calls after the claims the page opens next were read ahead.
+    claim_in_review.clear()
+    others_on_claim.clear()
+    earlier_claims.clear()
 
 
 _MATCHERS: dict[int, tuple[float, BackgroundMatcher]] = {}  # id(Database) -> (started, matcher)
@@ -435,6 +460,40 @@ def match_soon(claim_ids: Sequence[int]) -> None:
         kept = _MATCHERS.get(id(database()))
     if kept is not None and claim_ids:
         kept[1].prefer(claim_ids)
+
+
+READ_AHEAD_DELAY_SECONDS = 0.3  # after the run: the browser draws, a deferred save is made
+
+
+def read_ahead(actor: Actor, claim_ids: Sequence[int], after: Sequence[Any] = ()) -> None:
+    """Read the review page's claims ``claim_ids`` (the one Next opens) into the cached reads
+    above, on a thread, once this run has ended, ``READ_AHEAD_DELAY_SECONDS`` have passed and
+    ``after`` (deferred saves, which change what is read) are made: the click that opens one
+    then finds it read (about half a Next's server time, bench/felt.py). Skipped while another
+    page is being drawn, whose click it would slow; a read that fails is left to the page."""
+    if not claim_ids:
+        return
+    clicked_in = threading.current_thread()
+
+    def work() -> None:
+        clicked_in.join(LONGEST_READ_AHEAD_WAIT)
+        time.sleep(READ_AHEAD_DELAY_SECONDS)
+        for deferred in after:
+            deferred.wait(LONGEST_READ_AHEAD_WAIT)
+        for claim_id in claim_ids:
+            if drawing_a_page():
+                return
+            try:
+                claim_in_review(actor, claim_id)
+                earlier_claims(actor, claim_id)
+                others_on_claim(actor, claim_id)
+            except (ClaimreviewError, SQLAlchemyError):
+                return
+
+    threading.Thread(target=work, name="claimreview-read-ahead", daemon=True).start()
+
+
+LONGEST_READ_AHEAD_WAIT = 10.0
 
 
 def match_new_article(article_id: int) -> int:

@@ -10,16 +10,14 @@ import streamlit as st
 
 from claims.permissions import Actor
 from claims.scales import default_scales
-from db.reviews import others_have_reviewed, readable_reviews
 from review_app.components.text import escape_markdown, plural
-from review_app.resources import database
+from review_app.resources import others_on_claim
 
 
 def other_reviews(actor: Actor, claim_id: int) -> None:
-    with database().read() as session:
-        if not others_have_reviewed(session, actor, claim_id):
-            return
-        readable = readable_reviews(session, actor, claim_id)
+    readable = others_on_claim(actor, claim_id)  # usually read ahead, after the last click
+    if readable is None:
+        return
     others = [r for r in readable.reviews if r.reviewer_id != actor.user_id]
     if readable.hidden:
         verb = "stays" if readable.hidden == 1 else "stay"

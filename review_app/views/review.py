@@ -24,7 +24,6 @@ from db.workspace import (
     STATUSES,
     NavigatorRow,
     Progress,
-    claim_context,
     my_progress,
     next_unreviewed,
     position_of,
@@ -52,7 +51,14 @@ from review_app.components.review_form import (
 from review_app.components.seen_before import seen_before_panel
 from review_app.components.split_fixer import split_fixer
 from review_app.components.text import plural
-from review_app.resources import database, match_soon, writes_seen
+from review_app.deferred_saves import waiting_in_session
+from review_app.resources import (
+    claim_in_review,
+    database,
+    match_soon,
+    read_ahead,
+    writes_seen,
+)
 
 PAGE_SIZE = 50
 VERDICT_LABELS = default_scales()["verdict"].labels()
@@ -341,8 +347,7 @@ def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
         st.info("No claim matches these filters.")
         return
     try:
-        with database().read() as session:
-            claim = claim_context(session, actor, claim_id)
+        claim = claim_in_review(actor, claim_id)  # usually read ahead, after the last click
     except ClaimreviewError as error:
         st.warning(str(error))
         return
@@ -355,6 +360,9 @@ def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
         st.query_params["claim"] = str(claim.id)
 
     claim_in_context(claim, go_to, NAVIGATION_KEYS)  # with Previous and Next above it
+    # What Next and Submit & next open, read once this run has ended and any save is made.
+    upcoming = dict.fromkeys(i for i in (claim.next_id, *_coming_up(claim.id)[:1]) if i)
+    read_ahead(actor, list(upcoming), after=waiting_in_session())
     seen_before_panel(actor, claim, show_my_write)
     if actor.can(EDIT_CLAIMS):  # beside the claim it changes (the save buttons close the form)
         split_fixer(actor, claim)
