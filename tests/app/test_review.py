@@ -778,3 +778,31 @@ def test_a_review_refused_after_its_click_outlives_logging_out(world: dict) -> N
     # Taken back: a later session is not shown it again.
     again = _new_session_logged_in(world)
     assert not [e for e in again.error if "was not saved" in e.value]
+
+
+def test_the_claim_next_opens_was_read_ahead_of_the_click(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a claim is on screen and the page is quiet, the claim Next opens is read on a
+    thread of its own: the click's run finds it read (a write meanwhile would key it anew)."""
+    import threading
+
+    from review_app import resources
+
+    read_on: list[tuple[int, str]] = []
+    real = resources.claim_context
+
+    def recording(session, actor, claim_id):
+        read_on.append((claim_id, threading.current_thread().name))
+        return real(session, actor, claim_id)
+
+    monkeypatch.setattr(resources, "claim_context", recording)
+    at = _open(world, 9)
+    ahead = [t for t in threading.enumerate() if t.name == "claimreview-read-ahead"]
+    for thread in ahead:
+        thread.join(10)
+    assert (world["claims"][10], "claimreview-read-ahead") in read_on
+    read_on.clear()
+    _move(at, "next")
+    assert "Claim 10 of 30" in _claim_shown(at)
+    assert world["claims"][10] not in [claim for claim, _thread in read_on]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,16 @@ from db.accounts import set_active
 from db.audit import list_events
 from db.citations import search_library
 from db.reviews import reviews_of_claim, save_review
+from review_app.deferred_saves import DELAY_SECONDS
 from tests.browser.conftest import Site, click_text, log_in, new_user, settle, shot
 
 OPERATOR = Actor.operator("test")
 
 
 def _stored(site: Site, actor: Actor, claim_id: int):
+    """The reviewer's review of the claim as stored, once a Submit & next clicked just before
+    has been saved (about a quarter second after its run: review_app/deferred_saves.py)."""
+    time.sleep(DELAY_SECONDS + 0.5)
     database = site.database()
     try:
         reviews = reviews_of_claim(database, OPERATOR, claim_id)
