@@ -52,7 +52,7 @@ from db.queries import (
 from db.reviews import ReadableReviews, others_have_reviewed, readable_reviews
 from db.seen_before import EarlierClaim, seen_before, seen_before_in_article
 from db.setup import prepare_database
-from db.workspace import ClaimContext, claim_context
+from db.workspace import ClaimContext, claim_context, next_unreviewed
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -416,7 +416,6 @@ def clear_cached_reads() -> None:
     # a save's landing calls after the claims the page opens next were read ahead.
     claim_in_review.clear()
     others_on_claim.clear()
-    earlier_claims.clear()
 
 
 _MATCHERS: dict[int, tuple[float, BackgroundMatcher]] = {}  # id(Database) -> (started, matcher)
@@ -465,14 +464,26 @@ def match_soon(claim_ids: Sequence[int]) -> None:
 READ_AHEAD_DELAY_SECONDS = 0.3  # after the run: the browser draws, a deferred save is made
 
 
-def read_ahead(actor: Actor, claim_ids: Sequence[int], after: Sequence[Any] = ()) -> None:
-    """Read the review page's claims ``claim_ids`` (the one Next opens) into the cached reads
-    above, on a thread, once this run has ended, ``READ_AHEAD_DELAY_SECONDS`` have passed and
-    ``after`` (deferred saves, which change what is read) are made: the click that opens one
-    then finds it read (about half a Next's server time, bench/felt.py). Skipped while another
-    page is being drawn, whose click it would slow; a read that fails is left to the page."""
-    if not claim_ids:
+def read_ahead(
+    actor: Actor,
+    claim_ids: Sequence[int],
+    *,
+    unreviewed_after: tuple[int, int] | None = None,
+    after: Sequence[Any] = (),
+) -> None:
+    """Read the review page's claims ``claim_ids`` (the one Next opens) and, for
+    ``unreviewed_after`` (article, ordinal), the next claim I have not submitted (the one
+    Submit & next opens) into the cached reads above, on a thread, once this run has ended,
+    ``READ_AHEAD_DELAY_SECONDS`` have passed and ``after`` (deferred saves, which change what
+    is read) are made: the click that opens one then finds it read. Once per session, data
+    version and claims (a verdict picked reruns the page: nothing new to read). Skipped while
+    another page is being drawn, whose click it would slow; a read that fails is left to the
+    page. Not "seen before": the matcher stores matches without a data version, so those are
+    read when the claim is opened, as before."""
+    wanted = (data_version(), tuple(claim_ids), unreviewed_after, len(after))
+    if st.session_state.get(_READ_AHEAD) == wanted:
         return
+    st.session_state[_READ_AHEAD] = wanted
     clicked_in = threading.current_thread()
 
     def work() -> None:
@@ -480,19 +491,28 @@ def read_ahead(actor: Actor, claim_ids: Sequence[int], after: Sequence[Any] = ()
         time.sleep(READ_AHEAD_DELAY_SECONDS)
         for deferred in after:
             deferred.wait(LONGEST_READ_AHEAD_WAIT)
-        for claim_id in claim_ids:
-            if drawing_a_page():
-                return
-            try:
+        try:
+            targets = list(claim_ids)
+            if unreviewed_after is not None and not drawing_a_page():
+                with database().read() as session:
+                    target = next_unreviewed(session, actor, *unreviewed_after)
+                if target is not None and target not in targets:
+                    targets.append(target)
+            for claim_id in targets:
+                if drawing_a_page():
+                    return
                 claim_in_review(actor, claim_id)
-                earlier_claims(actor, claim_id)
+                if drawing_a_page():
+                    return
                 others_on_claim(actor, claim_id)
-            except (ClaimreviewError, SQLAlchemyError):
-                return
+        except (ClaimreviewError, SQLAlchemyError):
+            return  # the page reads it itself, and says what is wrong
 
-    threading.Thread(target=work, name="claimreview-read-ahead", daemon=True).start()
+    threading.Thread(target=work, name=READ_AHEAD_THREAD, daemon=True).start()
 
 
+_READ_AHEAD = "review_read_ahead"  # what this session last read ahead, and at which version
+READ_AHEAD_THREAD = "claimreview-read-ahead"
 LONGEST_READ_AHEAD_WAIT = 10.0
 
 

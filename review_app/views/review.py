@@ -361,8 +361,12 @@ def _focus(actor: Actor, article_id: int, claim_id: int | None) -> None:
 
     claim_in_context(claim, go_to, NAVIGATION_KEYS)  # with Previous and Next above it
     # What Next and Submit & next open, read once this run has ended and any save is made.
-    upcoming = dict.fromkeys(i for i in (claim.next_id, *_coming_up(claim.id)[:1]) if i)
-    read_ahead(actor, list(upcoming), after=waiting_in_session())
+    read_ahead(
+        actor,
+        [claim.next_id] if claim.next_id else [],
+        unreviewed_after=(article_id, claim.ordinal),
+        after=waiting_in_session(),
+    )
     seen_before_panel(actor, claim, show_my_write)
     if actor.can(EDIT_CLAIMS):  # beside the claim it changes (the save buttons close the form)
         split_fixer(actor, claim)

@@ -4,6 +4,8 @@ run that fails on any exception the page raised."""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import review_app
 from db.engine import Database
+from review_app import resources
 from review_app.deferred_saves import wait_for_all
 
 APP = str(Path(review_app.__file__).parent / "app.py")
@@ -129,9 +132,14 @@ def choose(at: AppTest, label: str) -> AppTest:
 
 
 @pytest.fixture(autouse=True)
-def _no_reviews_kept_from_other_tests() -> None:
+def _no_reviews_kept_from_other_tests() -> Iterator[None]:
     """What the app keeps for a user between sessions lives in the process (by user id), and
     every test's database has its own user 1."""
     from review_app import deferred_saves
 
     deferred_saves._KEPT.clear()
+    yield
+    # What the page read ahead on a thread is done before the test's database goes.
+    for thread in threading.enumerate():
+        if thread.name == resources.READ_AHEAD_THREAD:
+            thread.join(10)
