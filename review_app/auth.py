@@ -24,7 +24,7 @@ from db.accounts import (
     set_password,
     start_session,
 )
-from review_app.deferred_saves import after_sign_in, before_sign_out, settle_session
+from review_app.deferred_saves import before_sign_out, settle_for
 from review_app.resources import database, keep_this_run, kept_this_run, page_run_began
 
 _USER_ID = "auth_user_id"
@@ -67,7 +67,6 @@ def _resume_from_cookie() -> None:
         st.session_state[_USER_ID] = user.id
         st.session_state[_TOKEN] = token
         st.session_state[_LAST_SEEN] = time.monotonic()
-        after_sign_in(user.id)
 
 
 def apply_cookie() -> None:
@@ -117,7 +116,7 @@ def current_user() -> UserInfo | None:
     page_run_began()
     # A Submit & next saved after its click is made, and its outcome known, before anything
     # of this run or callback reads the database.
-    settle_session()
+    settle_for(user_id)
     checked = _checked_this_run()
     if checked is not None and checked.id == user_id:
         return checked  # a save's callback checked it at the start of this same run
@@ -203,7 +202,6 @@ def _log_in() -> None:
     st.session_state[_TOKEN] = token
     st.session_state[_COOKIE_TODO] = ("set", token)
     st.session_state[_LAST_SEEN] = time.monotonic()
-    after_sign_in(user.id)
     st.session_state.pop("auth_password", None)
 
 

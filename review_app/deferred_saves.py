@@ -15,10 +15,12 @@ waits for its save, as before saves were deferred.) What it came to (stored, or 
 why) is handed to the ``on_settled`` given with it, in that run, where it may use the session's
 state.
 
-A sign-out (logging out, or the session timing out) settles them first. What the form keeps of
-one refused is also kept in the process for the user (``keep_for_user``) until they take it
-back or let it go, so that their next session on this server (after a reload, a logout, a
-timeout) shows it too: a refusal the reviewer had no click left to see is not lost with the tab.
+A sign-out (logging out, or the session timing out) settles them first. The user's other
+sessions wait for them too (``settle_for``: a page reloaded right after its click reads what
+was saved). What the form keeps of one refused is kept in the process for the user
+(``keep_for_user``, on the save's thread) until they take it back or let it go, and every
+session of theirs on this server shows it (after a reload, a logout, a timeout): a refusal the
+reviewer had no click left to see is not lost with the tab.
 
 Owns the session-state key ``deferred_saves``.
 """
@@ -49,9 +51,14 @@ class Deferred:
     """One save to make after its click's run: ``work()`` on a thread of its own."""
 
     def __init__(
-        self, work: Callable[[], Any], on_settled: Callable[[Deferred], None], run: object
+        self,
+        work: Callable[[], Any],
+        on_settled: Callable[[Deferred], None],
+        run: object,
+        owner: int | None = None,
     ) -> None:
         self._work = work
+        self.owner = owner  # the user whose save it is: their other sessions wait for it too
         self.on_settled = on_settled
         self.run = run  # the run (callback and page) it was deferred in
         self.result: Any = None
@@ -101,10 +108,12 @@ class Deferred:
         return self._done.is_set()
 
 
-def defer(work: Callable[[], Any], on_settled: Callable[[Deferred], None]) -> Deferred:
+def defer(
+    work: Callable[[], Any], on_settled: Callable[[Deferred], None], owner: int | None = None
+) -> Deferred:
     """In a click's callback: make ``work()`` after the click's run; ``on_settled(deferred)``
     runs in the session's next run or callback, with ``result`` or ``error`` set."""
-    deferred = Deferred(work, on_settled, run_identity())
+    deferred = Deferred(work, on_settled, run_identity(), owner)
     st.session_state[_KEY] = [*st.session_state.get(_KEY, []), deferred]
     deferred.start()
     return deferred
@@ -124,6 +133,25 @@ def settle_session() -> None:
         if deferred.run is not this_run:
             deferred.settle()
             deferred.on_settled(deferred)
+
+
+def settle_for(user_id: int) -> None:
+    """As every run and callback of a logged-in user begins: this session's deferred saves
+    settled (``settle_session``), then any of the user's other sessions (a page reloaded right
+    after its click: its new session must read what the old one saved), then what is kept for
+    the user given to this session (``keep_for_user``)."""
+    settle_session()
+    this_run = run_identity()
+    with _LIVE_LOCK:
+        theirs = [d for d in _LIVE if d.owner == user_id and d.run is not this_run]
+    for deferred in theirs:
+        deferred.settle()
+    with _KEPT_LOCK:
+        kept = {key: dict(items) for key, items in _KEPT.get(user_id, {}).items() if items}
+    for key, items in kept.items():
+        shown = st.session_state.get(key) or {}
+        if items.keys() - shown.keys():
+            st.session_state[key] = {**items, **shown}
 
 
 def waiting_in_session() -> list[Deferred]:
@@ -153,6 +181,12 @@ def keep_for_user(user_id: int, key: str, item_id: Any, item: Any) -> None:
         _KEPT.setdefault(user_id, {}).setdefault(key, {})[item_id] = item
 
 
+def kept_for_user(user_id: int, key: str, item_id: Any) -> Any:
+    """The item kept for the user under ``key`` and ``item_id`` (None: none, or let go)."""
+    with _KEPT_LOCK:
+        return _KEPT.get(user_id, {}).get(key, {}).get(item_id)
+
+
 def forget_for_user(user_id: int, key: str, item_id: Any) -> None:
     with _KEPT_LOCK:
         _KEPT.get(user_id, {}).get(key, {}).pop(item_id, None)
@@ -161,11 +195,3 @@ def forget_for_user(user_id: int, key: str, item_id: Any) -> None:
 def before_sign_out() -> None:
     """A sign-out settles this session's deferred saves first: what one refused is kept."""
     settle_session()
-
-
-def after_sign_in(user_id: int) -> None:
-    """Give a user's new session what is kept for them."""
-    with _KEPT_LOCK:
-        kept = {key: dict(items) for key, items in _KEPT.get(user_id, {}).items() if items}
-    for key, items in kept.items():
-        st.session_state[key] = {**items, **(st.session_state.get(key) or {})}

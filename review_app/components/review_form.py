@@ -62,7 +62,13 @@ from review_app.components.source_lookup import (
     stored_results,
 )
 from review_app.components.text import escape_markdown
-from review_app.deferred_saves import Deferred, defer, forget_for_user, keep_for_user
+from review_app.deferred_saves import (
+    Deferred,
+    defer,
+    forget_for_user,
+    keep_for_user,
+    kept_for_user,
+)
 from review_app.resources import clear_review_reads, database, lookup_problem
 
 _CONFLICT = "review_conflict"  # a Conflict, for the claim it names
@@ -593,10 +599,19 @@ def _save(
         form = _form_state()
         db = database()
         _saved_here()
-        defer(
-            lambda: write.write(db),
-            lambda deferred: _landed(deferred, actor, claim, version, form, on_saved),
-        )
+        refused: list[NotSaved] = []
+
+        def save_or_keep() -> ReviewInfo:
+            """On the save's thread: a refusal is kept for the reviewer there and then, so a
+            session that has ended meanwhile (a reload, a closed tab) does not lose it."""
+            try:
+                return write.write(db)
+            except Exception as error:
+                refused.append(_not_saved(error, actor, claim, version, form))
+                keep_for_user(actor.user_id or 0, _NOT_SAVED, claim.id, refused[0])
+                raise
+
+        defer(save_or_keep, lambda deferred: _landed(deferred, on_saved, refused), actor.user_id)
         on_saved(action, write.as_it_will_be(claim.my_review))
         return
     try:
@@ -676,38 +691,41 @@ _VALUE_NAMES = ("verdict", "certainty", "rationale", "sources", "next_uid", "pas
 _SOURCE_VALUE_NAMES = ("stance", "design", "quote", "locator")
 
 
-def _landed(
-    deferred: Deferred,
-    actor: Actor,
-    claim: ClaimContext,
-    version: int,
-    form: dict[str, object],
-    on_saved: Callable[[str, ReviewInfo | None], None],
-) -> None:
-    """A deferred Submit & next's outcome, in the session's first run or callback after it."""
-    if deferred.error is None:
-        clear_review_reads()
-        on_saved("landed", deferred.result)
-        return
-    error = deferred.error
+def _not_saved(
+    error: Exception, actor: Actor, claim: ClaimContext, version: int, form: dict[str, object]
+) -> NotSaved:
+    """What a Submit & next refused after its click keeps: the form, why, and (when the review
+    changed elsewhere) what is stored now, to show beside it."""
     conflict: Conflict | None = None
     if isinstance(error, StaleReview):
         reason = "it was changed elsewhere (another tab or device) after you opened it."
-        # Both versions side by side when it is taken back; if what is stored cannot be read
-        # now, the save refused again then shows them.
+        # If what is stored cannot be read now, the save refused again shows both then.
         with contextlib.suppress(ClaimreviewError, SQLAlchemyError):
             conflict = _conflict(actor, claim.id, error, "next")
     else:
         reason = str(error) if isinstance(error, ClaimreviewError) else (
             f"the database could not store it ({type(error).__name__})."
         )  # fmt: skip
-    item = NotSaved(
+    return NotSaved(
         actor.user_id or 0, claim.id, claim.article_id, claim.ordinal, reason, version, form,
         conflict,
     )  # fmt: skip
-    st.session_state[_NOT_SAVED] = {**(st.session_state.get(_NOT_SAVED) or {}), claim.id: item}
-    # Also for the reviewer's next session here: a reload or a logout does not lose it.
-    keep_for_user(item.user_id, _NOT_SAVED, claim.id, item)
+
+
+def _landed(
+    deferred: Deferred,
+    on_saved: Callable[[str, ReviewInfo | None], None],
+    refused: list[NotSaved],
+) -> None:
+    """A deferred Submit & next's outcome, in the session's first run or callback after it."""
+    if deferred.error is None:
+        clear_review_reads()
+        on_saved("landed", deferred.result)
+        return
+    for item in refused:  # unless taken back or let go meanwhile in another session of theirs
+        if kept_for_user(item.user_id, _NOT_SAVED, item.claim_id) is not None:
+            kept = st.session_state.get(_NOT_SAVED) or {}
+            st.session_state[_NOT_SAVED] = {**kept, item.claim_id: item}
     on_saved("refused", None)
 
 

@@ -223,6 +223,40 @@ def test_a_submit_and_next_refused_after_its_click_is_shown_and_taken_back(
     )  # fmt: skip
 
 
+def test_a_refused_review_outlives_a_reload_and_opens_in_its_own_article(
+    browser_context, site: Site
+) -> None:
+    """The page left for another article right after the Submit & next whose save is then
+    refused: the reviewer's next page shows it, and taking it back opens its claim in its own
+    article with every value they entered."""
+    from db.articles import import_file
+
+    database = site.database()
+    try:
+        other = import_file(database, b"Coffee lowers the risk of liver disease.\n",
+                            "coffee.txt", actor=OPERATOR)  # fmt: skip
+    finally:
+        database.dispose()
+    actor, first, second = _two_tabs(browser_context, site, "reloader", 4)
+    click_text(first, "radio", "Inaccurate")
+    click_text(first, "button", "Save draft")
+    first.get_by_text("Your review: Draft").wait_for(timeout=10_000)
+    click_text(second, "radio", "Misleading")
+    click_text(second, "radio", "Low")
+    click_text(second, "button", "Submit & next")
+    assert _header(second) == "Claim 5 of 30"
+    second.goto(site.url(f"/review?article={other.article_id}"))  # a new page: a new session
+    second.get_by_text("Your review of claim 4 was not saved").wait_for(timeout=30_000)
+    settle(second)
+    shot(second, "not-saved-after-reload")
+    click_text(second, "button", "Open claim 4 with my review")
+    second.get_by_text("Claim 4 of 30").wait_for(timeout=30_000)
+    settle(second)
+    table = second.get_by_test_id("stTable").inner_text()
+    assert "Misleading" in table and "Inaccurate" in table
+    assert _stored(site, actor, site.claims[4]).verdict == "inaccurate"
+
+
 def test_after_next_a_save_acts_on_the_claim_shown_and_the_navigator_shows_it(
     page, site: Site
 ) -> None:
