@@ -139,6 +139,7 @@ from db.transfer import import_bundle
 from review_app.components.table_download import safe_csv
 from review_app.components.text import escape_markdown
 from review_app.navigation import PAGES
+from tests.app.conftest import component_data
 from tests.reliability.payloads import FORMULA_START, PAYLOADS, XSS
 
 APP = str(Path(review_app.__file__).parent / "app.py")
@@ -818,6 +819,9 @@ def _read_arguments(database: Database, session: Any, world: World) -> dict[str,
         "ids": [1],
         "identifiers": parse_identifiers("PMID 27557302")[0],
         "query": parse_query("vitamin"),
+        "verdict": "accurate",
+        "certainty": "high",
+        "submit": True,
     }
 
 
@@ -1770,8 +1774,10 @@ def test_pages_show_hostile_text_inert(
         assert not problems, "\n".join(problems[:30])
         captions = [c.value for c in at.caption]
         assert escape_markdown(payload_app.rationale) in captions
-        # The claim itself, in its paragraph: the hostile text escaped, inside the app's tags.
-        [paragraph] = [h.proto.body for h in at.get("html") if "<mark" in h.proto.body]
+        # The claim itself, in its paragraph: the hostile text escaped, inside the app's tags
+        # (HTML the claim's component sets as its content).
+        paragraph = component_data(at, "claimreview_claim")["html"]
+        assert "<mark" in paragraph
         assert "&lt;" in paragraph and "<script" not in paragraph.lower()
     _record(request, "app pages drawn with hostile data", 1)
 
