@@ -24,7 +24,7 @@ from db.accounts import (
     set_password,
     start_session,
 )
-from review_app.deferred_saves import before_sign_out, settle_for
+from review_app.deferred_saves import settle_for, settle_session
 from review_app.resources import database, keep_this_run, kept_this_run, page_run_began
 
 _USER_ID = "auth_user_id"
@@ -42,7 +42,7 @@ def identity() -> IdentityProvider:
 
 
 def _sign_out(notice: str | None = None) -> None:
-    before_sign_out()  # a Submit & next still being saved: its outcome is kept for the user
+    settle_session()  # a Submit & next still being saved: its outcome is kept for the user
     for key in [k for k in st.session_state if not str(k).startswith("auth_")]:
         del st.session_state[key]  # nothing of the last user's work stays in this browser tab
     token = st.session_state.pop(_TOKEN, None)

@@ -190,8 +190,3 @@ def kept_for_user(user_id: int, key: str, item_id: Any) -> Any:
 def forget_for_user(user_id: int, key: str, item_id: Any) -> None:
     with _KEPT_LOCK:
         _KEPT.get(user_id, {}).get(key, {}).pop(item_id, None)
-
-
-def before_sign_out() -> None:
-    """A sign-out settles this session's deferred saves first: what one refused is kept."""
-    settle_session()

@@ -704,6 +704,48 @@ def test_a_refused_submit_and_next_can_be_let_go(world: dict) -> None:
     assert stored.rationale == "Other tab"
 
 
+def test_a_submit_and_next_the_database_could_not_store_keeps_the_review(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database fails the save made after the click (a locked or full disk): the next
+    click says so, with the failure's kind, and the review taken back saves once it is up."""
+    from sqlalchemy.exc import OperationalError
+
+    from review_app.components import review_form
+
+    claim_id = world["claims"][9]
+    at = _open(world, 9)
+    _widget(at, "text_area", "_rationale").set_value("Two trials, both small")
+    choose(at, "Misleading")
+    choose(at, "Low")
+    real = review_form._ReviewWrite.write
+
+    def down(self: object, db: object) -> None:
+        raise OperationalError("INSERT INTO reviews", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(review_form._ReviewWrite, "write", down)
+    save(at, "Submit & next")
+    assert "Claim 10 of 30" in _claim_shown(at)
+    _run(at)  # the next click
+    [notice] = [e.value.replace("\\", "") for e in at.error if "was not saved" in e.value]
+    assert "claim 9" in notice  # Markdown's escapes taken off, as the page shows it
+    assert "the database could not store it (OperationalError)" in notice
+    assert reviews_of_claim(world["db"], world["rita"], claim_id) == []
+
+    monkeypatch.setattr(review_form._ReviewWrite, "write", real)  # the database is back
+    _button(at, "Open claim 9 with my review").click()
+    _run(at)
+    assert "Claim 9 of 30" in _claim_shown(at)
+    shown = [e.value.replace("\\", "") for e in at.error]
+    assert "Not saved: the database could not store it (OperationalError)." in shown
+    assert _widget(at, "text_area", "_rationale").value == "Two trials, both small"
+    save(at, "Submit")
+    [stored] = reviews_of_claim(world["db"], world["rita"], claim_id)
+    assert (stored.verdict, stored.certainty, stored.rationale, stored.status) == (
+        "misleading", "low", "Two trials, both small", "submitted"
+    )  # fmt: skip
+
+
 def test_a_submit_and_next_without_a_certainty_is_refused_at_once(world: dict) -> None:
     """What can be refused without the database is refused on the click, on the claim."""
     at = _open(world, 9)
