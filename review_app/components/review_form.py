@@ -729,14 +729,25 @@ def _landed(
     on_saved("refused", None)
 
 
-def not_saved_notice(go: Callable[[int], None]) -> None:
+def not_saved_notice(
+    go: Callable[[int], None],
+    shown_article: int | None = None,
+    article_title: Callable[[int], str | None] = lambda _article: None,
+) -> None:
     """Each Submit & next refused after its click, until the reviewer takes their review back
-    (``go(claim id)`` opens its claim, the form filled as they left it) or lets it go."""
+    (``go(claim id)`` opens its claim, the form filled as they left it) or lets it go. A claim
+    of an article other than ``shown_article`` is named with its article's title
+    (``article_title``, asked only then)."""
     kept: dict[int, NotSaved] = st.session_state.get(_NOT_SAVED) or {}
     held = st.session_state.pop(_NOT_SAVED_HELD, None)
     for item in kept.values():
+        which = f"claim {item.ordinal}"
+        if shown_article is not None and item.article_id != shown_article:
+            # Claim 4 of the article on screen is another claim: say whose claim 4 it is.
+            title = article_title(item.article_id)
+            which += f" of “{escape_markdown(title)}”" if title else " of another article"
         st.error(
-            f"**Your review of claim {item.ordinal} was not saved**: {escape_markdown(item.reason)}"
+            f"**Your review of {which} was not saved**: {escape_markdown(item.reason)}"
             " What you entered is kept: open the claim to save it again.",
             icon=":material/error:",
         )

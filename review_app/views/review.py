@@ -53,6 +53,7 @@ from review_app.components.split_fixer import split_fixer
 from review_app.components.text import plural
 from review_app.deferred_saves import waiting_in_session
 from review_app.resources import (
+    article_titles_of,
     claim_in_review,
     database,
     match_soon,
@@ -197,7 +198,7 @@ def claim_panel(article_id: int, claim_id: int | None) -> None:
         # A Submit & next was refused after its click, found as this panel alone reruns: the
         # whole page is drawn again, so the navigator stops showing it as submitted.
         st.rerun(scope="app")
-    not_saved_notice(go_to)
+    not_saved_notice(go_to, article_id, lambda other: dict(article_titles_of(actor)).get(other))
     requested = st.query_params.get("claim")
     if requested and requested.isdigit():
         claim_id = int(requested)

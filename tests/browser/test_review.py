@@ -246,7 +246,10 @@ def test_a_refused_review_outlives_a_reload_and_opens_in_its_own_article(
     click_text(second, "button", "Submit & next")
     assert _header(second) == "Claim 5 of 30"
     second.goto(site.url(f"/review?article={other.article_id}"))  # a new page: a new session
-    second.get_by_text("Your review of claim 4 was not saved").wait_for(timeout=30_000)
+    # Claim 4 of the demo, not of the article on screen: the notice names the demo.
+    second.get_by_text(
+        "Your review of claim 4 of “Multiple myeloma immunotherapy” was not saved"
+    ).wait_for(timeout=30_000)
     settle(second)
     shot(second, "not-saved-after-reload")
     click_text(second, "button", "Open claim 4 with my review")
