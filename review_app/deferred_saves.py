@@ -181,12 +181,6 @@ def keep_for_user(user_id: int, key: str, item_id: Any, item: Any) -> None:
         _KEPT.setdefault(user_id, {}).setdefault(key, {})[item_id] = item
 
 
-def kept_for_user(user_id: int, key: str, item_id: Any) -> Any:
-    """The item kept for the user under ``key`` and ``item_id`` (None: none, or let go)."""
-    with _KEPT_LOCK:
-        return _KEPT.get(user_id, {}).get(key, {}).get(item_id)
-
-
 def forget_for_user(user_id: int, key: str, item_id: Any) -> None:
     with _KEPT_LOCK:
         _KEPT.get(user_id, {}).get(key, {}).pop(item_id, None)

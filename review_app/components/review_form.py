@@ -62,13 +62,7 @@ from review_app.components.source_lookup import (
     stored_results,
 )
 from review_app.components.text import escape_markdown
-from review_app.deferred_saves import (
-    Deferred,
-    defer,
-    forget_for_user,
-    keep_for_user,
-    kept_for_user,
-)
+from review_app.deferred_saves import Deferred, defer, forget_for_user, keep_for_user
 from review_app.resources import clear_review_reads, database, lookup_problem
 
 _CONFLICT = "review_conflict"  # a Conflict, for the claim it names
@@ -599,19 +593,19 @@ def _save(
         form = _form_state()
         db = database()
         _saved_here()
-        refused: list[NotSaved] = []
 
         def save_or_keep() -> ReviewInfo:
             """On the save's thread: a refusal is kept for the reviewer there and then, so a
-            session that has ended meanwhile (a reload, a closed tab) does not lose it."""
+            session that has ended meanwhile (a reload, a closed tab) does not lose it; every
+            session of theirs is given it as its next run begins (``settle_for``)."""
             try:
                 return write.write(db)
             except Exception as error:
-                refused.append(_not_saved(error, actor, claim, version, form))
-                keep_for_user(actor.user_id or 0, _NOT_SAVED, claim.id, refused[0])
+                item = _not_saved(error, actor, claim, version, form)
+                keep_for_user(item.user_id, _NOT_SAVED, claim.id, item)
                 raise
 
-        defer(save_or_keep, lambda deferred: _landed(deferred, on_saved, refused), actor.user_id)
+        defer(save_or_keep, lambda deferred: _landed(deferred, on_saved), actor.user_id)
         on_saved(action, write.as_it_will_be(claim.my_review))
         return
     try:
@@ -712,20 +706,14 @@ def _not_saved(
     )  # fmt: skip
 
 
-def _landed(
-    deferred: Deferred,
-    on_saved: Callable[[str, ReviewInfo | None], None],
-    refused: list[NotSaved],
-) -> None:
-    """A deferred Submit & next's outcome, in the session's first run or callback after it."""
+def _landed(deferred: Deferred, on_saved: Callable[[str, ReviewInfo | None], None]) -> None:
+    """A deferred Submit & next's outcome, in the session's first run or callback after it. A
+    refusal's notice comes from what is kept for the reviewer, which ``settle_for`` gives this
+    session right after (unless taken back or let go meanwhile in another session of theirs)."""
     if deferred.error is None:
         clear_review_reads()
         on_saved("landed", deferred.result)
         return
-    for item in refused:  # unless taken back or let go meanwhile in another session of theirs
-        if kept_for_user(item.user_id, _NOT_SAVED, item.claim_id) is not None:
-            kept = st.session_state.get(_NOT_SAVED) or {}
-            st.session_state[_NOT_SAVED] = {**kept, item.claim_id: item}
     on_saved("refused", None)
 
 
